@@ -1,0 +1,56 @@
+// next-auth configuration: Credentials provider, JWT sessions.
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { getDb } from "../db/client";
+import { getLimits } from "../rate-limits";
+import { checkCredentials } from "./accounts";
+import { signInSchema } from "./schemas";
+
+export const CLIENT_IP_HEADER = "x-dialtone-client-ip";
+
+function header(headers: unknown, name: string): string | undefined {
+  if (!headers) return undefined;
+  if (typeof (headers as Headers).get === "function") return (headers as Headers).get(name) ?? undefined;
+  const v = (headers as Record<string, string | string[] | undefined>)[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export const authOptions: NextAuthOptions = {
+  secret: process.env.AUTH_SECRET,
+  session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+  pages: { signIn: "/signin" },
+  providers: [
+    CredentialsProvider({
+      name: "Email and password",
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials, req) {
+        const parsed = signInSchema.safeParse({ email: credentials?.email, password: credentials?.password });
+        if (!parsed.success) return null;
+        const limits = getLimits();
+        const ip = header(req?.headers, CLIENT_IP_HEADER) ?? "unknown";
+        try {
+          await limits.signInIp.consume(ip);
+          await limits.signInEmail.consume(parsed.data.email);
+        } catch {
+          throw new Error("rate_limited");
+        }
+        const user = await checkCredentials(getDb(), parsed.data.email, parsed.data.password);
+        if (user) await limits.signInEmail.delete(parsed.data.email);
+        return user;
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user) {
+        token.sub = user.id;
+        token.name = user.name;
+      }
+      return token;
+    },
+    session({ session, token }) {
+      if (session.user && token.sub) (session.user as { id?: string }).id = token.sub;
+      return session;
+    },
+  },
+};

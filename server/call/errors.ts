@@ -1,0 +1,50 @@
+// The one error type of Dialtone. Every failure a client can see has a code
+// from this table; socket acks and HTTP responses both map from it.
+
+export const ERROR_CODES = {
+  /** The payload failed its schema (wrong type, missing/extra field, too large). */
+  invalid_payload: { http: 400, message: "The request was malformed." },
+  /** No valid session: socket handshake or HTTP request without a signed-in user. */
+  unauthorized: { http: 401, message: "Sign in first." },
+  /** Caller and callee are not mutually accepted contacts, or one blocked the other. */
+  not_contact: { http: 403, message: "You can only call your contacts." },
+  /** The call does not exist, or the sender is not a participant (never says which). */
+  not_found: { http: 404, message: "No such call." },
+  /** The call is not in a state that allows this (e.g. accept after it ended). */
+  invalid_state: { http: 409, message: "The call is no longer available." },
+  /** Another device of the callee accepted first. */
+  answered_elsewhere: { http: 409, message: "Answered on another device." },
+  /** The caller is already in a call (ringing or active). */
+  caller_busy: { http: 409, message: "You are already in a call." },
+  /** A signaling message for a call this socket has not joined. */
+  not_in_call: { http: 403, message: "This connection is not part of that call." },
+  /** Email already registered (sign-up). */
+  email_taken: { http: 409, message: "An account with that email already exists." },
+  /** Adding yourself, an unknown email, or a duplicate request. */
+  contact_invalid: { http: 400, message: "That contact cannot be added." },
+  /** Too many attempts; retry later. */
+  rate_limited: { http: 429, message: "Too many attempts. Try again in a moment." },
+  /** Unexpected server failure; nothing was changed. */
+  internal: { http: 500, message: "Something went wrong on the server." },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class DialtoneError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message?: string) {
+    super(message ?? ERROR_CODES[code].message);
+    this.code = code;
+    this.name = "DialtoneError";
+  }
+  get httpStatus(): number {
+    return ERROR_CODES[this.code].http;
+  }
+}
+
+export type AckError = { ok: false; code: ErrorCode; message: string };
+
+export function toAckError(err: unknown): AckError {
+  if (err instanceof DialtoneError) return { ok: false, code: err.code, message: err.message };
+  return { ok: false, code: "internal", message: ERROR_CODES.internal.message };
+}

@@ -1,0 +1,109 @@
+// The signaling contract, typed once: one zod schema per client→server payload,
+// the server→client payload types, and the Socket.IO event maps derived from
+// them. Imported by the server and by the browser; imports nothing but zod.
+import { z } from "zod";
+import type { AckError } from "./errors";
+import type { CallOutcome, CallStatus } from "./state-machine";
+
+export const LIMITS = {
+  id: 64,
+  sdp: 32_000,
+  candidate: 1_024,
+  /** Socket.IO maxHttpBufferSize: no single frame larger than this reaches a handler. */
+  frame: 64_000,
+} as const;
+
+const id = z.string().min(1).max(LIMITS.id).regex(/^[A-Za-z0-9_-]+$/);
+export const callKind = z.enum(["video", "audio"]);
+export type CallKind = z.infer<typeof callKind>;
+
+export const schemas = {
+  "session:sync": z.strictObject({}),
+  "call:invite": z.strictObject({ calleeId: id, kind: callKind }),
+  "call:accept": z.strictObject({ callId: id }),
+  "call:decline": z.strictObject({ callId: id }),
+  "call:cancel": z.strictObject({ callId: id }),
+  "call:hangup": z.strictObject({ callId: id }),
+  "call:rejoin": z.strictObject({ callId: id }),
+  "signal:description": z.strictObject({
+    callId: id,
+    description: z.strictObject({
+      type: z.enum(["offer", "answer"]),
+      sdp: z.string().min(1).max(LIMITS.sdp),
+    }),
+  }),
+  "signal:candidate": z.strictObject({
+    callId: id,
+    candidate: z
+      .strictObject({
+        candidate: z.string().max(LIMITS.candidate),
+        sdpMid: z.string().max(LIMITS.id).nullable().optional(),
+        sdpMLineIndex: z.number().int().min(0).max(64).nullable().optional(),
+        usernameFragment: z.string().max(256).nullable().optional(),
+      })
+      .nullable(),
+  }),
+  "presence:list": z.strictObject({}),
+} as const;
+
+export type ClientEventName = keyof typeof schemas;
+export const CLIENT_EVENTS = Object.keys(schemas) as ClientEventName[];
+export type Payload<E extends ClientEventName> = z.infer<(typeof schemas)[E]>;
+
+export type Presence = "online" | "in-call" | "offline";
+export type UserRef = { id: string; name: string };
+export type IceServer = { urls: string[]; username?: string; credential?: string };
+
+/** What a participant may know about a call. */
+export type CallInfo = {
+  id: string;
+  kind: CallKind;
+  status: CallStatus;
+  outcome: CallOutcome | null;
+  caller: UserRef;
+  callee: UserRef;
+  createdAt: string;
+  ringExpiresAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+};
+
+export type Ack<T extends object = object> = ({ ok: true } & T) | AckError;
+
+/** What each client→server event answers with when it succeeds. */
+export type AckData = {
+  "session:sync": { incoming: CallInfo[]; outgoing: CallInfo | null; active: CallInfo | null };
+  "call:invite": { call: CallInfo };
+  "call:accept": { call: CallInfo; iceServers: IceServer[] };
+  "call:decline": { call: CallInfo };
+  "call:cancel": { call: CallInfo };
+  "call:hangup": { call: CallInfo };
+  "call:rejoin": { call: CallInfo; iceServers: IceServer[] };
+  "signal:description": object;
+  "signal:candidate": object;
+  "presence:list": { presence: Record<string, Presence> };
+};
+
+export type ClientToServerEvents = {
+  [E in ClientEventName]: (payload: Payload<E>, ack: (res: Ack<AckData[E]>) => void) => void;
+};
+
+export type CallEndReason = string;
+
+export type ServerToClientEvents = {
+  /** A call is ringing for you (sent to every socket of the callee). */
+  "call:incoming": (p: { call: CallInfo }) => void;
+  /** Your outgoing call was accepted (sent to the caller's sockets). */
+  "call:accepted": (p: { call: CallInfo; iceServers: IceServer[] }) => void;
+  /** Another of your devices answered this call: stop ringing here. */
+  "call:answered-elsewhere": (p: { callId: string }) => void;
+  /** The call ended (sent to every socket of both users). */
+  "call:ended": (p: { call: CallInfo; reason: CallEndReason }) => void;
+  /** The other participant's connection dropped / came back (grace period running). */
+  "call:peer-connection": (p: { callId: string; connected: boolean }) => void;
+  "signal:description": (p: Payload<"signal:description">) => void;
+  "signal:candidate": (p: Payload<"signal:candidate">) => void;
+  "presence:update": (p: { userId: string; presence: Presence }) => void;
+  /** Your contact list or requests changed: refetch. */
+  "contacts:changed": () => void;
+};

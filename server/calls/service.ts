@@ -1,0 +1,266 @@
+// The call service: every lifecycle change goes through here. It persists each
+// transition with a conditional update (the database decides who wins) and then
+// tells the sockets involved. Timers are only a fast path: the periodic sweep
+// over the database closes whatever a timer missed (e.g. after a restart).
+import type { Namespace } from "socket.io";
+import { canRing } from "../authz";
+import type { Db } from "../db/client";
+import { DialtoneError } from "../call/errors";
+import type { CallInfo, CallKind, ClientToServerEvents, IceServer, ServerToClientEvents } from "../call/protocol";
+import { transition, type CallEvent, type Role } from "../call/state-machine";
+import {
+  createCall,
+  expiredRingingCalls,
+  findCall,
+  findLiveCallOf,
+  liveCallsOf,
+  toCallInfo,
+  transitionCall,
+} from "./queries";
+
+export type SignalingNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type SocketData = { userId: string; name: string };
+
+export type CallServiceOptions = {
+  db: Db;
+  nsp: SignalingNamespace;
+  ringTimeoutMs: number;
+  graceMs: number;
+  iceServers: () => IceServer[];
+  /** Called after a user's call state changed (presence). */
+  onPresenceChange?: (userIds: string[]) => void;
+};
+
+export const userRoom = (userId: string) => `user:${userId}`;
+export const callRoom = (callId: string) => `call:${callId}`;
+
+export class CallService {
+  private readonly ringTimers = new Map<string, NodeJS.Timeout>();
+  private readonly graceTimers = new Map<string, NodeJS.Timeout>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly o: CallServiceOptions) {}
+
+  start(sweepEveryMs = 5_000): void {
+    this.sweepTimer = setInterval(() => void this.sweep().catch(() => undefined), sweepEveryMs);
+    this.sweepTimer.unref();
+  }
+
+  stop(): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    for (const t of this.ringTimers.values()) clearTimeout(t);
+    for (const t of this.graceTimers.values()) clearTimeout(t);
+    this.ringTimers.clear();
+    this.graceTimers.clear();
+  }
+
+  async invite(callerId: string, calleeId: string, kind: CallKind): Promise<CallInfo> {
+    const { db } = this.o;
+    if (!(await canRing(db, callerId, calleeId))) throw new DialtoneError("not_contact");
+    const now = new Date();
+    // Finish any of the caller's own expired rings first so they do not count as "busy".
+    await this.sweep(now);
+    if (await findLiveCallOf(db, callerId)) throw new DialtoneError("caller_busy");
+    const calleeLive = await findLiveCallOf(db, calleeId);
+    if (calleeLive) {
+      const row = await createCall(db, {
+        callerId,
+        calleeId,
+        kind,
+        status: "ended",
+        outcome: "busy",
+        endReason: "callee_busy",
+        ringExpiresAt: now,
+        endedAt: now,
+      });
+      return toCallInfo(row);
+    }
+    const row = await createCall(db, {
+      callerId,
+      calleeId,
+      kind,
+      status: "ringing",
+      ringExpiresAt: new Date(now.getTime() + this.o.ringTimeoutMs),
+    });
+    const call = toCallInfo(row);
+    this.o.nsp.to(userRoom(calleeId)).emit("call:incoming", { call });
+    const timer = setTimeout(() => void this.timeout(call.id).catch(() => undefined), this.o.ringTimeoutMs + 50);
+    timer.unref();
+    this.ringTimers.set(call.id, timer);
+    return call;
+  }
+
+  /** The callee's device accepts. Exactly one device can win. */
+  async accept(callId: string, userId: string, socketId: string): Promise<{ call: CallInfo; iceServers: IceServer[] }> {
+    const { db, nsp } = this.o;
+    const now = new Date();
+    const won = await transitionCall(
+      db,
+      callId,
+      "ringing",
+      { status: "active", answeredAt: now },
+      { calleeId: userId, ringExpiresAt: { gt: now } },
+    );
+    const current = await findCall(db, callId);
+    if (!current || (current.callerId !== userId && current.calleeId !== userId)) throw new DialtoneError("not_found");
+    if (!won) {
+      if (current.calleeId !== userId) throw new DialtoneError("invalid_state");
+      if (current.status === "active") throw new DialtoneError("answered_elsewhere");
+      if (current.status === "ringing") {
+        // Ring time is over but the timer has not fired yet: close it now.
+        await this.timeout(callId);
+      }
+      throw new DialtoneError("invalid_state");
+    }
+    this.clearRingTimer(callId);
+    const { callerId, calleeId, ...call } = current;
+    const iceServers = this.o.iceServers();
+    await nsp.in(socketId).socketsJoin(callRoom(callId));
+    nsp.to(userRoom(calleeId)).except(socketId).emit("call:answered-elsewhere", { callId });
+    // Only the caller's socket that placed (or rejoined) the call is in its room.
+    nsp.to(callRoom(callId)).except(socketId).emit("call:accepted", { call, iceServers });
+    this.o.onPresenceChange?.([callerId, calleeId]);
+    return { call, iceServers };
+  }
+
+  decline(callId: string, userId: string) {
+    return this.apply(callId, userId, (role) => ({ type: "decline", by: role }));
+  }
+
+  cancel(callId: string, userId: string) {
+    return this.apply(callId, userId, (role) => ({ type: "cancel", by: role }));
+  }
+
+  hangup(callId: string, userId: string) {
+    return this.apply(callId, userId, (role) => ({ type: "hangup", by: role }));
+  }
+
+  /** Ring time over (timer or sweep). A no-op when the call already moved on. */
+  async timeout(callId: string): Promise<void> {
+    const call = await findCall(this.o.db, callId);
+    if (!call || call.status !== "ringing") return;
+    if (new Date(call.ringExpiresAt).getTime() > Date.now()) return;
+    await this.applyAs(call, null, { type: "timeout" }).catch(() => undefined);
+  }
+
+  /** Close calls nobody closed: rings past their time (any node's). */
+  async sweep(now = new Date()): Promise<number> {
+    const expired = await expiredRingingCalls(this.o.db, now);
+    for (const { id } of expired) await this.timeout(id);
+    return expired.length;
+  }
+
+  /** A participant's socket may (re)join a live call: after a reload or reconnect. */
+  async rejoin(callId: string, userId: string, socketId: string): Promise<{ call: CallInfo; iceServers: IceServer[] }> {
+    const { nsp } = this.o;
+    const current = await findCall(this.o.db, callId);
+    if (!current || (current.callerId !== userId && current.calleeId !== userId)) throw new DialtoneError("not_found");
+    const isCallerRinging = current.status === "ringing" && current.callerId === userId;
+    if (current.status !== "active" && !isCallerRinging) throw new DialtoneError("invalid_state");
+    // Only one socket per user in a call: an older one (a dead tab) is moved out.
+    const members = await nsp.in(callRoom(callId)).fetchSockets();
+    for (const s of members) {
+      if (s.data.userId === userId && s.id !== socketId) {
+        s.leave(callRoom(callId));
+        s.emit("call:answered-elsewhere", { callId });
+      }
+    }
+    await nsp.in(socketId).socketsJoin(callRoom(callId));
+    this.clearGraceTimer(callId, userId);
+    nsp.to(callRoom(callId)).except(socketId).emit("call:peer-connection", { callId, connected: true });
+    const { callerId: _c, calleeId: _e, ...call } = current;
+    return { call, iceServers: this.o.iceServers() };
+  }
+
+  /** The caller's socket that placed the call joins its room. */
+  async joinAsCaller(callId: string, socketId: string): Promise<void> {
+    await this.o.nsp.in(socketId).socketsJoin(callRoom(callId));
+  }
+
+  /**
+   * A socket that was in call rooms went away. Each call keeps going for the
+   * grace period; if no socket of that user is back in the room by then, it ends.
+   */
+  socketLeftCalls(userId: string, callIds: string[]): void {
+    for (const callId of callIds) {
+      this.o.nsp.to(callRoom(callId)).emit("call:peer-connection", { callId, connected: false });
+      const key = `${callId}:${userId}`;
+      if (this.graceTimers.has(key)) continue;
+      const t = setTimeout(() => {
+        this.graceTimers.delete(key);
+        void this.endIfAbandoned(callId, userId).catch(() => undefined);
+      }, this.o.graceMs);
+      t.unref();
+      this.graceTimers.set(key, t);
+    }
+  }
+
+  async sessionState(userId: string) {
+    const rows = await liveCallsOf(this.o.db, userId, new Date());
+    const calls = rows.map((r) => ({ info: toCallInfo(r), callerId: r.callerId }));
+    return {
+      incoming: calls.filter((c) => c.info.status === "ringing" && c.callerId !== userId).map((c) => c.info),
+      outgoing: calls.find((c) => c.info.status === "ringing" && c.callerId === userId)?.info ?? null,
+      active: calls.find((c) => c.info.status === "active")?.info ?? null,
+    };
+  }
+
+  private async endIfAbandoned(callId: string, userId: string): Promise<void> {
+    const members = await this.o.nsp.in(callRoom(callId)).fetchSockets();
+    if (members.some((s) => s.data.userId === userId)) return;
+    const call = await findCall(this.o.db, callId);
+    if (!call || call.status === "ended") return;
+    await this.applyAs(call, null, { type: "fail", reason: "connection_lost" }).catch(() => undefined);
+  }
+
+  private async apply(callId: string, userId: string, event: (role: Role) => CallEvent): Promise<CallInfo> {
+    const call = await findCall(this.o.db, callId);
+    if (!call || (call.callerId !== userId && call.calleeId !== userId)) throw new DialtoneError("not_found");
+    const role: Role = call.callerId === userId ? "caller" : "callee";
+    return this.applyAs(call, userId, event(role));
+  }
+
+  private async applyAs(
+    call: CallInfo & { callerId: string; calleeId: string },
+    actorId: string | null,
+    event: CallEvent,
+  ): Promise<CallInfo> {
+    const result = transition({ status: call.status, outcome: call.outcome }, event);
+    if (!result.ok) throw new DialtoneError("invalid_state");
+    const now = new Date();
+    const won = await transitionCall(this.o.db, call.id, call.status, {
+      status: result.next.status,
+      outcome: result.next.outcome,
+      endReason: result.reason,
+      endedById: actorId,
+      endedAt: now,
+    });
+    if (!won) {
+      // Someone else moved it first (accepted, or ended): report the state it is in.
+      throw new DialtoneError("invalid_state");
+    }
+    this.clearRingTimer(call.id);
+    this.clearGraceTimer(call.id, call.callerId);
+    this.clearGraceTimer(call.id, call.calleeId);
+    const fresh = await findCall(this.o.db, call.id);
+    const { callerId, calleeId, ...info } = fresh ?? call;
+    const { nsp } = this.o;
+    nsp.to([userRoom(callerId), userRoom(calleeId)]).emit("call:ended", { call: info, reason: result.reason });
+    nsp.in(callRoom(call.id)).socketsLeave(callRoom(call.id));
+    if (call.status === "active") this.o.onPresenceChange?.([callerId, calleeId]);
+    return info;
+  }
+
+  private clearRingTimer(callId: string) {
+    const t = this.ringTimers.get(callId);
+    if (t) clearTimeout(t);
+    this.ringTimers.delete(callId);
+  }
+
+  private clearGraceTimer(callId: string, userId: string) {
+    const key = `${callId}:${userId}`;
+    const t = this.graceTimers.get(key);
+    if (t) clearTimeout(t);
+    this.graceTimers.delete(key);
+  }
+}

@@ -1,0 +1,76 @@
+// Configuration, validated once at start. A bad value stops the process with a
+// readable message instead of failing later in a handler.
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const csv = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOSTNAME: z.string().min(1).default("localhost"),
+  DATABASE_URL: z
+    .string()
+    .default("file:./data/dialtone.db")
+    .refine((u) => u.startsWith("file:"), "only file: (SQLite) URLs are supported in this version"),
+  AUTH_SECRET: z.string().min(16).optional(),
+  NEXTAUTH_URL: z.string().url().optional(),
+  RING_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(45),
+  CALL_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(15),
+  STUN_URLS: csv,
+  DATA_DIR: z.string().default("./data"),
+});
+
+export type Env = z.infer<typeof schema> & { AUTH_SECRET: string };
+
+let cached: Env | undefined;
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const env = parsed.data;
+  return { ...env, AUTH_SECRET: env.AUTH_SECRET ?? readOrCreateSecret(env.DATA_DIR) };
+}
+
+/** The process-wide configuration (also seeds process.env.AUTH_SECRET for next-auth). */
+export function getEnv(): Env {
+  if (!cached) {
+    cached = loadEnv();
+    process.env.AUTH_SECRET = cached.AUTH_SECRET;
+    process.env.NEXTAUTH_SECRET = cached.AUTH_SECRET;
+  }
+  return cached;
+}
+
+/** An auth secret generated once and kept in the data directory (mode 0600). */
+function readOrCreateSecret(dataDir: string): string {
+  const file = path.resolve(dataDir, "auth-secret");
+  try {
+    const existing = fs.readFileSync(file, "utf8").trim();
+    if (existing.length >= 32) return existing;
+  } catch {
+    // not there yet
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  try {
+    fs.writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+    return secret;
+  } catch {
+    // another process wrote it first: use theirs
+    return fs.readFileSync(file, "utf8").trim();
+  }
+}

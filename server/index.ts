@@ -1,0 +1,69 @@
+// Wiring only: env → database (migrated) → Next → http server → signaling → listen.
+import { createServer, type IncomingMessage } from "node:http";
+import next from "next";
+import { getEnv } from "./env";
+import { migrateSqlite } from "./db/migrate";
+import { getDb } from "./db/client";
+import { createSignaling } from "./signaling";
+import { setSignalingNamespace } from "./realtime";
+import { getLimits } from "./rate-limits";
+import { iceServersFromEnv } from "./ice";
+
+export const CLIENT_IP_HEADER = "x-dialtone-client-ip";
+
+async function main() {
+  const env = getEnv();
+  process.env.DATABASE_URL = env.DATABASE_URL;
+  const dev = env.NODE_ENV !== "production";
+  const publicUrl = env.NEXTAUTH_URL ?? `http://${env.HOSTNAME}:${env.PORT}`;
+  process.env.NEXTAUTH_URL ??= publicUrl;
+
+  const migrated = migrateSqlite(env.DATABASE_URL);
+  if (migrated.applied.length > 0) console.log(`[db] applied ${migrated.applied.join(", ")}`);
+  const db = getDb(env.DATABASE_URL);
+  await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
+
+  const app = next({ dev, hostname: env.HOSTNAME, port: env.PORT });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+
+  const server = createServer((req: IncomingMessage, res) => {
+    // The client address as this process saw it, for rate limits in route code.
+    req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? "unknown";
+    void handle(req, res);
+  });
+
+  const signaling = createSignaling(server, {
+    db,
+    authSecret: env.AUTH_SECRET,
+    secureCookie: publicUrl.startsWith("https://"),
+    ringTimeoutMs: env.RING_TIMEOUT_SECONDS * 1000,
+    graceMs: env.CALL_GRACE_SECONDS * 1000,
+    iceServers: iceServersFromEnv(env.STUN_URLS),
+    limits: getLimits(),
+  });
+  setSignalingNamespace(signaling.nsp);
+
+  server.listen(env.PORT, env.HOSTNAME, () => {
+    const addr = server.address();
+    const port = typeof addr === "object" && addr ? addr.port : env.PORT;
+    console.log(`Dialtone ready on http://${env.HOSTNAME}:${port} (${dev ? "development" : "production"})`);
+  });
+
+  const shutdown = async (signal: string) => {
+    console.log(`[server] ${signal}: shutting down`);
+    const force = setTimeout(() => process.exit(1), 5000);
+    force.unref();
+    await signaling.close().catch(() => undefined);
+    server.close();
+    await db.$disconnect().catch(() => undefined);
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

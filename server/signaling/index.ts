@@ -1,0 +1,154 @@
+// The /signaling namespace: handshake auth, then one handler per event:
+// parse (zod) → authorise → call service → ack. Nothing is relayed unless the
+// sending socket is a member of that call's room.
+import type { Server as HttpServer } from "node:http";
+import { Server, type Socket } from "socket.io";
+import { contactIds } from "../authz";
+import { userFromCookieHeader } from "../auth/session-cookie";
+import type { Db } from "../db/client";
+import { DialtoneError, toAckError } from "../call/errors";
+import {
+  LIMITS,
+  schemas,
+  type AckData,
+  type ClientEventName,
+  type ClientToServerEvents,
+  type IceServer,
+  type Payload,
+  type ServerToClientEvents,
+} from "../call/protocol";
+import { consume, type Limits } from "../rate-limits";
+import { CallService, callRoom, userRoom, type SignalingNamespace, type SocketData } from "../calls/service";
+import { broadcastPresence, presenceOf } from "./presence";
+
+export type SignalingOptions = {
+  db: Db;
+  authSecret: string;
+  secureCookie?: boolean;
+  ringTimeoutMs: number;
+  graceMs: number;
+  iceServers: () => IceServer[];
+  limits: Limits;
+  sweepEveryMs?: number;
+};
+
+export type Signaling = { io: Server; nsp: SignalingNamespace; calls: CallService; close: () => Promise<void> };
+
+type Sock = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type Handler<E extends ClientEventName> = (socket: Sock, payload: Payload<E>) => Promise<AckData[E]>;
+
+export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Signaling {
+  const io = new Server(httpServer, {
+    // websocket only: no sticky sessions needed behind a load balancer, and cheaper.
+    transports: ["websocket"],
+    maxHttpBufferSize: LIMITS.frame,
+    serveClient: false,
+  });
+  const nsp: SignalingNamespace = io.of("/signaling");
+  // Nothing may use the default namespace.
+  io.of("/").use((_socket, next) => next(new Error("unauthorized")));
+
+  const presenceChanged = (ids: string[]) => void broadcastPresence(o.db, nsp, ids).catch(() => undefined);
+  const calls = new CallService({
+    db: o.db,
+    nsp,
+    ringTimeoutMs: o.ringTimeoutMs,
+    graceMs: o.graceMs,
+    iceServers: o.iceServers,
+    onPresenceChange: presenceChanged,
+  });
+  calls.start(o.sweepEveryMs);
+
+  nsp.use(async (socket, next) => {
+    const user = await userFromCookieHeader(socket.handshake.headers.cookie, o.authSecret, o.secureCookie);
+    if (!user) return next(new Error("unauthorized"));
+    const exists = await o.db.user.findUnique({ where: { id: user.id }, select: { id: true, name: true } });
+    if (!exists) return next(new Error("unauthorized"));
+    socket.data.userId = exists.id;
+    socket.data.name = exists.name;
+    next();
+  });
+
+  const handlers: { [E in ClientEventName]: Handler<E> } = {
+    "session:sync": (s) => calls.sessionState(s.data.userId),
+    "call:invite": async (s, p) => {
+      await consume(o.limits.ring, s.data.userId);
+      const call = await calls.invite(s.data.userId, p.calleeId, p.kind);
+      if (call.status === "ringing") await calls.joinAsCaller(call.id, s.id);
+      return { call };
+    },
+    "call:accept": (s, p) => calls.accept(p.callId, s.data.userId, s.id),
+    "call:decline": async (s, p) => ({ call: await calls.decline(p.callId, s.data.userId) }),
+    "call:cancel": async (s, p) => ({ call: await calls.cancel(p.callId, s.data.userId) }),
+    "call:hangup": async (s, p) => ({ call: await calls.hangup(p.callId, s.data.userId) }),
+    "call:rejoin": (s, p) => calls.rejoin(p.callId, s.data.userId, s.id),
+    "signal:description": async (s, p) => {
+      relay(s, p.callId);
+      s.to(callRoom(p.callId)).emit("signal:description", p);
+      return {};
+    },
+    "signal:candidate": async (s, p) => {
+      relay(s, p.callId);
+      s.to(callRoom(p.callId)).emit("signal:candidate", p);
+      return {};
+    },
+    "presence:list": async (s) => {
+      const ids = await contactIds(o.db, s.data.userId);
+      return { presence: await presenceOf(o.db, nsp, ids) };
+    },
+  };
+
+  /** Relay authorisation: the sender must have joined this call's room. */
+  function relay(s: Sock, callId: string) {
+    if (!s.rooms.has(callRoom(callId))) throw new DialtoneError("not_in_call");
+  }
+
+  nsp.on("connection", (socket: Sock) => {
+    const { userId } = socket.data;
+    const wasOnline = nsp.adapter.rooms.get(userRoom(userId))?.size ?? 0;
+    void socket.join(userRoom(userId));
+    if (wasOnline === 0) presenceChanged([userId]);
+
+    for (const event of Object.keys(schemas) as ClientEventName[]) {
+      socket.on(event, (async (...args: unknown[]) => {
+        const ack = typeof args[args.length - 1] === "function" ? (args.pop() as (res: unknown) => void) : undefined;
+        try {
+          await consume(o.limits.socketMessages, socket.id);
+          if (args.length !== 1) throw new DialtoneError("invalid_payload");
+          const parsed = schemas[event].safeParse(args[0]);
+          if (!parsed.success) throw new DialtoneError("invalid_payload");
+          const data = await (handlers[event] as Handler<typeof event>)(socket, parsed.data as never);
+          ack?.({ ok: true, ...data });
+        } catch (err) {
+          if (!(err instanceof DialtoneError)) console.error(`[signaling] ${event} failed`, err);
+          ack?.(toAckError(err));
+        }
+      }) as never);
+    }
+
+    // Unknown events: answer with an error when the client asked for an ack.
+    socket.onAny((event: string, ...args: unknown[]) => {
+      if (event in schemas) return;
+      const ack = args[args.length - 1];
+      if (typeof ack === "function") ack(toAckError(new DialtoneError("invalid_payload", `Unknown event.`)));
+    });
+
+    socket.on("disconnecting", () => {
+      const callIds = [...socket.rooms].filter((r) => r.startsWith("call:")).map((r) => r.slice(5));
+      if (callIds.length > 0) calls.socketLeftCalls(userId, callIds);
+    });
+    socket.on("disconnect", () => {
+      if ((nsp.adapter.rooms.get(userRoom(userId))?.size ?? 0) === 0) presenceChanged([userId]);
+    });
+  });
+
+  return {
+    io,
+    nsp,
+    calls,
+    close: async () => {
+      calls.stop();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
+}
