@@ -1,0 +1,83 @@
+// Handshake authentication: only a valid next-auth session of an existing user
+// gets a /signaling socket; everything else is refused with "unauthorized".
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { after, before, describe, test } from "node:test";
+import { encode } from "next-auth/jwt";
+import { emitAck, expectOk, startHarness, type Harness } from "./harness";
+
+describe("signaling handshake auth", () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+  after(() => h.close());
+
+  test("a valid session cookie of an existing user connects", async () => {
+    const alice = await h.createUser("Alice");
+    const socket = await h.connect(alice);
+    assert.equal(socket.connected, true);
+    const res = expectOk(await emitAck(socket, "session:sync", {}));
+    assert.deepEqual(res, { ok: true, incoming: [], outgoing: null, active: null });
+  });
+
+  test("no cookie → connect_error unauthorized", async () => {
+    assert.equal(await h.connectError(undefined), "unauthorized");
+  });
+
+  test("a cookie header without the session cookie → unauthorized", async () => {
+    assert.equal(await h.connectError("theme=dark; other=1"), "unauthorized");
+  });
+
+  test("garbage and forged session cookies → unauthorized", async () => {
+    assert.equal(await h.connectError("next-auth.session-token=garbage"), "unauthorized");
+    assert.equal(await h.connectError("next-auth.session-token=eyJhbGciOiJkaXIifQ.a.b.c.d"), "unauthorized");
+    // A well-formed token for a real user, but signed with another secret.
+    const bob = await h.createUser("Bob");
+    const forged = await encode({ token: { sub: bob.id, name: bob.name }, secret: randomBytes(32).toString("base64url") });
+    assert.equal(await h.connectError(`next-auth.session-token=${forged}`), "unauthorized");
+    // The real token under the https-only cookie name is not read on http.
+    const real = await h.cookieFor(bob);
+    assert.equal(await h.connectError(real.replace("next-auth.", "__Secure-next-auth.")), "unauthorized");
+  });
+
+  test("a valid JWT without a subject → unauthorized", async () => {
+    const token = await encode({ token: { name: "Nobody" }, secret: h.secret });
+    assert.equal(await h.connectError(`next-auth.session-token=${token}`), "unauthorized");
+  });
+
+  test("a valid JWT for a nonexistent user → unauthorized", async () => {
+    const cookie = await h.cookieFor({ id: "cl_no_such_user", name: "Ghost" });
+    assert.equal(await h.connectError(cookie), "unauthorized");
+  });
+
+  test("a valid JWT for a deleted user → unauthorized", async () => {
+    const carol = await h.createUser("Carol");
+    const cookie = await h.cookieFor(carol);
+    // Proves the cookie itself is good before the account goes away.
+    const ok = await h.connect({ cookie });
+    ok.disconnect();
+    await h.db.user.delete({ where: { id: carol.id } });
+    assert.equal(await h.connectError(cookie), "unauthorized");
+  });
+
+  test("an oversize cookie header never connects", async () => {
+    const dave = await h.createUser("Dave");
+    const cookie = `${await h.cookieFor(dave)}; pad=${"x".repeat(17_000)}`;
+    // Node's own 16 KiB header limit refuses the upgrade before our 16 KiB cookie check can.
+    assert.match(await h.connectError(cookie), /^(unauthorized|websocket error)$/);
+  });
+
+  test("the default namespace refuses everyone, even signed-in users", async () => {
+    const erin = await h.createUser("Erin");
+    assert.equal(await h.connectError(await h.cookieFor(erin), "/"), "unauthorized");
+  });
+
+  test("the socket's identity comes from the session, not from the payload", async () => {
+    const frank = await h.createUser("Frank");
+    const socket = await h.connect(frank);
+    const server = (await h.signaling.nsp.fetchSockets()).find((s) => s.id === socket.id);
+    assert.ok(server, "server-side socket not found");
+    assert.deepEqual(server.data, { userId: frank.id, name: frank.name });
+  });
+});

@@ -1,0 +1,267 @@
+// A real Dialtone signaling server for integration tests: a fresh SQLite file
+// (migrated with the project's own runner), a node http server on 127.0.0.1:0,
+// the /signaling namespace, and real socket.io-client sockets authenticated by
+// a real next-auth session cookie. Every test file starts one and closes it in
+// `after`, so the test process exits by itself.
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
+import { createServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { encode } from "next-auth/jwt";
+import { io, type Socket } from "socket.io-client";
+import { signUp } from "../../server/auth/accounts";
+import type { Ack, AckData, ClientEventName, ClientToServerEvents, IceServer, Payload, ServerToClientEvents } from "../../server/call/protocol";
+import type { ErrorCode } from "../../server/call/errors";
+import { actOnContact, requestContact } from "../../server/contacts/service";
+import { createDb, type Db } from "../../server/db/client";
+import { migrateSqlite } from "../../server/db/migrate";
+import { createLimits, type Limits } from "../../server/rate-limits";
+import { createSignaling, type Signaling } from "../../server/signaling";
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type ServerEventName = keyof ServerToClientEvents;
+export type ServerPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
+export type TestUser = { id: string; name: string; email: string; password: string };
+
+export type HarnessOptions = {
+  ringTimeoutMs?: number;
+  graceMs?: number;
+  iceServers?: () => IceServer[];
+  limits?: Limits;
+};
+
+export type Harness = {
+  url: string;
+  port: number;
+  db: Db;
+  secret: string;
+  dir: string;
+  signaling: Signaling;
+  createUser(name?: string): Promise<TestUser>;
+  /** Mutually accepted contacts (a asks, b accepts), through the real contacts service. */
+  makeContacts(a: TestUser, b: TestUser): Promise<void>;
+  /** a asks b; b has not answered. */
+  requestContact(a: TestUser, b: TestUser): Promise<void>;
+  /** a blocks b through the contacts service (which also removes their contact row). */
+  block(a: TestUser, b: TestUser): Promise<void>;
+  cookieFor(user: { id: string; name: string }): Promise<string>;
+  /** A connected socket for this user (or for a raw Cookie header). */
+  connect(user: TestUser | { cookie: string }): Promise<ClientSocket>;
+  /** Tries to connect and returns the connect_error message (fails if it connects). */
+  connectError(cookie?: string, namespace?: string): Promise<string>;
+  close(): Promise<void>;
+};
+
+let emailCounter = 0;
+const log = new WeakMap<ClientSocket, { event: string; args: unknown[] }[]>();
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "dialtone-it-"));
+  const dbUrl = `file:${path.join(dir, "test.db")}`;
+  migrateSqlite(dbUrl);
+  const db = createDb(dbUrl);
+  const secret = randomBytes(32).toString("base64url");
+
+  const httpServer: HttpServer = createServer((_req, res) => {
+    res.statusCode = 404;
+    res.end();
+  });
+  const signaling = createSignaling(httpServer, {
+    db,
+    authSecret: secret,
+    ringTimeoutMs: options.ringTimeoutMs ?? 1500,
+    graceMs: options.graceMs ?? 300,
+    iceServers: options.iceServers ?? (() => []),
+    limits: options.limits ?? createLimits(),
+    sweepEveryMs: 200,
+  });
+  await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  const sockets = new Set<ClientSocket>();
+
+  const cookieFor = async (user: { id: string; name: string }) =>
+    `next-auth.session-token=${await encode({ token: { sub: user.id, name: user.name }, secret })}`;
+
+  const open = (cookie: string | undefined, namespace = "/signaling"): ClientSocket => {
+    const socket: ClientSocket = io(`${url}${namespace}`, {
+      transports: ["websocket"],
+      forceNew: true,
+      reconnection: false,
+      ...(cookie === undefined ? {} : { extraHeaders: { cookie } }),
+    });
+    const entries: { event: string; args: unknown[] }[] = [];
+    log.set(socket, entries);
+    socket.onAny((event: string, ...args: unknown[]) => entries.push({ event, args }));
+    sockets.add(socket);
+    return socket;
+  };
+
+  const harness: Harness = {
+    url,
+    port,
+    db,
+    secret,
+    dir,
+    signaling,
+    async createUser(name = "User") {
+      const email = `${name.toLowerCase().replace(/[^a-z0-9]/g, "")}-${++emailCounter}-${randomBytes(3).toString("hex")}@test.dialtone`;
+      const password = "correct horse battery";
+      const user = await signUp(db, { name, email, password });
+      return { ...user, password };
+    },
+    async makeContacts(a, b) {
+      await requestContact(db, a.id, { email: b.email });
+      await actOnContact(db, b.id, a.id, { action: "accept" });
+    },
+    async requestContact(a, b) {
+      await requestContact(db, a.id, { email: b.email });
+    },
+    async block(a, b) {
+      await actOnContact(db, a.id, b.id, { action: "block" });
+    },
+    cookieFor,
+    async connect(user) {
+      const cookie = "cookie" in user ? user.cookie : await cookieFor(user);
+      const socket = open(cookie);
+      await new Promise<void>((resolve, reject) => {
+        socket.once("connect", () => resolve());
+        socket.once("connect_error", (err) => reject(new Error(`connect failed: ${err.message}`)));
+      });
+      return socket;
+    },
+    async connectError(cookie, namespace) {
+      const socket = open(cookie, namespace);
+      try {
+        return await new Promise<string>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error("neither connect nor connect_error within 5 s")), 5000);
+          socket.once("connect", () => {
+            clearTimeout(timer);
+            reject(new Error("connected, but a connect_error was expected"));
+          });
+          socket.once("connect_error", (err) => {
+            clearTimeout(timer);
+            resolve(err.message);
+          });
+        });
+      } finally {
+        socket.disconnect();
+      }
+    },
+    async close() {
+      for (const s of sockets) s.disconnect();
+      sockets.clear();
+      await signaling.close();
+      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await db.$disconnect();
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}
+
+/** Emits a client→server event and resolves with its ack (5 s timeout). */
+export function emitAck<E extends ClientEventName>(socket: ClientSocket, event: E, payload: Payload<E>): Promise<Ack<AckData[E]>> {
+  return (socket as unknown as Socket).timeout(5000).emitWithAck(event, payload) as Promise<Ack<AckData[E]>>;
+}
+
+/** Emits anything (garbage payloads, unknown events) and resolves with the ack. */
+export function emitRawAck(socket: ClientSocket, event: string, ...args: unknown[]): Promise<unknown> {
+  return (socket as unknown as Socket).timeout(5000).emitWithAck(event, ...args) as Promise<unknown>;
+}
+
+/** Emits anything without an ack callback. */
+export function emitRaw(socket: ClientSocket, event: string, ...args: unknown[]): void {
+  (socket as unknown as Socket).emit(event, ...args);
+}
+
+/**
+ * Resolves with the next `event` on `socket` (matching `filter`). Call it BEFORE
+ * the action that triggers the event: events from different connections may
+ * arrive in any order.
+ */
+export function waitFor<E extends ServerEventName>(
+  socket: ClientSocket,
+  event: E,
+  filter: (payload: ServerPayload<E>) => boolean = () => true,
+  timeoutMs = 5000,
+): Promise<ServerPayload<E>> {
+  const raw = socket as unknown as Socket;
+  const name: string = event;
+  return new Promise((resolve, reject) => {
+    const listener = (payload: ServerPayload<E>) => {
+      if (!filter(payload)) return;
+      clearTimeout(timer);
+      raw.off(name, listener);
+      resolve(payload);
+    };
+    const timer = setTimeout(() => {
+      raw.off(name, listener);
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for "${name}"`));
+    }, timeoutMs);
+    raw.on(name, listener);
+  });
+}
+
+/** Every payload of `event` this socket has received since it was opened. */
+export function received<E extends ServerEventName>(socket: ClientSocket, event: E): ServerPayload<E>[] {
+  return (log.get(socket) ?? []).filter((e) => e.event === event).map((e) => e.args[0] as ServerPayload<E>);
+}
+
+/**
+ * A barrier: the server answers this socket's own request only after it wrote
+ * everything queued for this socket before it, so once the ack is back, any
+ * message the server sent this socket earlier has arrived.
+ */
+export async function flush(socket: ClientSocket): Promise<void> {
+  const res = await emitAck(socket, "presence:list", {});
+  assert.equal(res.ok, true, "flush ack failed");
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Asserts a successful ack and narrows its type. */
+export function expectOk<T extends object>(res: Ack<T>, what = "ack"): { ok: true } & T {
+  if (!res.ok) assert.fail(`${what}: expected ok, got ${res.code} (${res.message})`);
+  return res;
+}
+
+/** Asserts a failed ack with this code. */
+export function expectError(res: unknown, code: ErrorCode, what = "ack"): void {
+  assert.equal(typeof res, "object", `${what}: ack is not an object`);
+  const r = res as { ok?: unknown; code?: unknown; message?: unknown };
+  assert.equal(r.ok, false, `${what}: expected ok:false with ${code}, got ${JSON.stringify(res)}`);
+  assert.equal(r.code, code, `${what}: expected code ${code}, got ${JSON.stringify(res)}`);
+  assert.equal(typeof r.message, "string", `${what}: message missing`);
+}
+
+/** Places a call from `caller` to `callee` and waits until `calleeSocket` rings. */
+export async function ring(callerSocket: ClientSocket, calleeSocket: ClientSocket, calleeId: string) {
+  const incoming = waitFor(calleeSocket, "call:incoming");
+  const res = expectOk(await emitAck(callerSocket, "call:invite", { calleeId, kind: "video" }), "invite");
+  assert.equal(res.call.status, "ringing");
+  const { call } = await incoming;
+  assert.equal(call.id, res.call.id);
+  return res.call;
+}
+
+/** Rings and accepts: returns an active call. */
+export async function establish(callerSocket: ClientSocket, calleeSocket: ClientSocket, calleeId: string) {
+  const call = await ring(callerSocket, calleeSocket, calleeId);
+  const accepted = waitFor(callerSocket, "call:accepted");
+  expectOk(await emitAck(calleeSocket, "call:accept", { callId: call.id }), "accept");
+  await accepted;
+  return call;
+}
+
+/** Ends a call from `socket` (hang-up) and waits for call:ended there. */
+export async function hangup(socket: ClientSocket, callId: string) {
+  const ended = waitFor(socket, "call:ended", (p) => p.call.id === callId);
+  expectOk(await emitAck(socket, "call:hangup", { callId }), "hangup");
+  return ended;
+}
