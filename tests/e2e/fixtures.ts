@@ -1,0 +1,273 @@
+// Shared helpers for the browser suite: users seeded through the API, one browser
+// context per user, and media checks read from the peer connections' getStats().
+//
+// Every context gets an init script that records each RTCPeerConnection the app
+// creates in `window.__pcs`: that is how specs reach getStats() without knowing
+// anything about the app's PeerSession class.
+import { randomBytes } from "node:crypto";
+import { expect, test as base, type Browser, type BrowserContext, type Page, type TestInfo } from "@playwright/test";
+
+declare global {
+  interface Window {
+    __pcs?: RTCPeerConnection[];
+    __acceptClickedAt?: number;
+    __firstFrameAt?: number;
+  }
+}
+
+export const PASSWORD = "correct-horse-battery";
+
+export type User = {
+  context: BrowserContext;
+  page: Page;
+  id: string;
+  name: string;
+  email: string;
+  password: string;
+};
+
+export function uniqueEmail(name: string): string {
+  return `${name.toLowerCase()}-${Date.now()}-${randomBytes(3).toString("hex")}@e2e.test`;
+}
+
+/** Runs in the page before any of its scripts: keeps every RTCPeerConnection in window.__pcs. */
+function trackPeerConnections() {
+  const Original = window.RTCPeerConnection;
+  const pcs: RTCPeerConnection[] = [];
+  window.__pcs = pcs;
+  class TrackedPeerConnection extends Original {
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      pcs.push(this);
+    }
+  }
+  window.RTCPeerConnection = TrackedPeerConnection;
+}
+
+/** A fresh signed-out context (camera and microphone granted, peer connections tracked) and a page in it. */
+export async function newContext(browser: Browser, baseURL: string | undefined): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL, permissions: ["camera", "microphone"] });
+  await context.addInitScript(trackPeerConnections);
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/** Signs in through next-auth's credentials endpoint; the session cookie lands in the context. */
+export async function signInViaApi(context: BrowserContext, email: string, password: string): Promise<void> {
+  const csrf = await context.request.get("/api/auth/csrf");
+  expect(csrf.ok(), `GET /api/auth/csrf → ${csrf.status()}`).toBe(true);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const res = await context.request.post("/api/auth/callback/credentials", {
+    form: { csrfToken, email, password, json: "true" },
+  });
+  expect(res.ok(), `POST /api/auth/callback/credentials → ${res.status()} ${await res.text()}`).toBe(true);
+  const session = (await (await context.request.get("/api/auth/session")).json()) as { user?: { email?: string } };
+  expect(session.user?.email, "session after signing in through the API").toBe(email);
+}
+
+/** A new user: signed up through POST /api/signup, signed in through next-auth's API, with a page on `/`. */
+export async function newUser(browser: Browser, name: string, baseURL?: string): Promise<User> {
+  const { context, page } = await newContext(browser, baseURL);
+  const email = uniqueEmail(name);
+  const res = await context.request.post("/api/signup", { data: { name, email, password: PASSWORD } });
+  const body = await res.text();
+  expect(res.status(), `POST /api/signup → ${body}`).toBe(201);
+  const { ok, user } = JSON.parse(body) as { ok: boolean; user: { id: string; name: string } };
+  expect(ok).toBe(true);
+  expect(user.name).toBe(name);
+  await signInViaApi(context, email, PASSWORD);
+  return { context, page, id: user.id, name, email, password: PASSWORD };
+}
+
+/** `a` asks `b` to be a contact and `b` accepts, both through the API. */
+export async function makeContacts(a: User, b: User): Promise<void> {
+  const asked = await a.context.request.post("/api/contacts", { data: { email: b.email } });
+  expect(asked.status(), `POST /api/contacts → ${await asked.text()}`).toBe(201);
+  const accepted = await b.context.request.post(`/api/contacts/${a.id}`, { data: { action: "accept" } });
+  expect(accepted.status(), `POST /api/contacts/${a.id} accept → ${await accepted.text()}`).toBe(200);
+}
+
+/** The contact's entry in the "Your contacts" list. */
+export function contactItem(page: Page, name: string) {
+  return page.getByRole("list", { name: "Your contacts" }).getByRole("listitem").filter({ hasText: name });
+}
+
+/** The in-page call screen. */
+export function callSection(page: Page, otherName: string) {
+  return page.getByRole("region", { name: `Call with ${otherName}` });
+}
+
+/** Opens `/` and waits until `other` shows as Online in the contact list. */
+export async function openContactsAndSeeOnline(page: Page, other: string): Promise<void> {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Contacts" })).toBeVisible();
+  await expect(contactItem(page, other)).toContainText("Online");
+}
+
+type RtpSample = { bytesReceived: number; framesDecoded: number; connected: number; found: boolean };
+
+/** Reads inbound-rtp `kind` totals of the newest connected peer connection in the page. */
+async function sampleInbound(page: Page, kind: "audio" | "video"): Promise<RtpSample> {
+  return page.evaluate(async (kind) => {
+    const connected = (window.__pcs ?? []).filter((pc) => pc.connectionState === "connected");
+    const pc = connected[connected.length - 1];
+    if (!pc) return { bytesReceived: 0, framesDecoded: 0, connected: 0, found: false };
+    let bytesReceived = 0;
+    let framesDecoded = 0;
+    let found = false;
+    (await pc.getStats()).forEach((s: { type: string; kind?: string; bytesReceived?: number; framesDecoded?: number }) => {
+      if (s.type === "inbound-rtp" && s.kind === kind) {
+        found = true;
+        bytesReceived += s.bytesReceived ?? 0;
+        framesDecoded += s.framesDecoded ?? 0;
+      }
+    });
+    return { bytesReceived, framesDecoded, connected: connected.length, found };
+  }, kind);
+}
+
+/**
+ * Asserts that `kind` media arrives in the page: a connected peer connection whose
+ * inbound-rtp bytes (and decoded frames, for video) rise over ~1.5 s, and, for video,
+ * a playing `Remote video` element with real dimensions.
+ */
+export async function mediaFlowing(page: Page, kind: "audio" | "video", who = "page"): Promise<void> {
+  await expect
+    .poll(async () => (await sampleInbound(page, kind)).connected, {
+      message: `${who}: a peer connection reaches connectionState "connected"`,
+      timeout: 15_000,
+    })
+    .toBeGreaterThan(0);
+  const first = await sampleInbound(page, kind);
+  expect(first.found, `${who}: getStats() has an inbound-rtp ${kind} entry`).toBe(true);
+  await page.waitForTimeout(1_500);
+  const second = await sampleInbound(page, kind);
+  expect(second.bytesReceived, `${who}: inbound ${kind} bytesReceived rises over 1.5 s`).toBeGreaterThan(first.bytesReceived);
+  if (kind === "video") {
+    expect(second.framesDecoded, `${who}: inbound video framesDecoded rises over 1.5 s`).toBeGreaterThan(first.framesDecoded);
+    const remote = page.getByLabel("Remote video", { exact: true });
+    await expect(remote).toBeVisible();
+    const el = await remote.evaluate((v: HTMLVideoElement) => ({
+      readyState: v.readyState,
+      videoWidth: v.videoWidth,
+      paused: v.paused,
+    }));
+    expect(el.readyState, `${who}: Remote video readyState`).toBeGreaterThanOrEqual(2);
+    expect(el.videoWidth, `${who}: Remote video videoWidth`).toBeGreaterThan(0);
+    expect(el.paused, `${who}: Remote video is playing`).toBe(false);
+  }
+}
+
+/** Kinds of the tracks the page's newest connected peer connection sends, with their `enabled` flag. */
+export async function sentTracks(page: Page): Promise<{ kind: string; enabled: boolean }[]> {
+  return page.evaluate(() => {
+    const connected = (window.__pcs ?? []).filter((pc) => pc.connectionState === "connected");
+    const pc = connected[connected.length - 1];
+    if (!pc) return [];
+    return pc
+      .getSenders()
+      .filter((s) => s.track && s.track.readyState === "live")
+      .map((s) => ({ kind: s.track!.kind, enabled: s.track!.enabled }));
+  });
+}
+
+/** Inbound-rtp video entries of every connected peer connection in the page that received bytes. */
+export async function receivedVideoStreams(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    let n = 0;
+    for (const pc of window.__pcs ?? []) {
+      if (pc.connectionState !== "connected") continue;
+      (await pc.getStats()).forEach((s: { type: string; kind?: string; bytesReceived?: number }) => {
+        if (s.type === "inbound-rtp" && s.kind === "video" && (s.bytesReceived ?? 0) > 0) n++;
+      });
+    }
+    return n;
+  });
+}
+
+/**
+ * Time-to-first-frame probe. `arm` before the callee clicks Accept: the callee page
+ * records Date.now() when a button named "Accept" is clicked, and every armed page polls
+ * its peer connections every 20 ms for the first decoded inbound video frame.
+ */
+export async function armFirstFrameProbe(page: Page, { recordAccept }: { recordAccept: boolean }): Promise<void> {
+  await page.evaluate((recordAccept) => {
+    delete window.__firstFrameAt;
+    delete window.__acceptClickedAt;
+    if (recordAccept) {
+      document.addEventListener(
+        "click",
+        (e) => {
+          const button = (e.target as Element | null)?.closest("button");
+          const name = button?.getAttribute("aria-label") ?? button?.textContent?.trim();
+          if (name === "Accept") window.__acceptClickedAt ??= Date.now();
+        },
+        { capture: true },
+      );
+    }
+    const timer = setInterval(async () => {
+      for (const pc of window.__pcs ?? []) {
+        if (pc.connectionState === "closed") continue;
+        let frames = 0;
+        (await pc.getStats()).forEach((s: { type: string; kind?: string; framesDecoded?: number }) => {
+          if (s.type === "inbound-rtp" && s.kind === "video") frames += s.framesDecoded ?? 0;
+        });
+        if (frames > 0 && window.__firstFrameAt === undefined) {
+          window.__firstFrameAt = Date.now();
+          clearInterval(timer);
+        }
+      }
+    }, 20);
+    setTimeout(() => clearInterval(timer), 30_000);
+  }, recordAccept);
+}
+
+/** Reads the probe: ms from the Accept click (in `callee`) to the first decoded frame in each page. */
+export async function reportFirstFrame(testInfo: TestInfo, callee: Page, pages: Record<string, Page>): Promise<Record<string, number>> {
+  const clickedAt = await callee.evaluate(() => window.__acceptClickedAt);
+  expect(clickedAt, "the Accept click was recorded").toBeDefined();
+  const out: Record<string, number> = {};
+  for (const [who, page] of Object.entries(pages)) {
+    await page.waitForFunction(() => window.__firstFrameAt !== undefined, undefined, { timeout: 15_000 });
+    const at = await page.evaluate(() => window.__firstFrameAt!);
+    out[who] = at - clickedAt!;
+    testInfo.annotations.push({ type: "accept-to-first-frame", description: `${who}: ${out[who]} ms` });
+  }
+  console.log(`[metric] ${testInfo.title}: Accept → first decoded remote frame: ${Object.entries(out).map(([w, ms]) => `${w} ${ms} ms`).join(", ")}`);
+  return out;
+}
+
+/** Opens /history through the "History" link in the main navigation and returns the row for a call with `other`. */
+export async function historyRowWith(page: Page, other: string) {
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "History" }).click();
+  await expect(page).toHaveURL(/\/history(\?|$)/);
+  await expect(page.getByRole("heading", { name: "Call history" })).toBeVisible();
+  const rows = page.getByRole("table").getByRole("row").filter({ has: page.getByRole("button", { name: `Call back ${other}` }) });
+  await expect(rows).toHaveCount(1);
+  await expect(rows).toContainText(other);
+  return rows;
+}
+
+/** The m:ss durations (seconds) found in a text: tokens like "0:03", not parts of "10:42:13". */
+export function durationsIn(text: string): number[] {
+  return [...text.matchAll(/(?<![\d:])(\d+):(\d\d)(?![\d:])/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+}
+
+/** `test` with a `users` fixture that closes every context it created when the test ends. */
+export const test = base.extend<{ users: { create: (name: string) => Promise<User>; track: (c: BrowserContext) => void } }>({
+  users: async ({ browser, baseURL }, provide) => {
+    const contexts: BrowserContext[] = [];
+    await provide({
+      create: async (name) => {
+        const user = await newUser(browser, name, baseURL);
+        contexts.push(user.context);
+        return user;
+      },
+      track: (c) => void contexts.push(c),
+    });
+    // Closing the pages closes their peer connections (no TURN allocations are left behind).
+    for (const c of contexts) await c.close().catch(() => undefined);
+  },
+});
+
+export { expect };

@@ -1,0 +1,133 @@
+// The whole first-use journey: sign up, add a contact, a video call with media both
+// ways, in-call controls, hang up, history, sign out and sign back in.
+import {
+  armFirstFrameProbe,
+  callSection,
+  contactItem,
+  durationsIn,
+  expect,
+  historyRowWith,
+  mediaFlowing,
+  newContext,
+  reportFirstFrame,
+  sentTracks,
+  test,
+  uniqueEmail,
+} from "./fixtures";
+
+test("sign up, add a contact, video call with media both ways, history, sign out and in", async ({ browser, baseURL, users }, testInfo) => {
+  // --- Alice signs up through the form --------------------------------------------------
+  const { context: aliceContext, page: alice } = await newContext(browser, baseURL);
+  users.track(aliceContext);
+  const aliceEmail = uniqueEmail("Alice");
+  const alicePassword = "alice-password-1";
+  await alice.goto("/signup");
+  await alice.getByLabel("Name", { exact: true }).fill("Alice");
+  await alice.getByLabel("Email", { exact: true }).fill(aliceEmail);
+  await alice.getByLabel("Password", { exact: true }).fill(alicePassword);
+  await alice.getByRole("button", { name: "Create account" }).click();
+  await alice.waitForURL((url) => url.pathname === "/");
+  await expect(alice.getByRole("heading", { name: "Contacts" })).toBeVisible();
+
+  // --- Bob (seeded through the API) is on his contacts page ------------------------------
+  const bob = await users.create("Bob");
+  await bob.page.goto("/");
+  await expect(bob.page.getByRole("heading", { name: "Contacts" })).toBeVisible();
+
+  // --- Alice adds Bob by email; Bob accepts the request live -----------------------------
+  await alice.getByLabel("Contact email", { exact: true }).fill(bob.email);
+  await alice.getByRole("button", { name: "Add contact" }).click();
+  await expect(alice.getByRole("status").filter({ hasText: /\S/ }).first()).toBeVisible();
+  await bob.page.getByRole("button", { name: "Accept request from Alice" }).click();
+  await expect(contactItem(alice, "Bob")).toContainText("Online");
+  await expect(contactItem(bob.page, "Alice")).toContainText("Online");
+
+  // --- Alice calls Bob (video) -------------------------------------------------------------
+  await armFirstFrameProbe(alice, { recordAccept: false });
+  await armFirstFrameProbe(bob.page, { recordAccept: true });
+  await contactItem(alice, "Bob").getByRole("button", { name: "Video call Bob" }).click();
+  const outgoing = alice.getByRole("dialog", { name: "Outgoing call" });
+  await expect(outgoing).toContainText("Calling Bob");
+  const incoming = bob.page.getByRole("alertdialog");
+  await expect(incoming).toContainText("Alice");
+  await expect(incoming).toContainText(/video call/i);
+  await incoming.getByRole("button", { name: "Accept" }).click();
+
+  const aliceCall = callSection(alice, "Bob");
+  const bobCall = callSection(bob.page, "Alice");
+  await expect(aliceCall).toBeVisible();
+  await expect(bobCall).toBeVisible();
+  await expect(outgoing).toBeHidden();
+  await expect(incoming).toBeHidden();
+  await expect(aliceCall.getByText("Connected", { exact: true })).toBeVisible({ timeout: 15_000 });
+  await expect(bobCall.getByText("Connected", { exact: true })).toBeVisible({ timeout: 15_000 });
+  await expect(aliceCall.getByLabel("Your video", { exact: true })).toBeVisible();
+  await expect(bobCall.getByLabel("Your video", { exact: true })).toBeVisible();
+
+  await reportFirstFrame(testInfo, bob.page, { "callee (Bob)": bob.page, "caller (Alice)": alice });
+  await mediaFlowing(alice, "video", "Alice");
+  await mediaFlowing(bob.page, "video", "Bob");
+  await mediaFlowing(alice, "audio", "Alice");
+  await mediaFlowing(bob.page, "audio", "Bob");
+
+  // --- In-call controls: they change the button and really stop sending ---------------------
+  await aliceCall.getByRole("button", { name: "Mute microphone" }).click();
+  await expect(aliceCall.getByRole("button", { name: "Unmute microphone" })).toBeVisible();
+  await expect
+    .poll(async () => (await sentTracks(alice)).filter((t) => t.kind === "audio" && t.enabled).length, {
+      message: "after Mute microphone Alice sends no enabled audio track",
+    })
+    .toBe(0);
+  await aliceCall.getByRole("button", { name: "Turn camera off" }).click();
+  await expect(aliceCall.getByRole("button", { name: "Turn camera on" })).toBeVisible();
+  await expect
+    .poll(async () => (await sentTracks(alice)).filter((t) => t.kind === "video" && t.enabled).length, {
+      message: "after Turn camera off Alice sends no enabled video track",
+    })
+    .toBe(0);
+
+  // --- The call timer runs -------------------------------------------------------------------
+  const timer = aliceCall.getByRole("timer");
+  await expect(timer).toHaveText(/^\s*\d+:\d\d\s*$/);
+  await expect
+    .poll(async () => durationsIn(await timer.innerText())[0] ?? -1, { message: "the call timer reaches 0:02", timeout: 10_000 })
+    .toBeGreaterThanOrEqual(2);
+
+  // --- Bob hangs up: the call screen goes away on both sides ---------------------------------
+  await bobCall.getByRole("button", { name: "Hang up" }).click();
+  await expect(bobCall).toBeHidden();
+  await expect(aliceCall).toBeHidden();
+
+  // --- History on both sides ---------------------------------------------------------------------
+  for (const [page, other, direction] of [
+    [alice, "Bob", "Outgoing"],
+    [bob.page, "Alice", "Incoming"],
+  ] as const) {
+    const row = await historyRowWith(page, other);
+    await expect(row).toContainText(direction);
+    await expect(row).toContainText("Video");
+    await expect(row).toContainText("Completed");
+    const durations = durationsIn(await row.innerText());
+    expect(durations.some((s) => s >= 2 && s <= 120), `a m:ss duration of 0:02–2:00 in the ${direction} row: "${await row.innerText()}"`).toBe(true);
+  }
+
+  // --- Sign out, guarded pages, sign in through the form ----------------------------------------
+  await alice.getByRole("button", { name: "Sign out" }).click();
+  await alice.waitForURL((url) => url.pathname === "/signin");
+  await alice.goto("/history");
+  await alice.waitForURL((url) => url.pathname === "/signin");
+  await alice.goto("/");
+  await alice.waitForURL((url) => url.pathname === "/signin");
+
+  await alice.getByLabel("Email", { exact: true }).fill(aliceEmail);
+  await alice.getByLabel("Password", { exact: true }).fill("not-the-password");
+  await alice.getByRole("button", { name: "Sign in" }).click();
+  await expect(alice.getByRole("alert").filter({ hasText: "Wrong email or password" })).toBeVisible();
+  expect(new URL(alice.url()).pathname).toBe("/signin");
+
+  await alice.getByLabel("Password", { exact: true }).fill(alicePassword);
+  await alice.getByRole("button", { name: "Sign in" }).click();
+  await alice.waitForURL((url) => url.pathname === "/");
+  await expect(alice.getByRole("heading", { name: "Contacts" })).toBeVisible();
+  await expect(contactItem(alice, "Bob")).toBeVisible();
+});
