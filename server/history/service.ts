@@ -68,9 +68,3 @@ export async function unseenMissedCount(db: Db, userId: string): Promise<number>
 export async function markMissedSeen(db: Db, userId: string): Promise<void> {
   await db.user.update({ where: { id: userId }, data: { missedSeenAt: new Date() } });
 }
-
-export function formatDuration(seconds: number): string {
-  const m = Math.floor(seconds / 60);
-  const s = seconds % 60;
-  return `${m}:${String(s).padStart(2, "0")}`;
-}

@@ -10,6 +10,9 @@ export async function GET(req: Request) {
     const userId = await requireUserId();
     const url = new URL(req.url);
     const db = getDb();
+    if (url.searchParams.get("count") === "1") {
+      return NextResponse.json({ ok: true, unseenMissed: await unseenMissedCount(db, userId) });
+    }
     const page = await listHistory(db, userId, parseCursor(url.searchParams.get("before")));
     return NextResponse.json({ ok: true, ...page, unseenMissed: await unseenMissedCount(db, userId) });
   } catch (err) {

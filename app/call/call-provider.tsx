@@ -1,0 +1,269 @@
+"use client";
+// Owns the signaling socket of this tab and the call state the UI shows:
+// incoming rings, the outgoing ring, the active call. Pages below it use
+// `useCalls()`. The WebRTC side lives in PeerSession (see call-screen.tsx).
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import type { CallInfo, CallKind, IceServer, Payload, Presence } from "@/server/call/protocol";
+import { historyLabel } from "@/server/call/state-machine";
+import { connectSignaling, request, RequestError, type SignalingSocket } from "@/app/lib/signaling-client";
+import { startRingtone } from "./ringtone";
+
+export type ActiveCall = { call: CallInfo; role: "caller" | "callee"; iceServers: IceServer[] };
+export type Outgoing = { call: CallInfo; outcome: string | null };
+type SignalMessage =
+  | { type: "description"; payload: Payload<"signal:description"> }
+  | { type: "candidate"; payload: Payload<"signal:candidate"> };
+
+type CallsContext = {
+  socket: SignalingSocket | null;
+  connected: boolean;
+  me: { id: string; name: string };
+  presence: Record<string, Presence>;
+  contactsVersion: number;
+  historyVersion: number;
+  incoming: CallInfo[];
+  outgoing: Outgoing | null;
+  active: ActiveCall | null;
+  notice: string | null;
+  dismissNotice: () => void;
+  startCall: (callee: { id: string; name: string }, kind: CallKind) => Promise<void>;
+  cancelOutgoing: () => Promise<void>;
+  closeOutgoing: () => void;
+  accept: (callId: string) => Promise<void>;
+  decline: (callId: string) => Promise<void>;
+  hangUp: () => Promise<void>;
+  /** Subscribe to the SDP/ICE messages of one call; messages that came earlier are replayed once. */
+  subscribeSignals: (callId: string, fn: (m: SignalMessage) => void) => () => void;
+};
+
+const Ctx = createContext<CallsContext | null>(null);
+const ACTIVE_KEY = "dialtone.activeCall";
+
+export function useCalls(): CallsContext {
+  const ctx = useContext(Ctx);
+  if (!ctx) throw new Error("useCalls must be used inside <CallProvider>");
+  return ctx;
+}
+
+export function CallProvider({ me, children }: { me: { id: string; name: string }; children: ReactNode }) {
+  const [socket, setSocket] = useState<SignalingSocket | null>(null);
+  const [connected, setConnected] = useState(false);
+  const [presence, setPresence] = useState<Record<string, Presence>>({});
+  const [contactsVersion, setContactsVersion] = useState(0);
+  const [historyVersion, setHistoryVersion] = useState(0);
+  const [incoming, setIncoming] = useState<CallInfo[]>([]);
+  const [outgoing, setOutgoing] = useState<Outgoing | null>(null);
+  const [active, setActive] = useState<ActiveCall | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const activeRef = useRef<ActiveCall | null>(null);
+  const outgoingRef = useRef<Outgoing | null>(null);
+  const signalBuffer = useRef(new Map<string, SignalMessage[]>());
+  const signalSubs = useRef(new Map<string, (m: SignalMessage) => void>());
+  activeRef.current = active;
+  outgoingRef.current = outgoing;
+
+  const becomeActive = useCallback((next: ActiveCall | null) => {
+    activeRef.current = next;
+    setActive(next);
+    try {
+      if (next) sessionStorage.setItem(ACTIVE_KEY, next.call.id);
+      else sessionStorage.removeItem(ACTIVE_KEY);
+    } catch {
+      // storage unavailable: reload will not rejoin
+    }
+  }, []);
+
+  useEffect(() => {
+    const s = connectSignaling();
+    const deliver = (callId: string, m: SignalMessage) => {
+      const sub = signalSubs.current.get(callId);
+      if (sub) sub(m);
+      else {
+        const buf = signalBuffer.current.get(callId) ?? [];
+        if (buf.length < 200) buf.push(m);
+        signalBuffer.current.set(callId, buf);
+      }
+    };
+    s.on("connect", () => {
+      setConnected(true);
+      void (async () => {
+        try {
+          const state = await request(s, "session:sync", {});
+          setIncoming(state.incoming);
+          const mine = activeRef.current?.call.id ?? safeStoredCall();
+          if (state.active && state.active.id === mine) {
+            // Reload or reconnect of the tab that holds the call: take it back.
+            const res = await request(s, "call:rejoin", { callId: state.active.id });
+            const role = res.call.caller.id === me.id ? "caller" : "callee";
+            if (activeRef.current?.call.id !== res.call.id) becomeActive({ call: res.call, role, iceServers: res.iceServers });
+          } else if (activeRef.current && (!state.active || state.active.id !== activeRef.current.call.id)) {
+            becomeActive(null);
+            setNotice("The call ended while you were offline.");
+          } else if (!state.active && mine) {
+            becomeActive(null);
+          }
+          const pres = await request(s, "presence:list", {});
+          setPresence(pres.presence);
+        } catch {
+          // shown as "offline" state; the next reconnect retries
+        }
+      })();
+    });
+    s.on("disconnect", () => setConnected(false));
+    s.on("call:incoming", ({ call }) => setIncoming((list) => (list.some((c) => c.id === call.id) ? list : [...list, call])));
+    s.on("call:answered-elsewhere", ({ callId }) => {
+      setIncoming((list) => list.filter((c) => c.id !== callId));
+      if (activeRef.current?.call.id === callId) {
+        becomeActive(null);
+        setNotice("The call continues on another device.");
+      }
+    });
+    s.on("call:accepted", ({ call, iceServers }) => {
+      if (outgoingRef.current?.call.id !== call.id) return;
+      outgoingRef.current = null;
+      setOutgoing(null);
+      becomeActive({ call, role: "caller", iceServers });
+    });
+    s.on("call:ended", ({ call }) => {
+      setIncoming((list) => list.filter((c) => c.id !== call.id));
+      signalBuffer.current.delete(call.id);
+      setHistoryVersion((v) => v + 1);
+      if (outgoingRef.current?.call.id === call.id && call.outcome) {
+        const next = { call, outcome: historyLabel(call.outcome, "caller") };
+        outgoingRef.current = next;
+        setOutgoing(next);
+      }
+      if (activeRef.current?.call.id === call.id) {
+        becomeActive(null);
+        setNotice(call.outcome === "failed" ? "The call was lost." : "Call ended.");
+      }
+    });
+    s.on("signal:description", (p) => deliver(p.callId, { type: "description", payload: p }));
+    s.on("signal:candidate", (p) => deliver(p.callId, { type: "candidate", payload: p }));
+    s.on("presence:update", ({ userId, presence: value }) => setPresence((prev) => ({ ...prev, [userId]: value })));
+    s.on("contacts:changed", () => {
+      setContactsVersion((v) => v + 1);
+      void request(s, "presence:list", {})
+        .then((res) => setPresence(res.presence))
+        .catch(() => undefined);
+    });
+    s.connect();
+    setSocket(s);
+    return () => {
+      s.removeAllListeners();
+      s.disconnect();
+    };
+  }, [me.id, becomeActive]);
+
+  // Ring while any call is ringing for us and we are not already in one.
+  const ringing = incoming.length > 0 && !active;
+  useEffect(() => (ringing ? startRingtone() : undefined), [ringing]);
+
+  // The outgoing outcome ("Declined", "No answer", "Busy") closes by itself.
+  useEffect(() => {
+    if (!outgoing?.outcome) return;
+    const t = setTimeout(() => setOutgoing((o) => (o && o.outcome ? null : o)), 6000);
+    return () => clearTimeout(t);
+  }, [outgoing]);
+
+  const fail = useCallback((err: unknown) => {
+    setNotice(err instanceof RequestError ? err.message : "Something went wrong.");
+  }, []);
+
+  const value = useMemo<CallsContext>(
+    () => ({
+      socket,
+      connected,
+      me,
+      presence,
+      contactsVersion,
+      historyVersion,
+      incoming,
+      outgoing,
+      active,
+      notice,
+      dismissNotice: () => setNotice(null),
+      startCall: async (callee, kind) => {
+        if (!socket) return;
+        setNotice(null);
+        try {
+          const { call } = await request(socket, "call:invite", { calleeId: callee.id, kind });
+          const next: Outgoing = {
+            call,
+            outcome: call.status === "ended" && call.outcome ? historyLabel(call.outcome, "caller") : null,
+          };
+          outgoingRef.current = next;
+          setOutgoing(next);
+          if (call.status === "ended") setHistoryVersion((v) => v + 1);
+        } catch (err) {
+          fail(err);
+        }
+      },
+      cancelOutgoing: async () => {
+        const o = outgoingRef.current;
+        if (!socket || !o) return;
+        try {
+          await request(socket, "call:cancel", { callId: o.call.id });
+        } catch (err) {
+          if (!(err instanceof RequestError && err.code === "invalid_state")) fail(err);
+        }
+      },
+      closeOutgoing: () => {
+        outgoingRef.current = null;
+        setOutgoing(null);
+      },
+      accept: async (callId) => {
+        if (!socket) return;
+        try {
+          const res = await request(socket, "call:accept", { callId });
+          setIncoming((list) => list.filter((c) => c.id !== callId));
+          becomeActive({ call: res.call, role: "callee", iceServers: res.iceServers });
+        } catch (err) {
+          setIncoming((list) => list.filter((c) => c.id !== callId));
+          fail(err);
+        }
+      },
+      decline: async (callId) => {
+        setIncoming((list) => list.filter((c) => c.id !== callId));
+        if (!socket) return;
+        try {
+          await request(socket, "call:decline", { callId });
+        } catch (err) {
+          if (!(err instanceof RequestError && err.code === "invalid_state")) fail(err);
+        }
+      },
+      hangUp: async () => {
+        const a = activeRef.current;
+        if (!a) return;
+        becomeActive(null);
+        setHistoryVersion((v) => v + 1);
+        if (!socket) return;
+        try {
+          await request(socket, "call:hangup", { callId: a.call.id });
+        } catch {
+          // already ended on the server: nothing to do
+        }
+      },
+      subscribeSignals: (callId, fn) => {
+        signalSubs.current.set(callId, fn);
+        const buffered = signalBuffer.current.get(callId) ?? [];
+        signalBuffer.current.delete(callId);
+        for (const m of buffered) fn(m);
+        return () => {
+          if (signalSubs.current.get(callId) === fn) signalSubs.current.delete(callId);
+        };
+      },
+    }),
+    [socket, connected, me, presence, contactsVersion, historyVersion, incoming, outgoing, active, notice, fail, becomeActive],
+  );
+
+  return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
+}
+
+function safeStoredCall(): string | null {
+  try {
+    return sessionStorage.getItem(ACTIVE_KEY);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,245 @@
+// One RTCPeerConnection and everything it needs: perfect negotiation, trickle
+// ICE with remote candidates queued until the remote description is set, ICE
+// restart when the connection fails, and typed events. Knows nothing of React
+// or of Socket.IO: signaling goes out through the `send` callbacks.
+
+export type PeerState = "connecting" | "connected" | "reconnecting" | "failed" | "closed";
+export type DescriptionMessage = { type: "offer" | "answer"; sdp: string };
+export type CandidateMessage = {
+  candidate: string;
+  sdpMid?: string | null;
+  sdpMLineIndex?: number | null;
+  usernameFragment?: string | null;
+};
+
+export type PeerSessionOptions = {
+  /** The polite peer yields on offer collisions (the callee); the impolite one wins (the caller). */
+  polite: boolean;
+  iceServers: RTCIceServer[];
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  /** Kinds of media this call carries ("audio" always, "video" for video calls). */
+  kinds: ("audio" | "video")[];
+  sendDescription: (d: DescriptionMessage) => void;
+  sendCandidate: (c: CandidateMessage) => void;
+  /** How long `disconnected` may last before an ICE restart. */
+  disconnectedRestartMs?: number;
+};
+
+type Events = {
+  state: PeerState;
+  "remote-stream": MediaStream;
+  error: Error;
+};
+
+export class PeerSession {
+  readonly pc: RTCPeerConnection;
+  readonly remoteStream = new MediaStream();
+  private state: PeerState = "connecting";
+  private everConnected = false;
+  private makingOffer = false;
+  private ignoreOffer = false;
+  private settingRemoteAnswer = false;
+  private pendingCandidates: RTCIceCandidateInit[] = [];
+  private queue: Promise<void> = Promise.resolve();
+  private listeners = new Map<keyof Events, Set<(v: never) => void>>();
+  private localStream: MediaStream | null = null;
+  private localReady: Promise<void>;
+  private resolveLocalReady!: () => void;
+  private disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+
+  constructor(private readonly o: PeerSessionOptions) {
+    this.localReady = new Promise((resolve) => (this.resolveLocalReady = resolve));
+    this.pc = new RTCPeerConnection({
+      iceServers: o.iceServers,
+      iceTransportPolicy: o.iceTransportPolicy ?? "all",
+      bundlePolicy: "max-bundle",
+    });
+    this.pc.onnegotiationneeded = () => void this.negotiate();
+    this.pc.onicecandidate = ({ candidate }) => {
+      if (candidate && candidate.candidate) {
+        this.o.sendCandidate({
+          candidate: candidate.candidate,
+          sdpMid: candidate.sdpMid,
+          sdpMLineIndex: candidate.sdpMLineIndex,
+          usernameFragment: candidate.usernameFragment,
+        });
+      }
+    };
+    this.pc.ontrack = ({ track }) => {
+      if (!this.remoteStream.getTracks().includes(track)) this.remoteStream.addTrack(track);
+      this.emit("remote-stream", this.remoteStream);
+    };
+    this.pc.onconnectionstatechange = () => this.onConnectionState();
+  }
+
+  on<K extends keyof Events>(event: K, fn: (v: Events[K]) => void): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    const entry = fn as (v: never) => void;
+    set.add(entry);
+    return () => set.delete(entry);
+  }
+
+  getState(): PeerState {
+    return this.state;
+  }
+
+  /**
+   * Attach local media (or null when no device / permission). The impolite
+   * side creates the transceivers and so makes the first offer; the polite
+   * side answers using the transceivers the offer created.
+   */
+  async setLocalStream(stream: MediaStream | null): Promise<void> {
+    this.localStream = stream;
+    if (!this.o.polite) {
+      for (const kind of this.o.kinds) {
+        const track = stream?.getTracks().find((t) => t.kind === kind);
+        this.pc.addTransceiver(track ?? kind, {
+          direction: track ? "sendrecv" : "recvonly",
+          streams: stream ? [stream] : [],
+        });
+      }
+    } else {
+      await this.attachLocalTracks();
+    }
+    this.resolveLocalReady();
+  }
+
+  /** A remote offer or answer from the signaling channel. */
+  handleDescription(description: DescriptionMessage): Promise<void> {
+    return this.enqueue(async () => {
+      const offerCollision =
+        description.type === "offer" &&
+        (this.makingOffer || (this.pc.signalingState !== "stable" && !this.settingRemoteAnswer));
+      this.ignoreOffer = !this.o.polite && offerCollision;
+      if (this.ignoreOffer) return;
+      if (description.type === "offer") await this.localReady;
+      this.settingRemoteAnswer = description.type === "answer";
+      await this.pc.setRemoteDescription(description);
+      this.settingRemoteAnswer = false;
+      if (description.type === "offer") {
+        await this.attachLocalTracks();
+        await this.pc.setLocalDescription();
+        const local = this.pc.localDescription;
+        if (local) this.o.sendDescription({ type: local.type as "answer", sdp: local.sdp });
+      }
+      const queued = this.pendingCandidates;
+      this.pendingCandidates = [];
+      for (const c of queued) await this.addCandidate(c);
+    });
+  }
+
+  /** A remote ICE candidate; queued until a remote description exists. */
+  handleCandidate(candidate: CandidateMessage): Promise<void> {
+    return this.enqueue(async () => {
+      if (!this.pc.remoteDescription) {
+        this.pendingCandidates.push(candidate);
+        return;
+      }
+      await this.addCandidate(candidate);
+    });
+  }
+
+  /** Renegotiate with fresh ICE credentials (also used by the UI's "Reconnect"). */
+  restartIce(): void {
+    if (this.closed) return;
+    this.pc.restartIce();
+  }
+
+  setTrackEnabled(kind: "audio" | "video", enabled: boolean): void {
+    for (const t of this.localStream?.getTracks() ?? []) if (t.kind === kind) t.enabled = enabled;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.disconnectedTimer);
+    for (const t of this.localStream?.getTracks() ?? []) t.stop();
+    this.pc.onnegotiationneeded = null;
+    this.pc.onicecandidate = null;
+    this.pc.ontrack = null;
+    this.pc.onconnectionstatechange = null;
+    this.pc.close();
+    this.setState("closed");
+  }
+
+  private async attachLocalTracks(): Promise<void> {
+    const stream = this.localStream;
+    if (!stream) return;
+    for (const tr of this.pc.getTransceivers()) {
+      const kind = tr.receiver.track.kind;
+      if (tr.sender.track || tr.direction === "stopped") continue;
+      const track = stream.getTracks().find((t) => t.kind === kind);
+      if (!track) continue;
+      await tr.sender.replaceTrack(track);
+      tr.sender.setStreams(stream);
+      tr.direction = "sendrecv";
+    }
+  }
+
+  private async negotiate(): Promise<void> {
+    if (this.closed) return;
+    try {
+      this.makingOffer = true;
+      await this.pc.setLocalDescription();
+      const local = this.pc.localDescription;
+      if (local && local.type === "offer") this.o.sendDescription({ type: "offer", sdp: local.sdp });
+    } catch (err) {
+      this.emit("error", err instanceof Error ? err : new Error(String(err)));
+    } finally {
+      this.makingOffer = false;
+    }
+  }
+
+  private async addCandidate(c: RTCIceCandidateInit): Promise<void> {
+    try {
+      await this.pc.addIceCandidate(c);
+    } catch (err) {
+      if (!this.ignoreOffer) this.emit("error", err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(async () => {
+      if (this.closed) return;
+      try {
+        await task();
+      } catch (err) {
+        this.emit("error", err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+    this.queue = run;
+    return run;
+  }
+
+  /** The one place the session's state is derived from the connection's. */
+  private onConnectionState(): void {
+    const s = this.pc.connectionState;
+    clearTimeout(this.disconnectedTimer);
+    if (s === "connected") {
+      this.everConnected = true;
+      this.setState("connected");
+    } else if (s === "disconnected") {
+      this.setState(this.everConnected ? "reconnecting" : "connecting");
+      this.disconnectedTimer = setTimeout(() => this.restartIce(), this.o.disconnectedRestartMs ?? 3000);
+    } else if (s === "failed") {
+      this.setState("reconnecting");
+      this.restartIce();
+    } else if (s === "closed") {
+      this.setState("closed");
+    } else {
+      this.setState(this.everConnected ? "reconnecting" : "connecting");
+    }
+  }
+
+  private setState(next: PeerState): void {
+    if (this.state === next) return;
+    this.state = next;
+    this.emit("state", next);
+  }
+
+  private emit<K extends keyof Events>(event: K, value: Events[K]): void {
+    for (const fn of this.listeners.get(event) ?? []) (fn as (v: Events[K]) => void)(value);
+  }
+}

@@ -1,0 +1,106 @@
+"use client";
+// A thin hook over PeerSession: creates it for the active call, feeds it the
+// call's signaling messages, gets local media, and exposes what the screen shows.
+import { useEffect, useState } from "react";
+import { request } from "@/app/lib/signaling-client";
+import type { ActiveCall } from "./call-provider";
+import { useCalls } from "./call-provider";
+import { PeerSession, type PeerState } from "./peer-session";
+
+export type MediaProblem = string | null;
+
+export function usePeerSession(active: ActiveCall) {
+  const { socket, subscribeSignals } = useCalls();
+  const [session, setSession] = useState<PeerSession | null>(null);
+  const [state, setState] = useState<PeerState>("connecting");
+  const [localStream, setLocalStream] = useState<MediaStream | null>(null);
+  const [remoteStream, setRemoteStream] = useState<MediaStream | null>(null);
+  const [mediaProblem, setMediaProblem] = useState<MediaProblem>(null);
+  const callId = active.call.id;
+  const kind = active.call.kind;
+
+  useEffect(() => {
+    if (!socket) return;
+    const kinds: ("audio" | "video")[] = kind === "video" ? ["audio", "video"] : ["audio"];
+    const s = new PeerSession({
+      polite: active.role === "callee",
+      iceServers: active.iceServers,
+      iceTransportPolicy: iceTransportPolicy(),
+      kinds,
+      sendDescription: (description) => void request(socket, "signal:description", { callId, description }).catch(() => undefined),
+      sendCandidate: (candidate) => void request(socket, "signal:candidate", { callId, candidate }).catch(() => undefined),
+    });
+    const offState = s.on("state", setState);
+    const offRemote = s.on("remote-stream", (stream) => setRemoteStream(stream));
+    const offSignals = subscribeSignals(callId, (m) => {
+      if (m.type === "description") void s.handleDescription(m.payload.description);
+      else if (m.payload.candidate) void s.handleCandidate(m.payload.candidate);
+    });
+    let cancelled = false;
+    void getLocalMedia(kind).then(({ stream, problem }) => {
+      if (cancelled) {
+        stream?.getTracks().forEach((t) => t.stop());
+        return;
+      }
+      setLocalStream(stream);
+      setMediaProblem(problem);
+      void s.setLocalStream(stream);
+    });
+    setSession(s);
+    setRemoteStream(s.remoteStream);
+    return () => {
+      cancelled = true;
+      offState();
+      offRemote();
+      offSignals();
+      s.close();
+      setSession(null);
+      setLocalStream(null);
+    };
+    // The session lives exactly as long as this call.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [callId, socket]);
+
+  return { session, state, localStream, remoteStream, mediaProblem };
+}
+
+/** Test and diagnostics hook: `?ice=relay` forces TURN relay (used by the TURN e2e). */
+function iceTransportPolicy(): RTCIceTransportPolicy {
+  if (typeof window === "undefined") return "all";
+  return (window as { __dialtoneIcePolicy?: RTCIceTransportPolicy }).__dialtoneIcePolicy ?? "all";
+}
+
+/**
+ * Camera + microphone for video calls, microphone for audio calls. When
+ * permission is denied or a device is missing, fall back (video → audio only →
+ * receive only) and say so; the call goes on either way.
+ */
+async function getLocalMedia(kind: "video" | "audio"): Promise<{ stream: MediaStream | null; problem: MediaProblem }> {
+  if (!navigator.mediaDevices?.getUserMedia) {
+    return { stream: null, problem: "This browser cannot use a camera or microphone here. You can still see and hear the other person." };
+  }
+  try {
+    return { stream: await navigator.mediaDevices.getUserMedia({ audio: true, video: kind === "video" }), problem: null };
+  } catch (err) {
+    const denied = err instanceof DOMException && (err.name === "NotAllowedError" || err.name === "SecurityError");
+    if (kind === "video") {
+      try {
+        const audioOnly = await navigator.mediaDevices.getUserMedia({ audio: true });
+        return {
+          stream: audioOnly,
+          problem: denied
+            ? "Camera permission was denied: the other person hears you but cannot see you."
+            : "No camera found: the other person hears you but cannot see you.",
+        };
+      } catch {
+        // fall through to receive-only
+      }
+    }
+    return {
+      stream: null,
+      problem: denied
+        ? "Camera and microphone permission was denied: you can see and hear the other person, but they cannot see or hear you."
+        : "No microphone or camera found: you can see and hear the other person, but they cannot see or hear you.",
+    };
+  }
+}
