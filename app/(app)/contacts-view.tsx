@@ -28,6 +28,8 @@ export function ContactsView() {
   }, []);
 
   useEffect(() => {
+    // load() sets state only after its fetch resolves.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     void load();
   }, [load, contactsVersion]);
 

@@ -59,8 +59,12 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
   const outgoingRef = useRef<Outgoing | null>(null);
   const signalBuffer = useRef(new Map<string, SignalMessage[]>());
   const signalSubs = useRef(new Map<string, (m: SignalMessage) => void>());
-  activeRef.current = active;
-  outgoingRef.current = outgoing;
+  useEffect(() => {
+    activeRef.current = active;
+  }, [active]);
+  useEffect(() => {
+    outgoingRef.current = outgoing;
+  }, [outgoing]);
 
   const becomeActive = useCallback((next: ActiveCall | null) => {
     activeRef.current = next;

@@ -14,7 +14,7 @@ const STATE_TEXT = {
 
 export function CallScreen({ active }: { active: ActiveCall }) {
   const { hangUp, me } = useCalls();
-  const { session, state, localStream, remoteStream, mediaProblem } = usePeerSession(active);
+  const { sessionRef, state, localStream, remoteStream, mediaProblem } = usePeerSession(active);
   const [micOn, setMicOn] = useState(true);
   const [camOn, setCamOn] = useState(true);
   const other = active.call.caller.id === me.id ? active.call.callee : active.call.caller;
@@ -89,7 +89,7 @@ export function CallScreen({ active }: { active: ActiveCall }) {
           type="button"
           disabled={!hasMic}
           onClick={() => {
-            session?.setTrackEnabled("audio", !micOn);
+            sessionRef.current?.setTrackEnabled("audio", !micOn);
             setMicOn(!micOn);
           }}
           className="rounded-full bg-slate-700 px-4 py-3 font-medium hover:bg-slate-600 focus-visible:outline focus-visible:outline-2 focus-visible:outline-white disabled:opacity-40"
@@ -101,7 +101,7 @@ export function CallScreen({ active }: { active: ActiveCall }) {
             type="button"
             disabled={!hasCamera}
             onClick={() => {
-              session?.setTrackEnabled("video", !camOn);
+              sessionRef.current?.setTrackEnabled("video", !camOn);
               setCamOn(!camOn);
             }}
             className="rounded-full bg-slate-700 px-4 py-3 font-medium hover:bg-slate-600 focus-visible:outline focus-visible:outline-2 focus-visible:outline-white disabled:opacity-40"

@@ -1,7 +1,7 @@
 "use client";
 // A thin hook over PeerSession: creates it for the active call, feeds it the
 // call's signaling messages, gets local media, and exposes what the screen shows.
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { request } from "@/app/lib/signaling-client";
 import type { ActiveCall } from "./call-provider";
 import { useCalls } from "./call-provider";
@@ -11,7 +11,7 @@ export type MediaProblem = string | null;
 
 export function usePeerSession(active: ActiveCall) {
   const { socket, subscribeSignals } = useCalls();
-  const [session, setSession] = useState<PeerSession | null>(null);
+  const sessionRef = useRef<PeerSession | null>(null);
   const [state, setState] = useState<PeerState>("connecting");
   const [localStream, setLocalStream] = useState<MediaStream | null>(null);
   const [remoteStream, setRemoteStream] = useState<MediaStream | null>(null);
@@ -46,22 +46,21 @@ export function usePeerSession(active: ActiveCall) {
       setMediaProblem(problem);
       void s.setLocalStream(stream);
     });
-    setSession(s);
-    setRemoteStream(s.remoteStream);
+    sessionRef.current = s;
     return () => {
       cancelled = true;
       offState();
       offRemote();
       offSignals();
       s.close();
-      setSession(null);
+      sessionRef.current = null;
       setLocalStream(null);
     };
     // The session lives exactly as long as this call.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [callId, socket]);
 
-  return { session, state, localStream, remoteStream, mediaProblem };
+  return { sessionRef, state, localStream, remoteStream, mediaProblem };
 }
 
 /** Test and diagnostics hook: `?ice=relay` forces TURN relay (used by the TURN e2e). */

@@ -36,6 +36,8 @@ export function HistoryView() {
   }, []);
 
   useEffect(() => {
+    // load() sets state only after its fetch resolves.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     void load();
   }, [load, historyVersion]);
 
