@@ -153,7 +153,7 @@ export function ContactsView() {
             const pres = presence[p.id] ?? "offline";
             return (
               <li key={p.id} className="flex flex-wrap items-center gap-2 p-3">
-                <span className="flex min-w-0 flex-1 items-center gap-2">
+                <span className="flex w-full min-w-0 items-center gap-2 sm:w-auto sm:flex-1">
                   <span aria-hidden className={`h-2.5 w-2.5 shrink-0 rounded-full ${PRESENCE_DOT[pres]}`} />
                   <span className="truncate font-medium">{p.name}</span>
                   <span className="text-sm text-slate-500">{PRESENCE_TEXT[pres]}</span>

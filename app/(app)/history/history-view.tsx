@@ -64,26 +64,30 @@ export function HistoryView() {
             <thead className="border-b bg-slate-50 text-slate-600">
               <tr>
                 <th scope="col" className="p-2">Person</th>
-                <th scope="col" className="p-2">Direction</th>
-                <th scope="col" className="p-2">Type</th>
+                <th scope="col" className="p-2">Call</th>
                 <th scope="col" className="p-2">Outcome</th>
-                <th scope="col" className="p-2">When</th>
-                <th scope="col" className="p-2">Duration</th>
                 <th scope="col" className="p-2"><span className="sr-only">Actions</span></th>
               </tr>
             </thead>
             <tbody className="divide-y">
               {entries.map((e) => (
                 <tr key={e.id}>
-                  <td className="p-2 font-medium">{e.other.name}</td>
-                  <td className="p-2">{e.direction}</td>
-                  <td className="p-2">{e.kind === "video" ? "Video" : "Audio"}</td>
-                  <td className={`p-2 ${LABEL_STYLE[e.label] ?? ""}`}>{e.label}</td>
                   <td className="p-2">
-                    <time dateTime={e.startedAt}>{formatWhen(e.startedAt)}</time>
+                    <span className="block font-medium">{e.other.name}</span>
+                    <time dateTime={e.startedAt} className="text-xs text-slate-500">
+                      {formatWhen(e.startedAt)}
+                    </time>
                   </td>
-                  <td className="p-2 tabular-nums">{e.durationSeconds !== null && e.label === "Completed" ? formatDuration(e.durationSeconds) : ""}</td>
                   <td className="p-2">
+                    {e.direction} <span aria-hidden>·</span> {e.kind === "video" ? "Video" : "Audio"}
+                  </td>
+                  <td className="p-2">
+                    <span className={`block ${LABEL_STYLE[e.label] ?? ""}`}>{e.label}</span>
+                    {e.durationSeconds !== null && e.label === "Completed" && (
+                      <span className="text-xs tabular-nums text-slate-600">{formatDuration(e.durationSeconds)}</span>
+                    )}
+                  </td>
+                  <td className="p-2 text-right">
                     <button
                       type="button"
                       aria-label={`Call back ${e.other.name}`}
