@@ -128,7 +128,8 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
 
     // Unknown events: answer with an error when the client asked for an ack.
     socket.onAny((event: string, ...args: unknown[]) => {
-      if (event in schemas) return;
+      // Own keys only: `"toString" in schemas` is true (inherited), and such an event would never be answered.
+      if (Object.hasOwn(schemas, event)) return;
       const ack = args[args.length - 1];
       if (typeof ack === "function") ack(toAckError(new DialtoneError("invalid_payload", `Unknown event.`)));
     });
