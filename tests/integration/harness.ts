@@ -221,6 +221,15 @@ export async function flush(socket: ClientSocket): Promise<void> {
   assert.equal(res.ok, true, "flush ack failed");
 }
 
+/** Polls `condition` every 10 ms until it holds (fails after `timeoutMs`). */
+export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,0 +1,91 @@
+// Who may ring whom: only mutually accepted contacts, and never across a block.
+// A refused invite rings nobody and leaves no call row behind.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { emitAck, expectError, expectOk, flush, received, startHarness, type ClientSocket, type Harness, type TestUser } from "./harness";
+
+describe("call:invite authorisation", () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+  after(() => h.close());
+
+  /** Invites and expects `code`; the callee's socket must not ring and no call row may exist. */
+  async function expectRefused(caller: TestUser, callee: TestUser, code: "not_contact") {
+    const from = await h.connect(caller);
+    const to = await h.connect(callee);
+    expectError(await emitAck(from, "call:invite", { calleeId: callee.id, kind: "video" }), code, "invite");
+    await flush(to);
+    assert.equal(received(to, "call:incoming").length, 0, "the callee must not ring");
+    assert.equal(await h.db.call.count({ where: { callerId: caller.id } }), 0, "no call row");
+    from.disconnect();
+    to.disconnect();
+  }
+
+  test("accepted contacts can ring (control)", async () => {
+    const [a, b] = [await h.createUser("A"), await h.createUser("B")];
+    await h.makeContacts(a, b);
+    const sa = await h.connect(a);
+    const sb = await h.connect(b);
+    const res = expectOk(await emitAck(sa, "call:invite", { calleeId: b.id, kind: "audio" }));
+    assert.equal(res.call.status, "ringing");
+    assert.equal(res.call.kind, "audio");
+    assert.deepEqual(res.call.caller, { id: a.id, name: a.name });
+    assert.deepEqual(res.call.callee, { id: b.id, name: b.name });
+    expectOk(await emitAck(sa, "call:cancel", { callId: res.call.id }));
+    await flush(sb);
+    assert.equal(received(sb, "call:incoming").length, 1);
+  });
+
+  test("a stranger's invite → not_contact", async () => {
+    await expectRefused(await h.createUser("Stranger"), await h.createUser("Target"), "not_contact");
+  });
+
+  test("a pending (unaccepted) request does not allow ringing, in either direction", async () => {
+    const [a, b] = [await h.createUser("Asker"), await h.createUser("Asked")];
+    await h.requestContact(a, b);
+    await expectRefused(a, b, "not_contact");
+    await expectRefused(b, a, "not_contact");
+  });
+
+  test("blocking (through the contacts service) stops ringing, in either direction", async () => {
+    const [a, b] = [await h.createUser("Blocker"), await h.createUser("Blocked")];
+    await h.makeContacts(a, b);
+    await h.block(a, b);
+    await expectRefused(b, a, "not_contact");
+    await expectRefused(a, b, "not_contact");
+  });
+
+  test("a block wins even over an accepted contact row, in either direction", async () => {
+    // The contacts service removes the contact row when blocking; this checks
+    // the call path's own block check, should both rows ever coexist.
+    const [a, b] = [await h.createUser("Ann"), await h.createUser("Ben")];
+    await h.makeContacts(a, b);
+    await h.db.block.create({ data: { blockerId: a.id, blockedId: b.id } });
+    await expectRefused(b, a, "not_contact");
+    await expectRefused(a, b, "not_contact");
+  });
+
+  test("you cannot ring yourself or someone who does not exist", async () => {
+    const a = await h.createUser("Solo");
+    const sa = await h.connect(a);
+    expectError(await emitAck(sa, "call:invite", { calleeId: a.id, kind: "video" }), "not_contact");
+    expectError(await emitAck(sa, "call:invite", { calleeId: "no_such_user", kind: "video" }), "not_contact");
+  });
+
+  test("the ring rate limit: 20 invites a minute per user, then rate_limited", async () => {
+    const [a, b] = [await h.createUser("Eager"), await h.createUser("Patient")];
+    await h.makeContacts(a, b);
+    const sockets: ClientSocket[] = [];
+    // Spread over sockets so the per-socket message limit (100/s) is not what trips.
+    for (let i = 0; i < 3; i++) sockets.push(await h.connect(a));
+    for (let i = 0; i < 20; i++) {
+      const s = sockets[i % sockets.length]!;
+      const res = expectOk(await emitAck(s, "call:invite", { calleeId: b.id, kind: "video" }), `invite ${i + 1}`);
+      expectOk(await emitAck(s, "call:cancel", { callId: res.call.id }), `cancel ${i + 1}`);
+    }
+    expectError(await emitAck(sockets[0]!, "call:invite", { calleeId: b.id, kind: "video" }), "rate_limited");
+    assert.equal(await h.db.call.count({ where: { callerId: a.id } }), 20);
+  });
+});
