@@ -1,0 +1,107 @@
+// The project's own migration runner (Prisma 7's CLI cannot migrate offline):
+// applies each committed migration once, records it the way Prisma does, and
+// refuses a migration that changed after it was applied.
+import assert from "node:assert/strict";
+import Database from "better-sqlite3";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { createDb } from "../../server/db/client";
+import { migrateSqlite, SQLITE_MIGRATIONS_DIR } from "../../server/db/migrate";
+
+describe("migrateSqlite", () => {
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "dialtone-migrate-"));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const committed = fs
+    .readdirSync(SQLITE_MIGRATIONS_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+
+  test("there is exactly one committed migration (update this test when adding one)", () => {
+    assert.equal(committed.length, 1);
+  });
+
+  test("a fresh file gets 1 migration, a second run 0, and _prisma_migrations holds its checksum", () => {
+    const url = `file:${path.join(dir, "nested", "fresh.db")}`;
+    const first = migrateSqlite(url);
+    assert.deepEqual(first, { applied: committed, total: 1 });
+    const second = migrateSqlite(url);
+    assert.deepEqual(second, { applied: [], total: 1 });
+
+    const db = new Database(path.join(dir, "nested", "fresh.db"), { readonly: true });
+    try {
+      const rows = db.prepare(`SELECT * FROM "_prisma_migrations"`).all() as {
+        migration_name: string;
+        checksum: string;
+        finished_at: string | null;
+        rolled_back_at: string | null;
+        applied_steps_count: number;
+      }[];
+      assert.equal(rows.length, 1);
+      const row = rows[0]!;
+      const sql = fs.readFileSync(path.join(SQLITE_MIGRATIONS_DIR, committed[0]!, "migration.sql"), "utf8");
+      assert.equal(row.migration_name, committed[0]);
+      assert.equal(row.checksum, createHash("sha256").update(sql).digest("hex"));
+      assert.ok(row.finished_at);
+      assert.equal(row.rolled_back_at, null);
+      assert.equal(row.applied_steps_count, 1);
+      const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
+      for (const t of ["User", "Contact", "Block", "Call", "_prisma_migrations"]) assert.ok(tables.includes(t), `table ${t}`);
+      assert.equal((db.pragma("journal_mode", { simple: true }) as string).toLowerCase(), "wal");
+    } finally {
+      db.close();
+    }
+  });
+
+  test("the generated Prisma client works against the migrated schema", async () => {
+    const url = `file:${path.join(dir, "client.db")}`;
+    migrateSqlite(url);
+    const db = createDb(url);
+    try {
+      const user = await db.user.create({ data: { email: "m@x.io", name: "M", passwordHash: "x" } });
+      assert.equal((await db.user.findUniqueOrThrow({ where: { email: "m@x.io" } })).id, user.id);
+      await assert.rejects(db.user.create({ data: { email: "m@x.io", name: "M2", passwordHash: "x" } }), (err: { code?: string }) => err.code === "P2002");
+    } finally {
+      await db.$disconnect();
+    }
+  });
+
+  test("new migrations apply in order; an applied migration that changed is refused", () => {
+    const migrations = path.join(dir, "migrations");
+    fs.cpSync(SQLITE_MIGRATIONS_DIR, migrations, { recursive: true });
+    const url = `file:${path.join(dir, "evolving.db")}`;
+    assert.equal(migrateSqlite(url, migrations).applied.length, 1);
+
+    fs.mkdirSync(path.join(migrations, "29990101000000_add_note"));
+    fs.writeFileSync(path.join(migrations, "29990101000000_add_note", "migration.sql"), `ALTER TABLE "User" ADD COLUMN "note" TEXT;\n`);
+    assert.deepEqual(migrateSqlite(url, migrations), { applied: ["29990101000000_add_note"], total: 2 });
+
+    fs.appendFileSync(path.join(migrations, committed[0]!, "migration.sql"), "\n-- edited after the fact\n");
+    assert.throws(() => migrateSqlite(url, migrations), /checksum mismatch/);
+  });
+
+  test("a failing migration rolls back and is not recorded", () => {
+    const migrations = path.join(dir, "broken");
+    fs.mkdirSync(path.join(migrations, "20000101000000_broken"), { recursive: true });
+    fs.writeFileSync(
+      path.join(migrations, "20000101000000_broken", "migration.sql"),
+      `CREATE TABLE "Half" ("id" TEXT PRIMARY KEY);\nTHIS IS NOT SQL;\n`,
+    );
+    const file = path.join(dir, "broken.db");
+    assert.throws(() => migrateSqlite(`file:${file}`, migrations));
+    const db = new Database(file, { readonly: true });
+    try {
+      assert.equal((db.prepare(`SELECT count(*) AS n FROM "_prisma_migrations"`).get() as { n: number }).n, 0);
+      assert.equal(db.prepare(`SELECT name FROM sqlite_master WHERE name = 'Half'`).get(), undefined);
+    } finally {
+      db.close();
+    }
+  });
+});
