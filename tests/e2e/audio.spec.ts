@@ -5,15 +5,14 @@ test("audio call: audio both ways, no video, history row says Audio", async ({ u
   const alice = await users.create("Alice");
   const bob = await users.create("Bob");
   await makeContacts(alice, bob);
-  await openContactsAndSeeOnline(alice.page, "Bob");
-  await openContactsAndSeeOnline(bob.page, "Alice");
+  await openContactsAndSeeOnline([alice.page, "Bob"], [bob.page, "Alice"]);
 
-  await contactItem(alice.page, "Bob").getByRole("button", { name: "Audio call Bob" }).click();
-  await expect(alice.page.getByRole("dialog", { name: "Outgoing call" })).toContainText("Calling Bob");
+  await contactItem(alice.page, "Bob").getByRole("button", { name: "Audio call Bob", exact: true }).click();
+  await expect(alice.page.getByRole("dialog", { name: "Outgoing call", exact: true })).toContainText("Calling Bob");
   const incoming = bob.page.getByRole("alertdialog");
   await expect(incoming).toContainText("Alice");
   await expect(incoming).toContainText(/audio call/i);
-  await incoming.getByRole("button", { name: "Accept" }).click();
+  await incoming.getByRole("button", { name: "Accept", exact: true }).click();
 
   const aliceCall = callSection(alice.page, "Bob");
   const bobCall = callSection(bob.page, "Alice");
@@ -27,7 +26,7 @@ test("audio call: audio both ways, no video, history row says Audio", async ({ u
     await expect(section.getByLabel("Remote audio", { exact: true })).toBeAttached();
     await expect(section.getByLabel("Remote video", { exact: true })).toHaveCount(0);
     await expect(section.getByRole("button", { name: /^Turn camera (off|on)$/ })).toHaveCount(0);
-    await expect(section.getByRole("button", { name: "Mute microphone" })).toBeVisible();
+    await expect(section.getByRole("button", { name: "Mute microphone", exact: true })).toBeVisible();
     await mediaFlowing(page, "audio", who);
     expect(await receivedVideoStreams(page), `${who}: inbound-rtp video streams with bytes`).toBe(0);
     const sent = await sentTracks(page);
@@ -35,7 +34,7 @@ test("audio call: audio both ways, no video, history row says Audio", async ({ u
     expect(sent.filter((t) => t.kind === "audio").length, `${who}: sends an audio track`).toBeGreaterThan(0);
   }
 
-  await bobCall.getByRole("button", { name: "Hang up" }).click();
+  await bobCall.getByRole("button", { name: "Hang up", exact: true }).click();
   await expect(bobCall).toBeHidden();
   await expect(aliceCall).toBeHidden();
 

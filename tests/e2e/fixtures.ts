@@ -89,19 +89,24 @@ export async function makeContacts(a: User, b: User): Promise<void> {
 
 /** The contact's entry in the "Your contacts" list. */
 export function contactItem(page: Page, name: string) {
-  return page.getByRole("list", { name: "Your contacts" }).getByRole("listitem").filter({ hasText: name });
+  return page.getByRole("list", { name: "Your contacts", exact: true }).getByRole("listitem").filter({ hasText: name });
 }
 
 /** The in-page call screen. */
 export function callSection(page: Page, otherName: string) {
-  return page.getByRole("region", { name: `Call with ${otherName}` });
+  return page.getByRole("region", { name: `Call with ${otherName}`, exact: true });
 }
 
-/** Opens `/` and waits until `other` shows as Online in the contact list. */
-export async function openContactsAndSeeOnline(page: Page, other: string): Promise<void> {
-  await page.goto("/");
-  await expect(page.getByRole("heading", { name: "Contacts" })).toBeVisible();
-  await expect(contactItem(page, other)).toContainText("Online");
+/**
+ * Opens `/` in every page first, then waits until each page lists its contact as
+ * Online (a user is online once their page is open, so all pages load before checking).
+ */
+export async function openContactsAndSeeOnline(...views: [page: Page, contact: string][]): Promise<void> {
+  for (const [page] of views) {
+    await page.goto("/");
+    await expect(page.getByRole("heading", { name: "Contacts", exact: true })).toBeVisible();
+  }
+  for (const [page, contact] of views) await expect(contactItem(page, contact)).toContainText("Online");
 }
 
 type RtpSample = { bytesReceived: number; framesDecoded: number; connected: number; found: boolean };
@@ -239,10 +244,10 @@ export async function reportFirstFrame(testInfo: TestInfo, callee: Page, pages: 
 
 /** Opens /history through the "History" link in the main navigation and returns the row for a call with `other`. */
 export async function historyRowWith(page: Page, other: string) {
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "History" }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "History", exact: true }).click();
   await expect(page).toHaveURL(/\/history(\?|$)/);
-  await expect(page.getByRole("heading", { name: "Call history" })).toBeVisible();
-  const rows = page.getByRole("table").getByRole("row").filter({ has: page.getByRole("button", { name: `Call back ${other}` }) });
+  await expect(page.getByRole("heading", { name: "Call history", exact: true })).toBeVisible();
+  const rows = page.getByRole("table").getByRole("row").filter({ has: page.getByRole("button", { name: `Call back ${other}`, exact: true }) });
   await expect(rows).toHaveCount(1);
   await expect(rows).toContainText(other);
   return rows;

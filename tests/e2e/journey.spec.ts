@@ -25,33 +25,33 @@ test("sign up, add a contact, video call with media both ways, history, sign out
   await alice.getByLabel("Name", { exact: true }).fill("Alice");
   await alice.getByLabel("Email", { exact: true }).fill(aliceEmail);
   await alice.getByLabel("Password", { exact: true }).fill(alicePassword);
-  await alice.getByRole("button", { name: "Create account" }).click();
+  await alice.getByRole("button", { name: "Create account", exact: true }).click();
   await alice.waitForURL((url) => url.pathname === "/");
-  await expect(alice.getByRole("heading", { name: "Contacts" })).toBeVisible();
+  await expect(alice.getByRole("heading", { name: "Contacts", exact: true })).toBeVisible();
 
   // --- Bob (seeded through the API) is on his contacts page ------------------------------
   const bob = await users.create("Bob");
   await bob.page.goto("/");
-  await expect(bob.page.getByRole("heading", { name: "Contacts" })).toBeVisible();
+  await expect(bob.page.getByRole("heading", { name: "Contacts", exact: true })).toBeVisible();
 
   // --- Alice adds Bob by email; Bob accepts the request live -----------------------------
   await alice.getByLabel("Contact email", { exact: true }).fill(bob.email);
-  await alice.getByRole("button", { name: "Add contact" }).click();
+  await alice.getByRole("button", { name: "Add contact", exact: true }).click();
   await expect(alice.getByRole("status").filter({ hasText: /\S/ }).first()).toBeVisible();
-  await bob.page.getByRole("button", { name: "Accept request from Alice" }).click();
+  await bob.page.getByRole("button", { name: "Accept request from Alice", exact: true }).click();
   await expect(contactItem(alice, "Bob")).toContainText("Online");
   await expect(contactItem(bob.page, "Alice")).toContainText("Online");
 
   // --- Alice calls Bob (video) -------------------------------------------------------------
   await armFirstFrameProbe(alice, { recordAccept: false });
   await armFirstFrameProbe(bob.page, { recordAccept: true });
-  await contactItem(alice, "Bob").getByRole("button", { name: "Video call Bob" }).click();
-  const outgoing = alice.getByRole("dialog", { name: "Outgoing call" });
+  await contactItem(alice, "Bob").getByRole("button", { name: "Video call Bob", exact: true }).click();
+  const outgoing = alice.getByRole("dialog", { name: "Outgoing call", exact: true });
   await expect(outgoing).toContainText("Calling Bob");
   const incoming = bob.page.getByRole("alertdialog");
   await expect(incoming).toContainText("Alice");
   await expect(incoming).toContainText(/video call/i);
-  await incoming.getByRole("button", { name: "Accept" }).click();
+  await incoming.getByRole("button", { name: "Accept", exact: true }).click();
 
   const aliceCall = callSection(alice, "Bob");
   const bobCall = callSection(bob.page, "Alice");
@@ -71,15 +71,15 @@ test("sign up, add a contact, video call with media both ways, history, sign out
   await mediaFlowing(bob.page, "audio", "Bob");
 
   // --- In-call controls: they change the button and really stop sending ---------------------
-  await aliceCall.getByRole("button", { name: "Mute microphone" }).click();
-  await expect(aliceCall.getByRole("button", { name: "Unmute microphone" })).toBeVisible();
+  await aliceCall.getByRole("button", { name: "Mute microphone", exact: true }).click();
+  await expect(aliceCall.getByRole("button", { name: "Unmute microphone", exact: true })).toBeVisible();
   await expect
     .poll(async () => (await sentTracks(alice)).filter((t) => t.kind === "audio" && t.enabled).length, {
       message: "after Mute microphone Alice sends no enabled audio track",
     })
     .toBe(0);
-  await aliceCall.getByRole("button", { name: "Turn camera off" }).click();
-  await expect(aliceCall.getByRole("button", { name: "Turn camera on" })).toBeVisible();
+  await aliceCall.getByRole("button", { name: "Turn camera off", exact: true }).click();
+  await expect(aliceCall.getByRole("button", { name: "Turn camera on", exact: true })).toBeVisible();
   await expect
     .poll(async () => (await sentTracks(alice)).filter((t) => t.kind === "video" && t.enabled).length, {
       message: "after Turn camera off Alice sends no enabled video track",
@@ -94,7 +94,7 @@ test("sign up, add a contact, video call with media both ways, history, sign out
     .toBeGreaterThanOrEqual(2);
 
   // --- Bob hangs up: the call screen goes away on both sides ---------------------------------
-  await bobCall.getByRole("button", { name: "Hang up" }).click();
+  await bobCall.getByRole("button", { name: "Hang up", exact: true }).click();
   await expect(bobCall).toBeHidden();
   await expect(aliceCall).toBeHidden();
 
@@ -112,7 +112,7 @@ test("sign up, add a contact, video call with media both ways, history, sign out
   }
 
   // --- Sign out, guarded pages, sign in through the form ----------------------------------------
-  await alice.getByRole("button", { name: "Sign out" }).click();
+  await alice.getByRole("button", { name: "Sign out", exact: true }).click();
   await alice.waitForURL((url) => url.pathname === "/signin");
   await alice.goto("/history");
   await alice.waitForURL((url) => url.pathname === "/signin");
@@ -121,13 +121,13 @@ test("sign up, add a contact, video call with media both ways, history, sign out
 
   await alice.getByLabel("Email", { exact: true }).fill(aliceEmail);
   await alice.getByLabel("Password", { exact: true }).fill("not-the-password");
-  await alice.getByRole("button", { name: "Sign in" }).click();
+  await alice.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(alice.getByRole("alert").filter({ hasText: "Wrong email or password" })).toBeVisible();
   expect(new URL(alice.url()).pathname).toBe("/signin");
 
   await alice.getByLabel("Password", { exact: true }).fill(alicePassword);
-  await alice.getByRole("button", { name: "Sign in" }).click();
+  await alice.getByRole("button", { name: "Sign in", exact: true }).click();
   await alice.waitForURL((url) => url.pathname === "/");
-  await expect(alice.getByRole("heading", { name: "Contacts" })).toBeVisible();
+  await expect(alice.getByRole("heading", { name: "Contacts", exact: true })).toBeVisible();
   await expect(contactItem(alice, "Bob")).toBeVisible();
 });

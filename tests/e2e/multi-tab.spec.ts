@@ -17,21 +17,19 @@ test("both of Bob's tabs ring; accepting in one stops the other and the call con
   await makeContacts(alice, bob);
   const tab1 = bob.page;
   const tab2 = await bob.context.newPage();
-  await openContactsAndSeeOnline(alice.page, "Bob");
-  await openContactsAndSeeOnline(tab1, "Alice");
-  await openContactsAndSeeOnline(tab2, "Alice");
+  await openContactsAndSeeOnline([alice.page, "Bob"], [tab1, "Alice"], [tab2, "Alice"]);
 
   await armFirstFrameProbe(tab1, { recordAccept: true });
   await armFirstFrameProbe(alice.page, { recordAccept: false });
-  await contactItem(alice.page, "Bob").getByRole("button", { name: "Video call Bob" }).click();
-  await expect(alice.page.getByRole("dialog", { name: "Outgoing call" })).toContainText("Calling Bob");
+  await contactItem(alice.page, "Bob").getByRole("button", { name: "Video call Bob", exact: true }).click();
+  await expect(alice.page.getByRole("dialog", { name: "Outgoing call", exact: true })).toContainText("Calling Bob");
 
   const ring1 = tab1.getByRole("alertdialog");
   const ring2 = tab2.getByRole("alertdialog");
   await expect(ring1).toContainText("Alice");
   await expect(ring2).toContainText("Alice");
 
-  await ring1.getByRole("button", { name: "Accept" }).click();
+  await ring1.getByRole("button", { name: "Accept", exact: true }).click();
   await expect(ring2, "the other tab stops ringing when one answers").toBeHidden({ timeout: 2_000 });
   await expect(ring1).toBeHidden();
 
@@ -49,7 +47,7 @@ test("both of Bob's tabs ring; accepting in one stops the other and the call con
   const tab2Connected = await tab2.evaluate(() => (window.__pcs ?? []).filter((pc) => pc.connectionState === "connected").length);
   expect(tab2Connected, "connected peer connections in Bob's second tab").toBe(0);
 
-  await aliceCall.getByRole("button", { name: "Hang up" }).click();
+  await aliceCall.getByRole("button", { name: "Hang up", exact: true }).click();
   await expect(aliceCall).toBeHidden();
   await expect(bobCall).toBeHidden();
 });

@@ -7,10 +7,9 @@ async function alicePhonesBob(users: { create: (name: string) => Promise<User> }
   const alice = await users.create("Alice");
   const bob = await users.create("Bob");
   await makeContacts(alice, bob);
-  await openContactsAndSeeOnline(alice.page, "Bob");
-  await openContactsAndSeeOnline(bob.page, "Alice");
-  await contactItem(alice.page, "Bob").getByRole("button", { name: "Video call Bob" }).click();
-  const outgoing = alice.page.getByRole("dialog", { name: "Outgoing call" });
+  await openContactsAndSeeOnline([alice.page, "Bob"], [bob.page, "Alice"]);
+  await contactItem(alice.page, "Bob").getByRole("button", { name: "Video call Bob", exact: true }).click();
+  const outgoing = alice.page.getByRole("dialog", { name: "Outgoing call", exact: true });
   await expect(outgoing).toContainText("Calling Bob");
   const incoming = bob.page.getByRole("alertdialog");
   await expect(incoming).toContainText("Alice");
@@ -28,10 +27,10 @@ async function expectHistory(user: User, other: string, direction: "Outgoing" | 
 test("declined: the caller sees Declined and both histories say Declined", async ({ users }) => {
   const { alice, bob, outgoing, incoming } = await alicePhonesBob(users);
 
-  await incoming.getByRole("button", { name: "Decline" }).click();
+  await incoming.getByRole("button", { name: "Decline", exact: true }).click();
   await expect(incoming).toBeHidden();
   await expect(outgoing).toContainText("Declined");
-  await outgoing.getByRole("button", { name: "Close" }).click();
+  await outgoing.getByRole("button", { name: "Close", exact: true }).click();
   await expect(outgoing).toBeHidden();
   await expect(callSection(alice.page, "Bob")).toHaveCount(0);
   await expect(callSection(bob.page, "Alice")).toHaveCount(0);
@@ -43,15 +42,16 @@ test("declined: the caller sees Declined and both histories say Declined", async
 test("cancelled: the callee stops ringing, caller's history says Cancelled, callee's Missed (unseen)", async ({ users }) => {
   const { alice, bob, outgoing, incoming } = await alicePhonesBob(users);
 
-  await outgoing.getByRole("button", { name: "Cancel call" }).click();
-  await expect(incoming).toBeHidden({ timeout: 5_000 });
-  await expect(outgoing).toBeHidden();
+  await outgoing.getByRole("button", { name: "Cancel call", exact: true }).click();
+  await expect(incoming, "the callee stops ringing when the caller cancels").toBeHidden({ timeout: 5_000 });
+  // The caller chose to stop: the dialog closes (the outcomes it shows are Declined, No answer, Busy).
+  await expect(outgoing, "the caller's dialog closes after Cancel call").toBeHidden({ timeout: 2_000 });
 
   // The missed call is counted for Bob (and only for Bob).
   await bob.page.reload();
   await expect(bob.page.getByLabel("Unseen missed calls", { exact: true })).toHaveText("1");
   await alice.page.reload();
-  await expect(alice.page.getByRole("heading", { name: "Contacts" })).toBeVisible();
+  await expect(contactItem(alice.page, "Bob")).toBeVisible();
   await expect(alice.page.getByLabel("Unseen missed calls", { exact: true })).toHaveCount(0);
 
   await expectHistory(alice, "Bob", "Outgoing", "Cancelled");

@@ -6,7 +6,7 @@ async function fillSignUp(page: import("@playwright/test").Page, email: string, 
   await page.getByLabel("Name", { exact: true }).fill("Erin");
   await page.getByLabel("Email", { exact: true }).fill(email);
   await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByRole("button", { name: "Create account", exact: true }).click();
 }
 
 test("a short password is refused with an alert", async ({ page }) => {

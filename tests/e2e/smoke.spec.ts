@@ -3,5 +3,5 @@ import { expect, test } from "@playwright/test";
 
 test("the sign-in page loads", async ({ page }) => {
   await page.goto("/signin");
-  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
 });
