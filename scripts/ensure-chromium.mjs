@@ -11,7 +11,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/lib/chromium/chromium";
+const DEBIAN_CHROMIUM = "/usr/lib/chromium/chromium";
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || DEBIAN_CHROMIUM;
 
 function hasCommand(name) {
   return spawnSync("sh", ["-c", `command -v ${name}`], { stdio: "ignore" }).status === 0;
@@ -27,6 +28,7 @@ function run(cmd, args, env = process.env) {
 export function ensureChromium() {
   if (fs.existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
 
+  if (CHROMIUM_PATH !== DEBIAN_CHROMIUM) throw new Error(`[ensure-chromium] CHROMIUM_PATH=${CHROMIUM_PATH} does not exist.`);
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
   if (isRoot && hasCommand("apt-get")) {
     console.log(`[ensure-chromium] ${CHROMIUM_PATH} not found: installing Debian's chromium package with apt-get`);
