@@ -66,6 +66,8 @@ export default defineConfig({
       DATA_DIR,
       DATABASE_URL: `file:${path.join(DATA_DIR, "e2e.db")}`,
       RING_TIMEOUT_SECONDS: String(RING_TIMEOUT_SECONDS),
+      // every e2e user signs up from 127.0.0.1
+      SIGNUPS_PER_IP_PER_HOUR: "1000",
       CALL_GRACE_SECONDS: String(CALL_GRACE_SECONDS),
       NEXTAUTH_URL: BASE_URL,
       NEXT_TELEMETRY_DISABLED: "1",

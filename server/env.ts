@@ -28,6 +28,7 @@ const schema = z.object({
   RING_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(45),
   CALL_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(15),
   STUN_URLS: csv,
+  SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(20),
   DATA_DIR: z.string().default("./data"),
 });
 

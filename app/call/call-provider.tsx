@@ -132,7 +132,11 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
       setIncoming((list) => list.filter((c) => c.id !== call.id));
       signalBuffer.current.delete(call.id);
       setHistoryVersion((v) => v + 1);
-      if (outgoingRef.current?.call.id === call.id && call.outcome) {
+      if (outgoingRef.current?.call.id === call.id && call.outcome === "cancelled") {
+        // The caller cancelled it: nothing to tell them.
+        outgoingRef.current = null;
+        setOutgoing(null);
+      } else if (outgoingRef.current?.call.id === call.id && call.outcome) {
         const next = { call, outcome: historyLabel(call.outcome, "caller") };
         outgoingRef.current = next;
         setOutgoing(next);
