@@ -27,7 +27,7 @@ export type User = {
 };
 
 export function uniqueEmail(name: string): string {
-  return `${name.toLowerCase()}-${Date.now()}-${randomBytes(3).toString("hex")}@e2e.test`;
+  return `${name.toLowerCase().replace(/[^a-z0-9]+/g, "") || "user"}-${Date.now()}-${randomBytes(3).toString("hex")}@e2e.test`;
 }
 
 /** Runs in the page before any of its scripts: keeps every RTCPeerConnection in window.__pcs. */
