@@ -60,13 +60,20 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
   calls.start(o.sweepEveryMs);
 
   nsp.use(async (socket, next) => {
-    const user = await userFromCookieHeader(socket.handshake.headers.cookie, o.authSecret, o.secureCookie);
-    if (!user) return next(new Error("unauthorized"));
-    const exists = await o.db.user.findUnique({ where: { id: user.id }, select: { id: true, name: true } });
-    if (!exists) return next(new Error("unauthorized"));
-    socket.data.userId = exists.id;
-    socket.data.name = exists.name;
-    next();
+    // Socket.IO does not await middleware: a rejection here would be unhandled
+    // (a crash under Node's default) and leave the handshake hanging.
+    try {
+      const user = await userFromCookieHeader(socket.handshake.headers.cookie, o.authSecret, o.secureCookie);
+      if (!user) return next(new Error("unauthorized"));
+      const exists = await o.db.user.findUnique({ where: { id: user.id }, select: { id: true, name: true } });
+      if (!exists) return next(new Error("unauthorized"));
+      socket.data.userId = exists.id;
+      socket.data.name = exists.name;
+      next();
+    } catch (err) {
+      console.error("[signaling] handshake failed", err);
+      next(new Error("internal"));
+    }
   });
 
   const handlers: { [E in ClientEventName]: Handler<E> } = {

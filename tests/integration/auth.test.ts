@@ -41,6 +41,32 @@ describe("signaling handshake auth", () => {
     assert.equal(await h.connectError(real.replace("next-auth.", "__Secure-next-auth.")), "unauthorized");
   });
 
+  test("an expired session JWT → unauthorized", async () => {
+    const gina = await h.createUser("Gina");
+    const token = await encode({ token: { sub: gina.id, name: gina.name }, secret: h.secret, maxAge: -60 });
+    assert.equal(await h.connectError(`next-auth.session-token=${token}`), "unauthorized");
+  });
+
+  test("a database failure during the handshake → connect_error internal, and the server keeps going", async () => {
+    const hank = await h.createUser("Hank");
+    const cookie = await h.cookieFor(hank);
+    const users = h.db.user as unknown as { findUnique: unknown };
+    const findUnique = users.findUnique;
+    const logged: unknown[] = [];
+    const consoleError = console.error;
+    users.findUnique = () => Promise.reject(new Error("SQLITE_BUSY: database is locked"));
+    console.error = (...args: unknown[]) => logged.push(args);
+    try {
+      assert.equal(await h.connectError(cookie), "internal");
+    } finally {
+      users.findUnique = findUnique;
+      console.error = consoleError;
+    }
+    assert.equal(logged.length, 1, "the failure is logged once");
+    const socket = await h.connect({ cookie });
+    expectOk(await emitAck(socket, "session:sync", {}));
+  });
+
   test("a valid JWT without a subject → unauthorized", async () => {
     const token = await encode({ token: { name: "Nobody" }, secret: h.secret });
     assert.equal(await h.connectError(`next-auth.session-token=${token}`), "unauthorized");
