@@ -41,12 +41,27 @@ export async function findCall(db: Db, id: string): Promise<(CallInfo & { caller
   return row ? { ...toCallInfo(row), callerId: row.callerId, calleeId: row.calleeId } : null;
 }
 
-/** A ringing or active call the user takes part in (either side). */
-export function findLiveCallOf(db: Db, userId: string) {
+/**
+ * Why a user cannot place a call: an active call, or a call they are placing
+ * that still rings. A call merely ringing FOR them does not stop them.
+ */
+export function findCallBlockingCaller(db: Db, userId: string) {
+  return db.call.findFirst({
+    where: {
+      OR: [
+        { status: "active", OR: [{ callerId: userId }, { calleeId: userId }] },
+        { status: "ringing", callerId: userId },
+      ],
+    },
+    select: { id: true },
+  });
+}
+
+/** Why a callee is "Busy": any live call (active, or ringing either way). */
+export function findCallBlockingCallee(db: Db, userId: string) {
   return db.call.findFirst({
     where: { status: { in: ["ringing", "active"] }, OR: [{ callerId: userId }, { calleeId: userId }] },
-    include: callInclude,
-    orderBy: { createdAt: "desc" },
+    select: { id: true },
   });
 }
 

@@ -12,7 +12,8 @@ import {
   createCall,
   expiredRingingCalls,
   findCall,
-  findLiveCallOf,
+  findCallBlockingCallee,
+  findCallBlockingCaller,
   liveCallsOf,
   toCallInfo,
   transitionCall,
@@ -54,14 +55,28 @@ export class CallService {
     this.graceTimers.clear();
   }
 
-  async invite(callerId: string, calleeId: string, kind: CallKind): Promise<CallInfo> {
+  /**
+   * Invites run one at a time in this process: the busy checks and the insert
+   * below are separate queries, and two interleaved invites (two callers ringing
+   * one callee, or one caller's two tabs) both saw "not busy" and both rang.
+   * SQLite means one node; several nodes would need a database-level guard.
+   */
+  private inviteQueue: Promise<unknown> = Promise.resolve();
+
+  invite(callerId: string, calleeId: string, kind: CallKind): Promise<CallInfo> {
+    const run = this.inviteQueue.then(() => this.inviteNow(callerId, calleeId, kind));
+    this.inviteQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async inviteNow(callerId: string, calleeId: string, kind: CallKind): Promise<CallInfo> {
     const { db } = this.o;
     if (!(await canRing(db, callerId, calleeId))) throw new DialtoneError("not_contact");
     const now = new Date();
-    // Finish any of the caller's own expired rings first so they do not count as "busy".
+    // Finish expired rings first so they do not count as "busy".
     await this.sweep(now);
-    if (await findLiveCallOf(db, callerId)) throw new DialtoneError("caller_busy");
-    const calleeLive = await findLiveCallOf(db, calleeId);
+    if (await findCallBlockingCaller(db, callerId)) throw new DialtoneError("caller_busy");
+    const calleeLive = await findCallBlockingCallee(db, calleeId);
     if (calleeLive) {
       const row = await createCall(db, {
         callerId,
