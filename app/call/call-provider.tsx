@@ -25,6 +25,8 @@ type CallsContext = {
   outgoing: Outgoing | null;
   active: ActiveCall | null;
   notice: string | null;
+  /** The other participant's signaling connection dropped (the server's grace period runs). */
+  peerAway: boolean;
   dismissNotice: () => void;
   startCall: (callee: { id: string; name: string }, kind: CallKind) => Promise<void>;
   cancelOutgoing: () => Promise<void>;
@@ -55,6 +57,7 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
   const [outgoing, setOutgoing] = useState<Outgoing | null>(null);
   const [active, setActive] = useState<ActiveCall | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [peerAway, setPeerAway] = useState(false);
   const activeRef = useRef<ActiveCall | null>(null);
   const outgoingRef = useRef<Outgoing | null>(null);
   const signalBuffer = useRef(new Map<string, SignalMessage[]>());
@@ -69,6 +72,7 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
   const becomeActive = useCallback((next: ActiveCall | null) => {
     activeRef.current = next;
     setActive(next);
+    setPeerAway(false);
     try {
       if (next) sessionStorage.setItem(ACTIVE_KEY, next.call.id);
       else sessionStorage.removeItem(ACTIVE_KEY);
@@ -146,6 +150,9 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
         setNotice(call.outcome === "failed" ? "The call was lost." : "Call ended.");
       }
     });
+    s.on("call:peer-connection", ({ callId, connected: isConnected }) => {
+      if (activeRef.current?.call.id === callId) setPeerAway(!isConnected);
+    });
     s.on("signal:description", (p) => deliver(p.callId, { type: "description", payload: p }));
     s.on("signal:candidate", (p) => deliver(p.callId, { type: "candidate", payload: p }));
     s.on("presence:update", ({ userId, presence: value }) => setPresence((prev) => ({ ...prev, [userId]: value })));
@@ -190,6 +197,7 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
       outgoing,
       active,
       notice,
+      peerAway,
       dismissNotice: () => setNotice(null),
       startCall: async (callee, kind) => {
         if (!socket) return;
@@ -262,7 +270,7 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
         };
       },
     }),
-    [socket, connected, me, presence, contactsVersion, historyVersion, incoming, outgoing, active, notice, fail, becomeActive],
+    [socket, connected, me, presence, contactsVersion, historyVersion, incoming, outgoing, active, notice, peerAway, fail, becomeActive],
   );
 
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;

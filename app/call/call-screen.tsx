@@ -13,7 +13,7 @@ const STATE_TEXT = {
 } as const;
 
 export function CallScreen({ active }: { active: ActiveCall }) {
-  const { hangUp, me } = useCalls();
+  const { hangUp, me, peerAway } = useCalls();
   const { sessionRef, state, localStream, remoteStream, mediaProblem } = usePeerSession(active);
   const [micOn, setMicOn] = useState(true);
   const [camOn, setCamOn] = useState(true);
@@ -51,6 +51,7 @@ export function CallScreen({ active }: { active: ActiveCall }) {
           <p className="text-sm text-slate-300" aria-live="polite">
             {STATE_TEXT[state]}
           </p>
+          {peerAway && <p className="text-sm text-amber-300">Waiting for {other.name} to reconnect…</p>}
         </div>
         <CallTimer since={active.call.answeredAt} />
       </header>
