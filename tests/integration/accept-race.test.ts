@@ -1,6 +1,7 @@
-// A callee with two tabs: both ring, and when both accept at the same moment
-// the database's conditional update lets exactly one win. Repeated, because a
-// race that is only checked once proves little.
+// Races. A callee with two tabs: both ring, and when both accept at the same
+// moment the database's conditional update lets exactly one win. Two invites at
+// the same moment: only one may ring. Repeated, because a race that is only
+// checked once proves little.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { RateLimiterMemory } from "rate-limiter-flexible";
@@ -109,5 +110,43 @@ describe("two devices accept at once", () => {
     expectError(await emitAck(a, "call:accept", { callId: call.id }), "invalid_state");
     expectOk(await emitAck(b1, "call:hangup", { callId: call.id }));
     expectError(await emitAck(b2, "call:accept", { callId: call.id }), "invalid_state");
+  });
+
+  test(`two callers ring one callee at the same moment: one rings, the other is busy, ${ROUNDS} rounds`, async () => {
+    const carol = await h.createUser("Carol");
+    await h.makeContacts(carol, bob);
+    for (let round = 0; round < ROUNDS; round++) {
+      // Straight into the call service: over sockets the two invites rarely
+      // interleave on this machine, in the service they always would.
+      const results = await Promise.allSettled([
+        h.signaling.calls.invite(alice.id, bob.id, "video"),
+        h.signaling.calls.invite(carol.id, bob.id, "video"),
+      ]);
+      const statuses = results.map((r) => (r.status === "fulfilled" ? `${r.value.status}/${r.value.outcome}` : String(r.reason)));
+      assert.deepEqual([...statuses].sort(), ["ended/busy", "ringing/null"], `round ${round}`);
+      assert.equal(await h.db.call.count({ where: { calleeId: bob.id, status: "ringing" } }), 1);
+      for (const r of results) {
+        if (r.status === "fulfilled" && r.value.status === "ringing") {
+          await h.signaling.calls.cancel(r.value.id, r.value.caller.id);
+        }
+      }
+    }
+  });
+
+  test(`one caller's two tabs invite at the same moment: one rings, the other gets caller_busy, ${ROUNDS} rounds`, async () => {
+    const dave = await h.createUser("Dave");
+    await h.makeContacts(alice, dave);
+    for (let round = 0; round < ROUNDS; round++) {
+      const results = await Promise.allSettled([
+        h.signaling.calls.invite(alice.id, bob.id, "video"),
+        h.signaling.calls.invite(alice.id, dave.id, "audio"),
+      ]);
+      const ok = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+      const refused = results.flatMap((r) => (r.status === "rejected" ? [(r.reason as { code?: string }).code] : []));
+      assert.equal(ok.length, 1, `round ${round}: ${ok.length} rang`);
+      assert.deepEqual(refused, ["caller_busy"]);
+      assert.equal(await h.db.call.count({ where: { callerId: alice.id, status: "ringing" } }), 1);
+      await h.signaling.calls.cancel(ok[0]!.id, alice.id);
+    }
   });
 });

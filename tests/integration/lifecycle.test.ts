@@ -182,6 +182,25 @@ describe("call lifecycle", () => {
     expectOk(await emitAck(a, "call:cancel", { callId: first.id }));
   });
 
+  // Known gap since "a call ringing for you no longer makes you busy": Bob, rung
+  // by Alice, calls Carol, then answers Alice; Carol then answers Bob, and Bob
+  // is in two active calls. Accepting should end (or refuse) the other call.
+  test("nobody is ever in two active calls at once", { todo: "accept does not check the other party's live calls" }, async () => {
+    const [alice, bob] = await pair();
+    const carol = await h.createUser("Carol");
+    await h.makeContacts(bob, carol);
+    const a = await h.connect(alice);
+    const b = await h.connect(bob);
+    const c = await h.connect(carol);
+    const ab = await ring(a, b, bob.id);
+    const bc = await ring(b, c, carol.id);
+    await emitAck(b, "call:accept", { callId: ab.id });
+    await emitAck(c, "call:accept", { callId: bc.id });
+    const active = await h.db.call.count({ where: { status: "active", OR: [{ callerId: bob.id }, { calleeId: bob.id }] } });
+    for (const id of [ab.id, bc.id]) await h.signaling.calls.hangup(id, bob.id).catch(() => undefined);
+    assert.equal(active, 1, "Bob is in two active calls");
+  });
+
   test("hang-up of an active call: both get call:ended outcome completed; history shows a duration and Completed", async () => {
     const [alice, bob] = await pair();
     const a = await h.connect(alice);
