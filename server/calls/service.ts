@@ -9,6 +9,7 @@ import { DialtoneError } from "../call/errors";
 import type { CallInfo, CallKind, ClientToServerEvents, IceServer, ServerToClientEvents } from "../call/protocol";
 import { transition, type CallEvent, type Role } from "../call/state-machine";
 import {
+  activeCalls,
   createCall,
   expiredRingingCalls,
   findCall,
@@ -45,9 +46,24 @@ export class CallService {
   start(sweepEveryMs = 5_000): void {
     this.sweepTimer = setInterval(() => void this.sweep().catch(() => undefined), sweepEveryMs);
     this.sweepTimer.unref();
+    // A (re)start has no grace timers and nobody in any call room: without this,
+    // a call that was active when the process stopped stayed active for good
+    // (both users Busy and In a call). Each participant gets the grace period to rejoin.
+    void activeCalls(this.o.db)
+      .then((rows) => {
+        if (this.stopped) return;
+        for (const r of rows) {
+          this.socketLeftCalls(r.callerId, [r.id]);
+          this.socketLeftCalls(r.calleeId, [r.id]);
+        }
+      })
+      .catch(() => undefined);
   }
 
+  private stopped = false;
+
   stop(): void {
+    this.stopped = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     for (const t of this.ringTimers.values()) clearTimeout(t);
     for (const t of this.graceTimers.values()) clearTimeout(t);
