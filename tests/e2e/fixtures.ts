@@ -143,8 +143,14 @@ export async function mediaFlowing(page: Page, kind: "audio" | "video", who = "p
       timeout: 15_000,
     })
     .toBeGreaterThan(0);
+  // inbound-rtp appears with the first packet, which may come a moment after "connected".
+  await expect
+    .poll(async () => (await sampleInbound(page, kind)).found, {
+      message: `${who}: getStats() has an inbound-rtp ${kind} entry`,
+      timeout: 10_000,
+    })
+    .toBe(true);
   const first = await sampleInbound(page, kind);
-  expect(first.found, `${who}: getStats() has an inbound-rtp ${kind} entry`).toBe(true);
   await page.waitForTimeout(1_500);
   const second = await sampleInbound(page, kind);
   expect(second.bytesReceived, `${who}: inbound ${kind} bytesReceived rises over 1.5 s`).toBeGreaterThan(first.bytesReceived);

@@ -1,0 +1,36 @@
+// Camera permission denied on the callee's side: the call does not fail. The
+// callee is told why, sends audio only, and still sees and hears the caller.
+import { callSection, contactItem, expect, makeContacts, mediaFlowing, openContactsAndSeeOnline, sentTracks, test } from "./fixtures";
+
+test("video call with the callee's camera denied continues audio-only from that side", async ({ users }) => {
+  const alice = await users.create("Alice");
+  const bob = await users.create("Bob");
+  await makeContacts(alice, bob);
+  // Bob's browser refuses the camera as a user clicking "Block" would; the microphone is allowed.
+  await bob.context.addInitScript(() => {
+    const md = navigator.mediaDevices;
+    const original = md.getUserMedia.bind(md);
+    md.getUserMedia = (constraints?: MediaStreamConstraints) =>
+      constraints?.video
+        ? Promise.reject(new DOMException("Permission denied", "NotAllowedError"))
+        : original(constraints);
+  });
+  await openContactsAndSeeOnline([alice.page, "Bob"], [bob.page, "Alice"]);
+
+  await contactItem(alice.page, "Bob").getByRole("button", { name: "Video call Bob", exact: true }).click();
+  await bob.page.getByRole("alertdialog").getByRole("button", { name: "Accept", exact: true }).click();
+
+  const bobCall = callSection(bob.page, "Alice");
+  await expect(bobCall.getByRole("alert")).toContainText("Camera permission was denied");
+  await expect(bobCall.getByRole("button", { name: "Turn camera off", exact: true })).toBeDisabled();
+  await expect(callSection(alice.page, "Bob").getByText("Connected", { exact: true })).toBeVisible({ timeout: 15_000 });
+
+  // Bob still receives Alice's video and audio; Alice receives Bob's audio.
+  await mediaFlowing(bob.page, "video", "Bob");
+  await mediaFlowing(bob.page, "audio", "Bob");
+  await mediaFlowing(alice.page, "audio", "Alice");
+  expect((await sentTracks(bob.page)).map((t) => t.kind)).toEqual(["audio"]);
+
+  await bobCall.getByRole("button", { name: "Hang up", exact: true }).click();
+  await expect(callSection(alice.page, "Bob")).toBeHidden();
+});
