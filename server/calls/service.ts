@@ -77,12 +77,21 @@ export class CallService {
    * one callee, or one caller's two tabs) both saw "not busy" and both rang.
    * SQLite means one node; several nodes would need a database-level guard.
    */
-  private inviteQueue: Promise<unknown> = Promise.resolve();
+  /**
+   * Invites and accepts run one at a time in this process: each reads who is
+   * busy and then writes, and two of them interleaving could put a user in two
+   * calls. (Several nodes need a database-level guard; see the topology issue.)
+   */
+  private lifecycleQueue: Promise<unknown> = Promise.resolve();
+
+  private serialised<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.lifecycleQueue.then(task);
+    this.lifecycleQueue = run.catch(() => undefined);
+    return run;
+  }
 
   invite(callerId: string, calleeId: string, kind: CallKind): Promise<CallInfo> {
-    const run = this.inviteQueue.then(() => this.inviteNow(callerId, calleeId, kind));
-    this.inviteQueue = run.catch(() => undefined);
-    return run;
+    return this.serialised(() => this.inviteNow(callerId, calleeId, kind));
   }
 
   private async inviteNow(callerId: string, calleeId: string, kind: CallKind): Promise<CallInfo> {
@@ -121,9 +130,26 @@ export class CallService {
     return call;
   }
 
-  /** The callee's device accepts. Exactly one device can win. */
-  async accept(callId: string, userId: string, socketId: string): Promise<{ call: CallInfo; iceServers: IceServer[] }> {
+  /**
+   * The callee's device accepts. Exactly one device can win. Nobody is ever in
+   * two calls: a callee already in an active call cannot accept another, and
+   * accepting cancels the callee's own outgoing ring.
+   */
+  accept(callId: string, userId: string, socketId: string): Promise<{ call: CallInfo; iceServers: IceServer[] }> {
+    return this.serialised(() => this.acceptNow(callId, userId, socketId));
+  }
+
+  private async acceptNow(callId: string, userId: string, socketId: string): Promise<{ call: CallInfo; iceServers: IceServer[] }> {
     const { db, nsp } = this.o;
+    const inCall = await db.call.findFirst({
+      where: { status: "active", OR: [{ callerId: userId }, { calleeId: userId }] },
+      select: { id: true },
+    });
+    if (inCall && inCall.id !== callId) {
+      const target = await findCall(db, callId);
+      if (!target || (target.callerId !== userId && target.calleeId !== userId)) throw new DialtoneError("not_found");
+      throw new DialtoneError("caller_busy");
+    }
     const now = new Date();
     const won = await transitionCall(
       db,
@@ -145,6 +171,11 @@ export class CallService {
     }
     this.clearRingTimer(callId);
     const { callerId, calleeId, ...call } = current;
+    const ownRings = await db.call.findMany({ where: { status: "ringing", callerId: userId }, select: { id: true } });
+    for (const ring of ownRings) {
+      const c = await findCall(db, ring.id);
+      if (c) await this.applyAs(c, userId, { type: "cancel", by: "caller" }).catch(() => undefined);
+    }
     const iceServers = this.o.iceServers();
     await nsp.in(socketId).socketsJoin(callRoom(callId));
     nsp.to(userRoom(calleeId)).except(socketId).emit("call:answered-elsewhere", { callId });

@@ -182,10 +182,9 @@ describe("call lifecycle", () => {
     expectOk(await emitAck(a, "call:cancel", { callId: first.id }));
   });
 
-  // Known gap since "a call ringing for you no longer makes you busy": Bob, rung
-  // by Alice, calls Carol, then answers Alice; Carol then answers Bob, and Bob
-  // is in two active calls. Accepting should end (or refuse) the other call.
-  test("nobody is ever in two active calls at once", { todo: "accept does not check the other party's live calls" }, async () => {
+  // Bob, rung by Alice, calls Carol, then answers Alice: his ring to Carol is
+  // cancelled, so Carol's late accept fails and Bob is in one call only.
+  test("nobody is ever in two active calls at once", async () => {
     const [alice, bob] = await pair();
     const carol = await h.createUser("Carol");
     await h.makeContacts(bob, carol);
@@ -194,8 +193,9 @@ describe("call lifecycle", () => {
     const c = await h.connect(carol);
     const ab = await ring(a, b, bob.id);
     const bc = await ring(b, c, carol.id);
-    await emitAck(b, "call:accept", { callId: ab.id });
-    await emitAck(c, "call:accept", { callId: bc.id });
+    expectOk(await emitAck(b, "call:accept", { callId: ab.id }));
+    expectError(await emitAck(c, "call:accept", { callId: bc.id }), "invalid_state");
+    assert.equal((await h.db.call.findUniqueOrThrow({ where: { id: bc.id } })).outcome, "cancelled");
     const active = await h.db.call.count({ where: { status: "active", OR: [{ callerId: bob.id }, { calleeId: bob.id }] } });
     for (const id of [ab.id, bc.id]) await h.signaling.calls.hangup(id, bob.id).catch(() => undefined);
     assert.equal(active, 1, "Bob is in two active calls");
