@@ -27,7 +27,14 @@ const schema = z.object({
   NEXTAUTH_URL: z.string().url().optional(),
   RING_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(45),
   CALL_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(15),
+  /** How often each node sweeps the database for rings past their time and abandoned calls. */
+  CALL_SWEEP_SECONDS: z.coerce.number().min(0.2).max(300).default(5),
   STUN_URLS: csv,
+  /** Set when several nodes run: Socket.IO Redis Streams adapter, shared rate limits and locks. */
+  REDIS_URL: z
+    .string()
+    .optional()
+    .refine((u) => !u || /^rediss?:\/\//.test(u), "must be a redis:// or rediss:// URL"),
   SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(20),
   DATA_DIR: z.string().default("./data"),
 });

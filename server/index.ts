@@ -6,7 +6,8 @@ import { migrateSqlite } from "./db/migrate";
 import { getDb } from "./db/client";
 import { createSignaling } from "./signaling";
 import { setSignalingNamespace } from "./realtime";
-import { getLimits } from "./rate-limits";
+import { createLimits, setLimits } from "./rate-limits";
+import { connectRedis } from "./redis";
 import { iceServersFromEnv } from "./ice";
 
 export const CLIENT_IP_HEADER = "x-dialtone-client-ip";
@@ -22,6 +23,11 @@ async function main() {
   if (migrated.applied.length > 0) console.log(`[db] applied ${migrated.applied.join(", ")}`);
   const db = getDb(env.DATABASE_URL);
   await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
+
+  // Several nodes: Redis carries rooms/broadcasts, shared rate limits and locks.
+  const redis = env.REDIS_URL ? await connectRedis(env.REDIS_URL) : undefined;
+  const limits = createLimits({ signUpsPerHour: env.SIGNUPS_PER_IP_PER_HOUR, redis });
+  setLimits(limits);
 
   const app = next({ dev, hostname: env.HOSTNAME, port: env.PORT });
   const handle = app.getRequestHandler();
@@ -40,7 +46,9 @@ async function main() {
     ringTimeoutMs: env.RING_TIMEOUT_SECONDS * 1000,
     graceMs: env.CALL_GRACE_SECONDS * 1000,
     iceServers: iceServersFromEnv(env.STUN_URLS),
-    limits: getLimits(),
+    limits,
+    redis,
+    sweepEveryMs: env.CALL_SWEEP_SECONDS * 1000,
   });
   setSignalingNamespace(signaling.nsp);
 
@@ -57,6 +65,7 @@ async function main() {
     await signaling.close().catch(() => undefined);
     server.close();
     await db.$disconnect().catch(() => undefined);
+    await redis?.quit().catch(() => undefined);
     process.exit(0);
   };
   process.once("SIGINT", () => void shutdown("SIGINT"));

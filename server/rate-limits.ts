@@ -1,27 +1,34 @@
-// Rate limits (rate-limiter-flexible). In-memory for one node; the Redis-backed
-// variant plugs in here when several nodes share the load.
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+// Rate limits (rate-limiter-flexible). In memory for one node; with REDIS_URL
+// the per-user and per-IP limits live in Redis so every node counts the same.
+// The per-socket message limit stays in memory: a socket lives on one node,
+// and a Redis round trip per SDP/ICE message would sit on the hot path.
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { DialtoneError } from "./call/errors";
 import { getEnv } from "./env";
+import type { RedisClient } from "./redis";
 
 export type Limits = ReturnType<typeof createLimits>;
 
-export function createLimits(o: { signUpsPerHour?: number } = {}) {
+export function createLimits(o: { signUpsPerHour?: number; redis?: RedisClient } = {}) {
+  const shared = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract =>
+    o.redis
+      ? new RateLimiterRedis({ storeClient: o.redis, useRedisPackage: true, keyPrefix: `dialtone:rl:${keyPrefix}`, points, duration })
+      : new RateLimiterMemory({ keyPrefix, points, duration });
   return {
     /** Rings a user may start per minute. */
-    ring: new RateLimiterMemory({ keyPrefix: "ring", points: 20, duration: 60 }),
+    ring: shared("ring", 20, 60),
     /** Signaling messages (SDP/ICE and all other events) per socket per second. */
-    socketMessages: new RateLimiterMemory({ keyPrefix: "sock", points: 100, duration: 1 }),
+    socketMessages: new RateLimiterMemory({ keyPrefix: "sock", points: 100, duration: 1 }) as RateLimiterAbstract,
     /** Sign-in attempts per email per 15 minutes, and per IP. */
-    signInEmail: new RateLimiterMemory({ keyPrefix: "signin-email", points: 10, duration: 15 * 60 }),
-    signInIp: new RateLimiterMemory({ keyPrefix: "signin-ip", points: 50, duration: 15 * 60 }),
+    signInEmail: shared("signin-email", 10, 15 * 60),
+    signInIp: shared("signin-ip", 50, 15 * 60),
     /** Sign-ups per IP per hour. */
-    signUpIp: new RateLimiterMemory({ keyPrefix: "signup-ip", points: o.signUpsPerHour ?? 20, duration: 60 * 60 }),
+    signUpIp: shared("signup-ip", o.signUpsPerHour ?? 20, 60 * 60),
   };
 }
 
 /** Consume one point or throw a `rate_limited` DialtoneError. */
-export async function consume(limiter: RateLimiterMemory, key: string): Promise<void> {
+export async function consume(limiter: RateLimiterAbstract, key: string): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (err) {
@@ -31,6 +38,11 @@ export async function consume(limiter: RateLimiterMemory, key: string): Promise<
 }
 
 const slot = globalThis as typeof globalThis & { __dialtoneLimits?: Limits };
+/** Install the process-wide limiters (the server does, before Next handles requests). */
+export function setLimits(limits: Limits): void {
+  slot.__dialtoneLimits = limits;
+}
+
 /** The process-wide limiters (shared by the custom server and Next's route code). */
 export function getLimits(): Limits {
   slot.__dialtoneLimits ??= createLimits({ signUpsPerHour: getEnv().SIGNUPS_PER_IP_PER_HOUR });

@@ -119,7 +119,12 @@ export function expiredRingingCalls(db: Db, now: Date) {
   return db.call.findMany({ where: { status: "ringing", ringExpiresAt: { lte: now } }, select: { id: true }, take: 500 });
 }
 
-/** Every active call (to restart their grace periods after a restart). */
-export function activeCalls(db: Db) {
-  return db.call.findMany({ where: { status: "active" }, select: { id: true, callerId: true, calleeId: true } });
+/** Active calls, oldest first (the sweep checks their participants are still connected). */
+export function activeCalls(db: Db, take = 500) {
+  return db.call.findMany({
+    where: { status: "active" },
+    select: { id: true, callerId: true, calleeId: true },
+    orderBy: { answeredAt: "asc" },
+    take,
+  });
 }

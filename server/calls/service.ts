@@ -4,6 +4,7 @@
 // over the database closes whatever a timer missed (e.g. after a restart).
 import type { Namespace } from "socket.io";
 import { canRing } from "../authz";
+import { MemoryLocks, type KeyedLocks } from "../locks";
 import type { Db } from "../db/client";
 import { DialtoneError } from "../call/errors";
 import type { CallInfo, CallKind, ClientToServerEvents, IceServer, ServerToClientEvents } from "../call/protocol";
@@ -29,6 +30,11 @@ export type CallServiceOptions = {
   ringTimeoutMs: number;
   graceMs: number;
   iceServers: () => IceServer[];
+  /**
+   * Invites and accepts that involve the same user run one at a time (they
+   * read who is busy, then write). In memory for one node, Redis for several.
+   */
+  locks?: KeyedLocks;
   /** Called after a user's call state changed (presence). */
   onPresenceChange?: (userIds: string[]) => void;
 };
@@ -41,23 +47,21 @@ export class CallService {
   private readonly graceTimers = new Map<string, NodeJS.Timeout>();
   private sweepTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly o: CallServiceOptions) {}
+  private readonly locks: KeyedLocks;
+
+  constructor(private readonly o: CallServiceOptions) {
+    this.locks = o.locks ?? new MemoryLocks();
+  }
 
   start(sweepEveryMs = 5_000): void {
-    this.sweepTimer = setInterval(() => void this.sweep().catch(() => undefined), sweepEveryMs);
+    this.sweepTimer = setInterval(() => {
+      void this.sweep().catch(() => undefined);
+      void this.sweepAbandoned().catch(() => undefined);
+    }, sweepEveryMs);
     this.sweepTimer.unref();
-    // A (re)start has no grace timers and nobody in any call room: without this,
-    // a call that was active when the process stopped stayed active for good
-    // (both users Busy and In a call). Each participant gets the grace period to rejoin.
-    void activeCalls(this.o.db)
-      .then((rows) => {
-        if (this.stopped) return;
-        for (const r of rows) {
-          this.socketLeftCalls(r.callerId, [r.id]);
-          this.socketLeftCalls(r.calleeId, [r.id]);
-        }
-      })
-      .catch(() => undefined);
+    // A (re)started node has no grace timers: a call that was active when a
+    // process stopped would otherwise stay active for good (both users Busy).
+    void this.sweepAbandoned().catch(() => undefined);
   }
 
   private stopped = false;
@@ -77,21 +81,8 @@ export class CallService {
    * one callee, or one caller's two tabs) both saw "not busy" and both rang.
    * SQLite means one node; several nodes would need a database-level guard.
    */
-  /**
-   * Invites and accepts run one at a time in this process: each reads who is
-   * busy and then writes, and two of them interleaving could put a user in two
-   * calls. (Several nodes need a database-level guard; see the topology issue.)
-   */
-  private lifecycleQueue: Promise<unknown> = Promise.resolve();
-
-  private serialised<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.lifecycleQueue.then(task);
-    this.lifecycleQueue = run.catch(() => undefined);
-    return run;
-  }
-
   invite(callerId: string, calleeId: string, kind: CallKind): Promise<CallInfo> {
-    return this.serialised(() => this.inviteNow(callerId, calleeId, kind));
+    return this.locks.withLocks([callerId, calleeId], () => this.inviteNow(callerId, calleeId, kind));
   }
 
   private async inviteNow(callerId: string, calleeId: string, kind: CallKind): Promise<CallInfo> {
@@ -135,8 +126,10 @@ export class CallService {
    * two calls: a callee already in an active call cannot accept another, and
    * accepting cancels the callee's own outgoing ring.
    */
-  accept(callId: string, userId: string, socketId: string): Promise<{ call: CallInfo; iceServers: IceServer[] }> {
-    return this.serialised(() => this.acceptNow(callId, userId, socketId));
+  async accept(callId: string, userId: string, socketId: string): Promise<{ call: CallInfo; iceServers: IceServer[] }> {
+    const target = await findCall(this.o.db, callId);
+    if (!target || (target.callerId !== userId && target.calleeId !== userId)) throw new DialtoneError("not_found");
+    return this.locks.withLocks([target.callerId, target.calleeId], () => this.acceptNow(callId, userId, socketId));
   }
 
   private async acceptNow(callId: string, userId: string, socketId: string): Promise<{ call: CallInfo; iceServers: IceServer[] }> {
@@ -210,6 +203,27 @@ export class CallService {
     const expired = await expiredRingingCalls(this.o.db, now);
     for (const { id } of expired) await this.timeout(id);
     return expired.length;
+  }
+
+  /**
+   * Active calls whose participant has no socket in the call's room on any
+   * node (e.g. the node holding it died) get the grace period; when it passes
+   * with nobody back, the call ends as failed. Every node runs this; the
+   * conditional update lets exactly one of them record the end.
+   */
+  async sweepAbandoned(): Promise<void> {
+    if (this.stopped) return;
+    const rows = await activeCalls(this.o.db);
+    if (rows.length === 0) return;
+    const members = await this.o.nsp.in(rows.map((r) => callRoom(r.id))).fetchSockets();
+    const present = new Set<string>();
+    for (const s of members) for (const room of s.rooms) if (room.startsWith("call:")) present.add(`${room.slice(5)}:${s.data.userId}`);
+    for (const r of rows) {
+      for (const userId of [r.callerId, r.calleeId]) {
+        const key = `${r.id}:${userId}`;
+        if (!present.has(key) && !this.graceTimers.has(key)) this.socketLeftCalls(userId, [r.id]);
+      }
+    }
   }
 
   /** A participant's socket may (re)join a live call: after a reload or reconnect. */

@@ -2,7 +2,10 @@
 // parse (zod) → authorise → call service → ack. Nothing is relayed unless the
 // sending socket is a member of that call's room.
 import type { Server as HttpServer } from "node:http";
+import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { Server, type Socket } from "socket.io";
+import { RedisLocks } from "../locks";
+import type { RedisClient } from "../redis";
 import { contactIds } from "../authz";
 import { userFromCookieHeader } from "../auth/session-cookie";
 import type { Db } from "../db/client";
@@ -30,6 +33,8 @@ export type SignalingOptions = {
   iceServers: () => IceServer[];
   limits: Limits;
   sweepEveryMs?: number;
+  /** Set when several nodes share the load: the adapter between them and the per-user locks. */
+  redis?: RedisClient;
 };
 
 export type Signaling = { io: Server; nsp: SignalingNamespace; calls: CallService; close: () => Promise<void> };
@@ -44,6 +49,19 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     maxHttpBufferSize: LIMITS.frame,
     serveClient: false,
   });
+  if (o.redis) {
+    // Redis Streams adapter: rooms and broadcasts span every node; it also
+    // supports Socket.IO's connection-state recovery.
+    io.adapter(
+      createAdapter(o.redis, {
+        streamName: "dialtone:socket.io",
+        onlyPlaintext: true,
+        // A node that died is dropped from cross-node requests (fetchSockets) after 6 s.
+        heartbeatInterval: 2_000,
+        heartbeatTimeout: 6_000,
+      }),
+    );
+  }
   const nsp: SignalingNamespace = io.of("/signaling");
   // Nothing may use the default namespace.
   io.of("/").use((_socket, next) => next(new Error("unauthorized")));
@@ -56,6 +74,7 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     graceMs: o.graceMs,
     iceServers: o.iceServers,
     onPresenceChange: presenceChanged,
+    locks: o.redis ? new RedisLocks(o.redis) : undefined,
   });
   calls.start(o.sweepEveryMs);
 
@@ -112,9 +131,10 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
 
   nsp.on("connection", (socket: Sock) => {
     const { userId } = socket.data;
-    const wasOnline = nsp.adapter.rooms.get(userRoom(userId))?.size ?? 0;
     void socket.join(userRoom(userId));
-    if (wasOnline === 0) presenceChanged([userId]);
+    // Presence is recomputed from every node's sockets, so a second tab or a
+    // tab on another node never flips it wrongly.
+    presenceChanged([userId]);
 
     for (const event of Object.keys(schemas) as ClientEventName[]) {
       socket.on(event, (async (...args: unknown[]) => {
@@ -146,7 +166,7 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
       if (callIds.length > 0) calls.socketLeftCalls(userId, callIds);
     });
     socket.on("disconnect", () => {
-      if ((nsp.adapter.rooms.get(userRoom(userId))?.size ?? 0) === 0) presenceChanged([userId]);
+      presenceChanged([userId]);
     });
   });
 
