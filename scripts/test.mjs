@@ -1,5 +1,5 @@
 // `npm test`: every check, in order, stopping at the first failure.
-//   lint → typecheck → unit → integration → e2e
+//   lint → typecheck → unit → integration → e2e → multinode
 // `npm test -- --skip-e2e` leaves out the browser suite (it needs Chromium and a build).
 import { spawnSync } from "node:child_process";
 
@@ -12,6 +12,8 @@ const steps = [
   ["unit", "test:unit"],
   ["integration", "test:integration"],
   ...(skipE2e ? [] : [["e2e", "test:e2e"]]),
+  // Real server processes over Redis; reuses the production build the e2e step made.
+  ["multinode", "test:multinode"],
 ];
 
 const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;

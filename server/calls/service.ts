@@ -234,7 +234,12 @@ export class CallService {
     const isCallerRinging = current.status === "ringing" && current.callerId === userId;
     if (current.status !== "active" && !isCallerRinging) throw new DialtoneError("invalid_state");
     // Only one socket per user in a call: an older one (a dead tab) is moved out.
-    const members = await nsp.in(callRoom(callId)).fetchSockets();
+    // Best effort: right after a node died, cross-node requests time out until
+    // the adapter drops it; the rejoin must not wait for that.
+    const members = await nsp
+      .in(callRoom(callId))
+      .fetchSockets()
+      .catch(() => []);
     for (const s of members) {
       if (s.data.userId === userId && s.id !== socketId) {
         s.leave(callRoom(callId));

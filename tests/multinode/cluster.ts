@@ -1,0 +1,70 @@
+// Real Dialtone nodes for the multi-node tests: each is `server/index.ts` in
+// its own process (production build), on its own port, sharing one database
+// and one Redis. Killed by PID when the test process ends.
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+
+export type DialtoneNode = {
+  name: string;
+  url: string;
+  pid: number;
+  /** SIGKILL: the node dies without any cleanup, as in a crash. */
+  crash: () => Promise<void>;
+  stop: () => Promise<void>;
+};
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+export async function startNode(name: string, env: Record<string, string>): Promise<DialtoneNode> {
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join(root, "server/index.ts")], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      HOSTNAME: "127.0.0.1",
+      PORT: "0",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start in 30 s:\n${log}`)), 30_000);
+    const onData = (b: Buffer) => {
+      log += b.toString();
+      const m = /Dialtone ready on (http:\/\/[^\s]+)/.exec(log);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", (b: Buffer) => {
+      log += b.toString();
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code}:\n${log}`));
+    });
+  });
+  const kill = () => child.kill("SIGKILL");
+  process.once("exit", kill);
+  const waitExit = () =>
+    child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once("exit", () => r()));
+  return {
+    name,
+    url,
+    pid: child.pid ?? -1,
+    crash: async () => {
+      process.off("exit", kill);
+      child.kill("SIGKILL");
+      await waitExit();
+    },
+    stop: async () => {
+      process.off("exit", kill);
+      child.kill("SIGTERM");
+      await waitExit();
+    },
+  };
+}

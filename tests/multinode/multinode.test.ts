@@ -1,0 +1,300 @@
+// Several real Dialtone nodes (server/index.ts processes) behind no load
+// balancer: one database, one redis-server, the sockets of one call spread
+// over the nodes. The full lifecycle across nodes, then nodes crashing
+// (SIGKILL) during a ringing and during an active call.
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { encode } from "next-auth/jwt";
+import { io } from "socket.io-client";
+import { signUp } from "../../server/auth/accounts";
+import { actOnContact, requestContact } from "../../server/contacts/service";
+import { createDb, type Db } from "../../server/db/client";
+import { migrateSqlite } from "../../server/db/migrate";
+import { listHistory } from "../../server/history/service";
+import { emitAck, expectError, expectOk, sleep, waitFor, type ClientSocket } from "../integration/harness";
+import { startRedis, type TestRedis } from "../support/redis";
+import { startNode, type DialtoneNode } from "./cluster";
+
+type User = { id: string; name: string; cookie: string };
+
+const RING_SECONDS = 2;
+const GRACE_SECONDS = 1;
+
+describe("several nodes over Redis", () => {
+  let redis: TestRedis;
+  let dir: string;
+  let db: Db;
+  let dbUrl: string;
+  const secret = randomBytes(32).toString("base64url");
+  const nodes: DialtoneNode[] = [];
+  const sockets: ClientSocket[] = [];
+  let A: DialtoneNode;
+  let B: DialtoneNode;
+
+  const nodeEnv = () => ({
+    DATABASE_URL: dbUrl,
+    AUTH_SECRET: secret,
+    REDIS_URL: redis.url,
+    RING_TIMEOUT_SECONDS: String(RING_SECONDS),
+    CALL_GRACE_SECONDS: String(GRACE_SECONDS),
+    CALL_SWEEP_SECONDS: "0.5",
+    SIGNUPS_PER_IP_PER_HOUR: "1000",
+  });
+  const launch = async (name: string) => {
+    const n = await startNode(name, nodeEnv());
+    nodes.push(n);
+    return n;
+  };
+
+  before(async () => {
+    redis = await startRedis();
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), "dialtone-multinode-"));
+    dbUrl = process.env.DIALTONE_MULTINODE_DATABASE_URL ?? `file:${path.join(dir, "cluster.db")}`;
+    if (dbUrl.startsWith("file:")) migrateSqlite(dbUrl);
+    db = createDb(dbUrl);
+    [A, B] = await Promise.all([launch("node-a"), launch("node-b")]);
+  });
+
+  after(async () => {
+    for (const s of sockets) s.disconnect();
+    await Promise.all(nodes.map((n) => n.stop().catch(() => undefined)));
+    await db.$disconnect();
+    await redis.stop();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  let counter = 0;
+  async function user(name: string): Promise<User> {
+    const u = await signUp(db, { name, email: `${name.toLowerCase()}-${++counter}-${Date.now()}@multinode.test`, password: "password-123" });
+    const token = await encode({ token: { sub: u.id, name: u.name }, secret });
+    return { id: u.id, name: u.name, cookie: `next-auth.session-token=${token}` };
+  }
+  async function contacts(a: User, b: User) {
+    const bEmail = (await db.user.findUniqueOrThrow({ where: { id: b.id } })).email;
+    await requestContact(db, a.id, { email: bEmail });
+    await actOnContact(db, b.id, a.id, { action: "accept" });
+  }
+  async function connect(u: User, node: DialtoneNode): Promise<ClientSocket> {
+    const s = io(`${node.url}/signaling`, {
+      transports: ["websocket"],
+      forceNew: true,
+      reconnection: false,
+      extraHeaders: { cookie: u.cookie },
+    }) as unknown as ClientSocket;
+    sockets.push(s);
+    await new Promise<void>((resolve, reject) => {
+      s.once("connect", () => resolve());
+      s.once("connect_error", (err: Error) => reject(err));
+    });
+    return s;
+  }
+  /** Records every event of these names a socket receives. */
+  function record(s: ClientSocket, ...events: string[]) {
+    const seen: { event: string; payload: unknown }[] = [];
+    for (const e of events) (s as unknown as { on: (e: string, f: (p: unknown) => void) => void }).on(e, (p) => seen.push({ event: e, payload: p }));
+    return seen;
+  }
+
+  test("one call over two nodes: every tab rings, answered elsewhere, SDP/ICE relayed across, hang-up ends it for both", async () => {
+    const alice = await user("Alice");
+    const bob = await user("Bob");
+    await contacts(alice, bob);
+    const a = await connect(alice, A);
+    const bobOnA = await connect(bob, A);
+    const bobOnB = await connect(bob, B);
+    const bobOnASeen = record(bobOnA, "signal:description", "signal:candidate");
+
+    const ringA = waitFor(bobOnA, "call:incoming");
+    const ringB = waitFor(bobOnB, "call:incoming");
+    const t0 = performance.now();
+    const { call } = expectOk(await emitAck(a, "call:invite", { calleeId: bob.id, kind: "video" }));
+    const [inA, inB] = await Promise.all([ringA, ringB]);
+    console.log(`[metric] invite → incoming on the other node: ${(performance.now() - t0).toFixed(1)} ms (includes the ack round trip)`);
+    assert.equal(inA.call.id, call.id);
+    assert.equal(inB.call.id, call.id);
+
+    const stopped = waitFor(bobOnA, "call:answered-elsewhere");
+    const accepted = waitFor(a, "call:accepted");
+    expectOk(await emitAck(bobOnB, "call:accept", { callId: call.id }));
+    assert.equal((await stopped).callId, call.id);
+    assert.equal((await accepted).call.id, call.id);
+
+    const offer = waitFor(bobOnB, "signal:description");
+    expectOk(await emitAck(a, "signal:description", { callId: call.id, description: { type: "offer", sdp: "v=0 offer" } }));
+    assert.equal((await offer).description.sdp, "v=0 offer");
+    const answer = waitFor(a, "signal:description");
+    const cand = waitFor(a, "signal:candidate");
+    expectOk(await emitAck(bobOnB, "signal:description", { callId: call.id, description: { type: "answer", sdp: "v=0 answer" } }));
+    expectOk(await emitAck(bobOnB, "signal:candidate", { callId: call.id, candidate: { candidate: "candidate:1 1 udp 1 127.0.0.1 5000 typ host", sdpMid: "0", sdpMLineIndex: 0 } }));
+    assert.equal((await answer).description.type, "answer");
+    assert.equal((await cand).candidate?.sdpMid, "0");
+    // The tab that did not answer can neither send nor receive this call's signaling.
+    expectError(await emitAck(bobOnA, "signal:description", { callId: call.id, description: { type: "offer", sdp: "x" } }), "not_in_call");
+    await sleep(200);
+    assert.equal(bobOnASeen.length, 0, "the other tab received SDP/ICE");
+
+    const endedA = waitFor(a, "call:ended");
+    const endedB = waitFor(bobOnB, "call:ended");
+    expectOk(await emitAck(a, "call:hangup", { callId: call.id }));
+    assert.equal((await endedA).call.outcome, "completed");
+    assert.equal((await endedB).call.outcome, "completed");
+  });
+
+  test("decline, cancel, timeout and busy across nodes, each recorded for both sides", async () => {
+    const alice = await user("Alice");
+    const bob = await user("Bob");
+    const carol = await user("Carol");
+    await contacts(alice, bob);
+    await contacts(carol, bob);
+    const a = await connect(alice, A);
+    const b = await connect(bob, B);
+    const c = await connect(carol, B);
+
+    // decline: callee on B, caller on A
+    let ring = waitFor(b, "call:incoming");
+    const declined = expectOk(await emitAck(a, "call:invite", { calleeId: bob.id, kind: "audio" })).call;
+    await ring;
+    let ended = waitFor(a, "call:ended");
+    expectOk(await emitAck(b, "call:decline", { callId: declined.id }));
+    assert.equal((await ended).call.outcome, "declined");
+
+    // cancel: the caller's node (A) ends it; the callee on B stops ringing
+    ring = waitFor(b, "call:incoming");
+    const cancelled = expectOk(await emitAck(a, "call:invite", { calleeId: bob.id, kind: "video" })).call;
+    await ring;
+    ended = waitFor(b, "call:ended");
+    expectOk(await emitAck(a, "call:cancel", { callId: cancelled.id }));
+    assert.equal((await ended).call.outcome, "cancelled");
+
+    // timeout: nobody answers
+    ring = waitFor(b, "call:incoming");
+    const missed = expectOk(await emitAck(a, "call:invite", { calleeId: bob.id, kind: "video" })).call;
+    await ring;
+    const endedCaller = waitFor(a, "call:ended", (p) => p.call.id === missed.id, 8000);
+    const endedCallee = waitFor(b, "call:ended", (p) => p.call.id === missed.id, 8000);
+    assert.equal((await endedCaller).reason, "ring_timeout");
+    assert.equal((await endedCallee).call.outcome, "missed");
+
+    // busy: Bob (on B) talks to Alice (on A); Carol (on B) rings Bob
+    ring = waitFor(b, "call:incoming");
+    const active = expectOk(await emitAck(a, "call:invite", { calleeId: bob.id, kind: "video" })).call;
+    await ring;
+    expectOk(await emitAck(b, "call:accept", { callId: active.id }));
+    const busy = expectOk(await emitAck(c, "call:invite", { calleeId: bob.id, kind: "video" })).call;
+    assert.equal(busy.outcome, "busy");
+    expectOk(await emitAck(b, "call:hangup", { callId: active.id }));
+
+    const labels = async (u: User) => Object.fromEntries((await listHistory(db, u.id)).entries.map((e) => [e.id, e.label]));
+    const aliceSees = await labels(alice);
+    const bobSees = await labels(bob);
+    assert.deepEqual(
+      [aliceSees[declined.id], aliceSees[cancelled.id], aliceSees[missed.id], aliceSees[active.id]],
+      ["Declined", "Cancelled", "No answer", "Completed"],
+    );
+    assert.deepEqual(
+      [bobSees[declined.id], bobSees[cancelled.id], bobSees[missed.id], bobSees[active.id], bobSees[busy.id]],
+      ["Declined", "Missed", "Missed", "Completed", "Missed"],
+    );
+    assert.equal((await labels(carol))[busy.id], "Busy");
+  });
+
+  test("presence and the accept race span nodes: exactly one device wins, 10 rounds", async () => {
+    const alice = await user("Alice");
+    const bob = await user("Bob");
+    await contacts(alice, bob);
+    const a = await connect(alice, A);
+    assert.equal(expectOk(await emitAck(a, "presence:list", {})).presence[bob.id], "offline");
+    const update = waitFor(a, "presence:update", (p) => p.userId === bob.id && p.presence === "online");
+    const bobOnA = await connect(bob, A);
+    const bobOnB = await connect(bob, B);
+    await update;
+    let wins = 0;
+    for (let round = 0; round < 10; round++) {
+      const ringA = waitFor(bobOnA, "call:incoming");
+      const ringB = waitFor(bobOnB, "call:incoming");
+      const { call } = expectOk(await emitAck(a, "call:invite", { calleeId: bob.id, kind: "video" }));
+      await Promise.all([ringA, ringB]);
+      const results = await Promise.all([
+        emitAck(bobOnA, "call:accept", { callId: call.id }),
+        emitAck(bobOnB, "call:accept", { callId: call.id }),
+      ]);
+      const ok = results.filter((r) => r.ok).length;
+      assert.equal(ok, 1, `round ${round}: ${ok} winners`);
+      wins += ok;
+      const loser = results.find((r) => !r.ok);
+      assert.equal(loser && !loser.ok ? loser.code : "", "answered_elsewhere");
+      if (round === 0) assert.equal(expectOk(await emitAck(a, "presence:list", {})).presence[bob.id], "in-call");
+      expectOk(await emitAck(a, "call:hangup", { callId: call.id }));
+    }
+    assert.equal(wins, 10);
+    assert.equal(await db.call.count({ where: { callerId: alice.id, status: { not: "ended" } } }), 0);
+  });
+
+  test("a node crashes while a call it placed rings: a surviving node ends it as missed", async () => {
+    const C = await launch("node-c");
+    const alice = await user("Alice");
+    const bob = await user("Bob");
+    await contacts(alice, bob);
+    const a = await connect(alice, C); // the ring timer lives on C
+    const b = await connect(bob, A);
+    const ring = waitFor(b, "call:incoming");
+    const { call } = expectOk(await emitAck(a, "call:invite", { calleeId: bob.id, kind: "video" }));
+    await ring;
+    const ended = waitFor(b, "call:ended", (p) => p.call.id === call.id, 15_000);
+    await C.crash();
+    const e = await ended;
+    assert.equal(e.call.outcome, "missed");
+    const row = await db.call.findUniqueOrThrow({ where: { id: call.id } });
+    assert.equal(row.status, "ended");
+    assert.equal((await listHistory(db, alice.id)).entries.find((x) => x.id === call.id)?.label, "No answer");
+    assert.equal((await listHistory(db, bob.id)).entries.find((x) => x.id === call.id)?.label, "Missed");
+  });
+
+  test("a node crashes during an active call: the participant who reconnects to a survivor keeps the call; if nobody comes back it ends as Failed", async () => {
+    const D = await launch("node-d");
+    const alice = await user("Alice");
+    const bob = await user("Bob");
+    await contacts(alice, bob);
+    const a = await connect(alice, A);
+    let b = await connect(bob, D);
+    const ring = waitFor(b, "call:incoming");
+    const { call } = expectOk(await emitAck(a, "call:invite", { calleeId: bob.id, kind: "video" }));
+    await ring;
+    expectOk(await emitAck(b, "call:accept", { callId: call.id }));
+
+    // D dies; Bob's app reconnects to a surviving node and rejoins its call.
+    await D.crash();
+    b = await connect(bob, B);
+    expectOk(await emitAck(b, "call:rejoin", { callId: call.id }));
+    const relayed = waitFor(b, "signal:description");
+    expectOk(await emitAck(a, "signal:description", { callId: call.id, description: { type: "offer", sdp: "v=0 restart" } }));
+    assert.equal((await relayed).description.sdp, "v=0 restart");
+    // Well past the adapter's heartbeat timeout + grace + sweeps: still active.
+    await sleep(9_000);
+    assert.equal((await db.call.findUniqueOrThrow({ where: { id: call.id } })).status, "active");
+
+    // Now Bob's node dies too and he does not come back: the call ends as failed.
+    const E = await launch("node-e");
+    const alice2 = await user("Alice");
+    const bob2 = await user("Bob");
+    await contacts(alice2, bob2);
+    const a2 = await connect(alice2, A);
+    const b2 = await connect(bob2, E);
+    const ring2 = waitFor(b2, "call:incoming");
+    const second = expectOk(await emitAck(a2, "call:invite", { calleeId: bob2.id, kind: "video" })).call;
+    await ring2;
+    expectOk(await emitAck(b2, "call:accept", { callId: second.id }));
+    const failed = waitFor(a2, "call:ended", (p) => p.call.id === second.id, 20_000);
+    await E.crash();
+    const f = await failed;
+    assert.equal(f.call.outcome, "failed");
+    assert.equal(f.reason, "connection_lost");
+    assert.equal((await listHistory(db, alice2.id)).entries.find((x) => x.id === second.id)?.label, "Failed");
+    assert.equal((await listHistory(db, bob2.id)).entries.find((x) => x.id === second.id)?.label, "Failed");
+    expectOk(await emitAck(a, "call:hangup", { callId: call.id }));
+  });
+});
