@@ -203,7 +203,13 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
         if (!socket) return;
         setNotice(null);
         try {
-          const { call } = await request(socket, "call:invite", { calleeId: callee.id, kind });
+          const { call, iceServers } = await request(socket, "call:invite", { calleeId: callee.id, kind });
+          if (call.status === "active" && call.callee.id === me.id) {
+            // Glare: they rang us at the same moment; the server answered their call from this tab.
+            setIncoming((list) => list.filter((c) => c.id !== call.id));
+            becomeActive({ call, role: "callee", iceServers: iceServers ?? [] });
+            return;
+          }
           const next: Outgoing = {
             call,
             outcome: call.status === "ended" && call.outcome ? historyLabel(call.outcome, "caller") : null,

@@ -73,7 +73,8 @@ export type Ack<T extends object = object> = ({ ok: true } & T) | AckError;
 /** What each client→server event answers with when it succeeds. */
 export type AckData = {
   "session:sync": { incoming: CallInfo[]; outgoing: CallInfo | null; active: CallInfo | null };
-  "call:invite": { call: CallInfo };
+  /** `iceServers` only on glare: the callee was ringing us, so this answered their call (`call` is active, we are its callee). */
+  "call:invite": { call: CallInfo; iceServers?: IceServer[] };
   "call:accept": { call: CallInfo; iceServers: IceServer[] };
   "call:decline": { call: CallInfo };
   "call:cancel": { call: CallInfo };

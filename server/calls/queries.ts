@@ -65,6 +65,11 @@ export function findCallBlockingCallee(db: Db, userId: string) {
   });
 }
 
+/** A call `callerId` placed to `calleeId` that still rings (its ring time not over). */
+export function findRingingCall(db: Db, callerId: string, calleeId: string, now: Date) {
+  return db.call.findFirst({ where: { status: "ringing", callerId, calleeId, ringExpiresAt: { gt: now } }, select: { id: true } });
+}
+
 export async function liveCallsOf(db: Db, userId: string, now: Date) {
   const rows = await db.call.findMany({
     where: {

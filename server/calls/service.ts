@@ -16,6 +16,7 @@ import {
   findCall,
   findCallBlockingCallee,
   findCallBlockingCaller,
+  findRingingCall,
   liveCallsOf,
   toCallInfo,
   transitionCall,
@@ -76,22 +77,41 @@ export class CallService {
   }
 
   /**
-   * Invites run one at a time in this process: the busy checks and the insert
-   * below are separate queries, and two interleaved invites (two callers ringing
-   * one callee, or one caller's two tabs) both saw "not busy" and both rang.
-   * SQLite means one node; several nodes would need a database-level guard.
+   * Invites run one at a time per user (locks on caller and callee): the busy
+   * checks and the insert below are separate queries, and two interleaved
+   * invites (two callers ringing one callee, or one caller's two tabs) both saw
+   * "not busy" and both rang. The same locks make glare (two users ringing each
+   * other at once) resolve to one call: the second invite answers the first.
+   * `socketId` is the inviting socket: it joins the call room.
    */
-  invite(callerId: string, calleeId: string, kind: CallKind): Promise<CallInfo> {
-    return this.locks.withLocks([callerId, calleeId], () => this.inviteNow(callerId, calleeId, kind));
+  invite(callerId: string, calleeId: string, kind: CallKind, socketId: string): Promise<{ call: CallInfo; iceServers?: IceServer[] }> {
+    return this.locks.withLocks([callerId, calleeId], () => this.inviteNow(callerId, calleeId, kind, socketId));
   }
 
-  private async inviteNow(callerId: string, calleeId: string, kind: CallKind): Promise<CallInfo> {
+  private async inviteNow(
+    callerId: string,
+    calleeId: string,
+    kind: CallKind,
+    socketId: string,
+  ): Promise<{ call: CallInfo; iceServers?: IceServer[] }> {
     const { db } = this.o;
     if (!(await canRing(db, callerId, calleeId))) throw new DialtoneError("not_contact");
     const now = new Date();
     // Finish expired rings first so they do not count as "busy".
     await this.sweep(now);
     if (await findCallBlockingCaller(db, callerId)) throw new DialtoneError("caller_busy");
+    // Glare: the callee is ringing this caller right now (both pressed Call at
+    // once). Answering that call is what both want; placing a second one would
+    // only make it "busy" against the first, and neither side could answer.
+    const crossing = await findRingingCall(db, calleeId, callerId, now);
+    if (crossing) {
+      try {
+        return await this.acceptNow(crossing.id, callerId, socketId);
+      } catch (err) {
+        // It stopped ringing a moment ago (cancelled, timed out): place the call as usual.
+        if (!(err instanceof DialtoneError && err.code === "invalid_state")) throw err;
+      }
+    }
     const calleeLive = await findCallBlockingCallee(db, calleeId);
     if (calleeLive) {
       const row = await createCall(db, {
@@ -104,7 +124,7 @@ export class CallService {
         ringExpiresAt: now,
         endedAt: now,
       });
-      return toCallInfo(row);
+      return { call: toCallInfo(row) };
     }
     const row = await createCall(db, {
       callerId,
@@ -114,11 +134,14 @@ export class CallService {
       ringExpiresAt: new Date(now.getTime() + this.o.ringTimeoutMs),
     });
     const call = toCallInfo(row);
+    // The caller's socket joins the call room before anyone can accept (still
+    // under the locks), so call:accepted always finds it.
+    await this.o.nsp.in(socketId).socketsJoin(callRoom(call.id));
     this.o.nsp.to(userRoom(calleeId)).emit("call:incoming", { call });
     const timer = setTimeout(() => void this.timeout(call.id).catch(() => undefined), this.o.ringTimeoutMs + 50);
     timer.unref();
     this.ringTimers.set(call.id, timer);
-    return call;
+    return { call };
   }
 
   /**
@@ -251,11 +274,6 @@ export class CallService {
     nsp.to(callRoom(callId)).except(socketId).emit("call:peer-connection", { callId, connected: true });
     const { callerId: _c, calleeId: _e, ...call } = current;
     return { call, iceServers: this.o.iceServers() };
-  }
-
-  /** The caller's socket that placed the call joins its room. */
-  async joinAsCaller(callId: string, socketId: string): Promise<void> {
-    await this.o.nsp.in(socketId).socketsJoin(callRoom(callId));
   }
 
   /**

@@ -99,9 +99,9 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     "session:sync": (s) => calls.sessionState(s.data.userId),
     "call:invite": async (s, p) => {
       await consume(o.limits.ring, s.data.userId);
-      const call = await calls.invite(s.data.userId, p.calleeId, p.kind);
-      if (call.status === "ringing") await calls.joinAsCaller(call.id, s.id);
-      return { call };
+      // Joins this socket to the call room (ringing), or, on glare, answers the
+      // callee's ring to us from this socket (the ack then has the active call).
+      return calls.invite(s.data.userId, p.calleeId, p.kind, s.id);
     },
     "call:accept": (s, p) => calls.accept(p.callId, s.data.userId, s.id),
     "call:decline": async (s, p) => ({ call: await calls.decline(p.callId, s.data.userId) }),

@@ -119,15 +119,15 @@ describe("two devices accept at once", () => {
       // Straight into the call service: over sockets the two invites rarely
       // interleave on this machine, in the service they always would.
       const results = await Promise.allSettled([
-        h.signaling.calls.invite(alice.id, bob.id, "video"),
-        h.signaling.calls.invite(carol.id, bob.id, "video"),
+        h.signaling.calls.invite(alice.id, bob.id, "video", "no-socket"),
+        h.signaling.calls.invite(carol.id, bob.id, "video", "no-socket"),
       ]);
-      const statuses = results.map((r) => (r.status === "fulfilled" ? `${r.value.status}/${r.value.outcome}` : String(r.reason)));
+      const statuses = results.map((r) => (r.status === "fulfilled" ? `${r.value.call.status}/${r.value.call.outcome}` : String(r.reason)));
       assert.deepEqual([...statuses].sort(), ["ended/busy", "ringing/null"], `round ${round}`);
       assert.equal(await h.db.call.count({ where: { calleeId: bob.id, status: "ringing" } }), 1);
       for (const r of results) {
-        if (r.status === "fulfilled" && r.value.status === "ringing") {
-          await h.signaling.calls.cancel(r.value.id, r.value.caller.id);
+        if (r.status === "fulfilled" && r.value.call.status === "ringing") {
+          await h.signaling.calls.cancel(r.value.call.id, r.value.call.caller.id);
         }
       }
     }
@@ -138,10 +138,10 @@ describe("two devices accept at once", () => {
     await h.makeContacts(alice, dave);
     for (let round = 0; round < ROUNDS; round++) {
       const results = await Promise.allSettled([
-        h.signaling.calls.invite(alice.id, bob.id, "video"),
-        h.signaling.calls.invite(alice.id, dave.id, "audio"),
+        h.signaling.calls.invite(alice.id, bob.id, "video", "no-socket"),
+        h.signaling.calls.invite(alice.id, dave.id, "audio", "no-socket"),
       ]);
-      const ok = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+      const ok = results.flatMap((r) => (r.status === "fulfilled" ? [r.value.call] : []));
       const refused = results.flatMap((r) => (r.status === "rejected" ? [(r.reason as { code?: string }).code] : []));
       assert.equal(ok.length, 1, `round ${round}: ${ok.length} rang`);
       assert.deepEqual(refused, ["caller_busy"]);
