@@ -8,7 +8,8 @@ import { historyLabel } from "@/server/call/state-machine";
 import { connectSignaling, request, RequestError, type SignalingSocket } from "@/app/lib/signaling-client";
 import { startRingtone } from "./ringtone";
 
-export type ActiveCall = { call: CallInfo; role: "caller" | "callee"; iceServers: IceServer[] };
+/** `generation` bumps when the other side comes back with a new peer connection (it reloaded): we start a new one too. */
+export type ActiveCall = { call: CallInfo; role: "caller" | "callee"; iceServers: IceServer[]; generation?: number };
 export type Outgoing = { call: CallInfo; outcome: string | null };
 type SignalMessage =
   | { type: "description"; payload: Payload<"signal:description"> }
@@ -101,7 +102,9 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
           const mine = activeRef.current?.call.id ?? safeStoredCall();
           if (state.active && state.active.id === mine) {
             // Reload or reconnect of the tab that holds the call: take it back.
-            const res = await request(s, "call:rejoin", { callId: state.active.id });
+            // fresh: this tab has no peer connection for the call yet (a reload).
+            const fresh = activeRef.current?.call.id !== state.active.id;
+            const res = await request(s, "call:rejoin", { callId: state.active.id, fresh });
             const role = res.call.caller.id === me.id ? "caller" : "callee";
             if (activeRef.current?.call.id !== res.call.id) becomeActive({ call: res.call, role, iceServers: res.iceServers });
           } else if (activeRef.current && (!state.active || state.active.id !== activeRef.current.call.id)) {
@@ -150,8 +153,16 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
         setNotice(call.outcome === "failed" ? "The call was lost." : "Call ended.");
       }
     });
-    s.on("call:peer-connection", ({ callId, connected: isConnected }) => {
-      if (activeRef.current?.call.id === callId) setPeerAway(!isConnected);
+    s.on("call:peer-connection", ({ callId, connected: isConnected, fresh }) => {
+      const current = activeRef.current;
+      if (current?.call.id !== callId) return;
+      setPeerAway(!isConnected);
+      if (isConnected && fresh) {
+        // The other side reloaded: its old peer connection is gone, so ours goes too.
+        const next = { ...current, generation: (current.generation ?? 0) + 1 };
+        activeRef.current = next;
+        setActive(next);
+      }
     });
     s.on("signal:description", (p) => deliver(p.callId, { type: "description", payload: p }));
     s.on("signal:candidate", (p) => deliver(p.callId, { type: "candidate", payload: p }));

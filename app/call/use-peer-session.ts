@@ -18,6 +18,7 @@ export function usePeerSession(active: ActiveCall) {
   const [mediaProblem, setMediaProblem] = useState<MediaProblem>(null);
   const callId = active.call.id;
   const kind = active.call.kind;
+  // A new generation (the other side reloaded) means a new peer connection.
 
   useEffect(() => {
     if (!socket) return;
@@ -47,6 +48,7 @@ export function usePeerSession(active: ActiveCall) {
       void s.setLocalStream(stream);
     });
     sessionRef.current = s;
+    queueMicrotask(() => setState(s.getState()));
     return () => {
       cancelled = true;
       offState();
@@ -58,7 +60,7 @@ export function usePeerSession(active: ActiveCall) {
     };
     // The session lives exactly as long as this call.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [callId, socket]);
+  }, [callId, socket, active.generation]);
 
   return { sessionRef, state, localStream, remoteStream, mediaProblem };
 }

@@ -24,7 +24,8 @@ export const schemas = {
   "call:decline": z.strictObject({ callId: id }),
   "call:cancel": z.strictObject({ callId: id }),
   "call:hangup": z.strictObject({ callId: id }),
-  "call:rejoin": z.strictObject({ callId: id }),
+  /** `fresh`: this tab has a new peer connection (after a reload): the other side must start over too. */
+  "call:rejoin": z.strictObject({ callId: id, fresh: z.boolean().optional() }),
   "signal:description": z.strictObject({
     callId: id,
     description: z.strictObject({
@@ -101,7 +102,7 @@ export type ServerToClientEvents = {
   /** The call ended (sent to every socket of both users). */
   "call:ended": (p: { call: CallInfo; reason: CallEndReason }) => void;
   /** The other participant's connection dropped / came back (grace period running). */
-  "call:peer-connection": (p: { callId: string; connected: boolean }) => void;
+  "call:peer-connection": (p: { callId: string; connected: boolean; fresh?: boolean }) => void;
   "signal:description": (p: Payload<"signal:description">) => void;
   "signal:candidate": (p: Payload<"signal:candidate">) => void;
   "presence:update": (p: { userId: string; presence: Presence }) => void;

@@ -250,7 +250,7 @@ export class CallService {
   }
 
   /** A participant's socket may (re)join a live call: after a reload or reconnect. */
-  async rejoin(callId: string, userId: string, socketId: string): Promise<{ call: CallInfo; iceServers: IceServer[] }> {
+  async rejoin(callId: string, userId: string, socketId: string, fresh = false): Promise<{ call: CallInfo; iceServers: IceServer[] }> {
     const { nsp } = this.o;
     const current = await findCall(this.o.db, callId);
     if (!current || (current.callerId !== userId && current.calleeId !== userId)) throw new DialtoneError("not_found");
@@ -271,7 +271,7 @@ export class CallService {
     }
     await nsp.in(socketId).socketsJoin(callRoom(callId));
     this.clearGraceTimer(callId, userId);
-    nsp.to(callRoom(callId)).except(socketId).emit("call:peer-connection", { callId, connected: true });
+    nsp.to(callRoom(callId)).except(socketId).emit("call:peer-connection", { callId, connected: true, fresh });
     const { callerId: _c, calleeId: _e, ...call } = current;
     return { call, iceServers: this.o.iceServers() };
   }

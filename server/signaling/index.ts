@@ -107,7 +107,7 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     "call:decline": async (s, p) => ({ call: await calls.decline(p.callId, s.data.userId) }),
     "call:cancel": async (s, p) => ({ call: await calls.cancel(p.callId, s.data.userId) }),
     "call:hangup": async (s, p) => ({ call: await calls.hangup(p.callId, s.data.userId) }),
-    "call:rejoin": (s, p) => calls.rejoin(p.callId, s.data.userId, s.id),
+    "call:rejoin": (s, p) => calls.rejoin(p.callId, s.data.userId, s.id, p.fresh ?? false),
     "signal:description": async (s, p) => {
       relay(s, p.callId);
       s.to(callRoom(p.callId)).emit("signal:description", p);

@@ -1,0 +1,104 @@
+// Calls survive a flaky signaling connection and a page reload; a connection
+// that stays away past the grace period ends the call as Failed for both.
+// (e2e server: CALL_GRACE_SECONDS=5, see playwright.config.ts)
+import type { Page, WebSocketRoute } from "@playwright/test";
+import { callSection, contactItem, expect, historyRowWith, makeContacts, mediaFlowing, openContactsAndSeeOnline, test, type User } from "./fixtures";
+
+/**
+ * A switch for one page's signaling connection: every websocket of the page
+ * goes through Playwright's proxy, so the test can cut it (as a network blip
+ * would) and refuse reconnections until it is switched back on.
+ */
+async function signalingSwitch(page: Page) {
+  let up = true;
+  const open: { client: WebSocketRoute; server: WebSocketRoute }[] = [];
+  const held: WebSocketRoute[] = [];
+  await page.routeWebSocket(/\/socket\.io\//, (client) => {
+    // While the network is "down", a reconnection attempt hangs (as a SYN to an
+    // unreachable host would) until the network is back.
+    if (up) open.push({ client, server: client.connectToServer() });
+    else held.push(client);
+  });
+  return {
+    down: async () => {
+      up = false;
+      for (const { client, server } of open.splice(0)) {
+        await server.close().catch(() => undefined);
+        await client.close({ code: 4000, reason: "network down" }).catch(() => undefined);
+      }
+    },
+    up: () => {
+      up = true;
+      for (const client of held.splice(0)) open.push({ client, server: client.connectToServer() });
+    },
+  };
+}
+
+async function inCall(alice: User, bob: User) {
+  await makeContacts(alice, bob);
+  await openContactsAndSeeOnline([alice.page, "Bob"], [bob.page, "Alice"]);
+  await contactItem(alice.page, "Bob").getByRole("button", { name: "Video call Bob", exact: true }).click();
+  await bob.page.getByRole("alertdialog").getByRole("button", { name: "Accept", exact: true }).click();
+  await expect(callSection(alice.page, "Bob").getByText("Connected", { exact: true })).toBeVisible({ timeout: 15_000 });
+  await expect(callSection(bob.page, "Alice").getByText("Connected", { exact: true })).toBeVisible({ timeout: 15_000 });
+}
+
+test("signaling drops for 2 s mid-call: media keeps flowing, the other side is told, the call goes on", async ({ users }) => {
+  const alice = await users.create("Alice");
+  const bob = await users.create("Bob");
+  const bobSignaling = await signalingSwitch(bob.page);
+  await inCall(alice, bob);
+
+  await bobSignaling.down();
+  await expect(callSection(alice.page, "Bob").getByText("Waiting for Bob to reconnect…")).toBeVisible({ timeout: 5_000 });
+  // Peer-to-peer media does not depend on the signaling server.
+  await mediaFlowing(alice.page, "video", "Alice while Bob's signaling is down");
+  await bob.page.waitForTimeout(2_000);
+  bobSignaling.up();
+  await expect(callSection(alice.page, "Bob").getByText("Waiting for Bob to reconnect…")).toBeHidden({ timeout: 10_000 });
+
+  // Past the grace period, the call is still on and media still flows both ways.
+  await alice.page.waitForTimeout(6_000);
+  await expect(callSection(bob.page, "Alice")).toBeVisible();
+  await mediaFlowing(alice.page, "video", "Alice after the blip");
+  await mediaFlowing(bob.page, "video", "Bob after the blip");
+  await callSection(alice.page, "Bob").getByRole("button", { name: "Hang up", exact: true }).click();
+  await expect(callSection(bob.page, "Alice")).toBeHidden();
+  await expect(await historyRowWith(bob.page, "Alice")).toContainText("Completed");
+});
+
+test("a page reload during a call lands back in the call with media both ways", async ({ users }) => {
+  const alice = await users.create("Alice");
+  const bob = await users.create("Bob");
+  await inCall(alice, bob);
+
+  await bob.page.reload();
+  const bobCall = callSection(bob.page, "Alice");
+  await expect(bobCall).toBeVisible({ timeout: 10_000 });
+  await expect(bobCall.getByText("Connected", { exact: true })).toBeVisible({ timeout: 15_000 });
+  await mediaFlowing(bob.page, "video", "Bob after reloading");
+  await mediaFlowing(alice.page, "video", "Alice after Bob reloaded");
+
+  // The caller reloading works the same way.
+  await alice.page.reload();
+  await expect(callSection(alice.page, "Bob").getByText("Connected", { exact: true })).toBeVisible({ timeout: 15_000 });
+  await mediaFlowing(alice.page, "video", "Alice after reloading");
+  await mediaFlowing(bob.page, "video", "Bob after Alice reloaded");
+  await bobCall.getByRole("button", { name: "Hang up", exact: true }).click();
+  await expect(callSection(alice.page, "Bob")).toBeHidden();
+});
+
+test("a participant gone for longer than the grace period: the call ends as Failed for both", async ({ users }) => {
+  const alice = await users.create("Alice");
+  const bob = await users.create("Bob");
+  const bobSignaling = await signalingSwitch(bob.page);
+  await inCall(alice, bob);
+
+  await bobSignaling.down();
+  await expect(callSection(alice.page, "Bob")).toBeHidden({ timeout: 15_000 });
+  await expect(alice.page.getByText("The call was lost.")).toBeVisible();
+  bobSignaling.up();
+  await expect(callSection(bob.page, "Alice")).toBeHidden({ timeout: 15_000 });
+  await expect(await historyRowWith(alice.page, "Bob")).toContainText("Failed");
+  await expect(await historyRowWith(bob.page, "Alice")).toContainText("Failed");
+});
