@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import next from "next";
 import { getEnv } from "./env";
+import { secureCookiesFor } from "./auth/cookies";
 import { migrateSqlite } from "./db/migrate";
 import { getDb } from "./db/client";
 import { createSignaling } from "./signaling";
@@ -42,7 +43,7 @@ async function main() {
   const signaling = createSignaling(server, {
     db,
     authSecret: env.AUTH_SECRET,
-    secureCookie: publicUrl.startsWith("https://"),
+    secureCookie: secureCookiesFor(publicUrl),
     ringTimeoutMs: env.RING_TIMEOUT_SECONDS * 1000,
     graceMs: env.CALL_GRACE_SECONDS * 1000,
     iceServers: iceServersFromEnv(env.STUN_URLS),

@@ -1,10 +1,15 @@
 // next-auth configuration: Credentials provider, JWT sessions.
 import type { NextAuthOptions } from "next-auth";
-import CredentialsProvider from "next-auth/providers/credentials";
+import Credentials from "next-auth/providers/credentials";
 import { getDb } from "../db/client";
 import { getLimits } from "../rate-limits";
 import { checkCredentials } from "./accounts";
+import { authCookies, secureCookiesFor } from "./cookies";
 import { signInSchema } from "./schemas";
+
+// Next's bundler hands us the function; Node's own ESM loader (tsx: tests, the
+// custom server) hands us the CommonJS module object with it as `default`.
+const CredentialsProvider = (Credentials as unknown as { default?: typeof Credentials }).default ?? Credentials;
 
 export const CLIENT_IP_HEADER = "x-dialtone-client-ip";
 
@@ -18,6 +23,8 @@ function header(headers: unknown, name: string): string | undefined {
 export const authOptions: NextAuthOptions = {
   secret: process.env.AUTH_SECRET,
   session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+  useSecureCookies: secureCookiesFor(),
+  cookies: authCookies(secureCookiesFor()),
   pages: { signIn: "/signin" },
   providers: [
     CredentialsProvider({
