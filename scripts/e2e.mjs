@@ -88,7 +88,18 @@ function canIsolateNetwork() {
   return null;
 }
 
+/** nftables breaks a call's network path in the ICE-restart spec (inside the namespace only). */
+function ensureNft() {
+  if (spawnSync("sh", ["-c", "command -v nft"], { stdio: "ignore" }).status === 0) return;
+  log("nft (nftables) not found: installing Debian's nftables package with apt-get");
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  spawnSync("apt-get", ["update"], { stdio: "inherit", env });
+  const r = spawnSync("apt-get", ["install", "-y", "nftables"], { stdio: "inherit", env });
+  if (r.status !== 0) throw new Error("apt-get install -y nftables failed: the ICE-restart spec needs it");
+}
+
 const whyNot = canIsolateNetwork();
+if (whyNot === null) ensureNft();
 let cmd;
 let args;
 if (whyNot === null) {
@@ -103,7 +114,14 @@ if (whyNot === null) {
 const child = spawn(cmd, args, {
   cwd: root,
   stdio: "inherit",
-  env: { ...process.env, CHROMIUM_PATH: chromiumPath, DIALTONE_E2E_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1" },
+  env: {
+    ...process.env,
+    CHROMIUM_PATH: chromiumPath,
+    DIALTONE_E2E_DATA_DIR: dataDir,
+    NEXT_TELEMETRY_DISABLED: "1",
+    // Specs that change the network (nftables) only run inside our own namespace.
+    DIALTONE_E2E_NETNS: whyNot === null ? "1" : "0",
+  },
 });
 
 // Pass Ctrl-C / termination on to Playwright, which stops its web server and browsers.

@@ -1,0 +1,68 @@
+// ICE restart: the network path of a running call breaks (every UDP packet to
+// or from Alice's selected local port is dropped with nftables inside the
+// test's network namespace). The app notices, shows "Reconnecting…", restarts
+// ICE through perfect negotiation, and media flows again on a new path.
+import { execFileSync } from "node:child_process";
+import type { Page } from "@playwright/test";
+import { callSection, contactItem, expect, makeContacts, mediaFlowing, openContactsAndSeeOnline, test } from "./fixtures";
+
+type Path = { pairId: string; localPort: number; protocol: string };
+
+async function selectedPath(page: Page): Promise<Path | null> {
+  return page.evaluate(async () => {
+    const pc = (window.__pcs ?? []).filter((p) => p.connectionState === "connected").at(-1);
+    if (!pc) return null;
+    const stats = await pc.getStats();
+    let pairId = "";
+    stats.forEach((s: { type: string; selectedCandidatePairId?: string }) => {
+      if (s.type === "transport" && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId;
+    });
+    const pair = stats.get(pairId) as { localCandidateId?: string } | undefined;
+    const local = pair?.localCandidateId ? (stats.get(pair.localCandidateId) as { port?: number; protocol?: string } | undefined) : undefined;
+    return pairId && local?.port ? { pairId, localPort: local.port, protocol: local.protocol ?? "" } : null;
+  });
+}
+
+const TABLE = "dialtone_e2e";
+function nft(...args: string[]) {
+  execFileSync("nft", args, { stdio: "pipe" });
+}
+
+test.afterEach(() => {
+  try {
+    nft("delete", "table", "inet", TABLE);
+  } catch {
+    // not created
+  }
+});
+
+test("a broken network path triggers an ICE restart: Reconnecting…, a new candidate pair, media again", async ({ users }) => {
+  test.skip(process.env.DIALTONE_E2E_NETNS !== "1", "needs the e2e run's own network namespace (run as root through npm run test:e2e)");
+  const alice = await users.create("Alice");
+  const bob = await users.create("Bob");
+  await makeContacts(alice, bob);
+  await openContactsAndSeeOnline([alice.page, "Bob"], [bob.page, "Alice"]);
+  await contactItem(alice.page, "Bob").getByRole("button", { name: "Video call Bob", exact: true }).click();
+  await bob.page.getByRole("alertdialog").getByRole("button", { name: "Accept", exact: true }).click();
+  const aliceCall = callSection(alice.page, "Bob");
+  await expect(aliceCall.getByText("Connected", { exact: true })).toBeVisible({ timeout: 15_000 });
+  await mediaFlowing(bob.page, "video", "Bob before the break");
+
+  const before = await selectedPath(alice.page);
+  expect(before, "Alice has a selected candidate pair").not.toBeNull();
+  expect(before?.protocol).toBe("udp");
+  const port = String(before?.localPort);
+  nft("add", "table", "inet", TABLE);
+  nft("add", "chain", "inet", TABLE, "in", "{ type filter hook input priority 0; policy accept; }");
+  nft("add", "rule", "inet", TABLE, "in", "udp", "dport", port, "drop");
+  nft("add", "rule", "inet", TABLE, "in", "udp", "sport", port, "drop");
+
+  await expect(aliceCall.getByText("Reconnecting…", { exact: true })).toBeVisible({ timeout: 20_000 });
+  await expect(aliceCall.getByText("Connected", { exact: true })).toBeVisible({ timeout: 30_000 });
+  const after = await selectedPath(alice.page);
+  expect(after, "a selected pair after the restart").not.toBeNull();
+  expect(after?.pairId, "the selected candidate pair changed").not.toBe(before?.pairId);
+  expect(after?.localPort, "the new path avoids the blocked port").not.toBe(before?.localPort);
+  await mediaFlowing(bob.page, "video", "Bob after the ICE restart");
+  await mediaFlowing(alice.page, "video", "Alice after the ICE restart");
+});
