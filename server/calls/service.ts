@@ -30,7 +30,8 @@ export type CallServiceOptions = {
   nsp: SignalingNamespace;
   ringTimeoutMs: number;
   graceMs: number;
-  iceServers: () => IceServer[];
+  /** ICE servers for one participant: TURN credentials are signed per user (server/ice.ts). */
+  iceServers: (userId: string) => IceServer[];
   /**
    * Invites and accepts that involve the same user run one at a time (they
    * read who is busy, then write). In memory for one node, Redis for several.
@@ -192,11 +193,12 @@ export class CallService {
       const c = await findCall(db, ring.id);
       if (c) await this.applyAs(c, userId, { type: "cancel", by: "caller" }).catch(() => undefined);
     }
-    const iceServers = this.o.iceServers();
+    // Each participant gets TURN credentials signed for themselves.
+    const iceServers = this.o.iceServers(userId);
     await nsp.in(socketId).socketsJoin(callRoom(callId));
     nsp.to(userRoom(calleeId)).except(socketId).emit("call:answered-elsewhere", { callId });
     // Only the caller's socket that placed (or rejoined) the call is in its room.
-    nsp.to(callRoom(callId)).except(socketId).emit("call:accepted", { call, iceServers });
+    nsp.to(callRoom(callId)).except(socketId).emit("call:accepted", { call, iceServers: this.o.iceServers(callerId) });
     this.o.onPresenceChange?.([callerId, calleeId]);
     return { call, iceServers };
   }
@@ -273,7 +275,7 @@ export class CallService {
     this.clearGraceTimer(callId, userId);
     nsp.to(callRoom(callId)).except(socketId).emit("call:peer-connection", { callId, connected: true, fresh });
     const { callerId: _c, calleeId: _e, ...call } = current;
-    return { call, iceServers: this.o.iceServers() };
+    return { call, iceServers: this.o.iceServers(userId) };
   }
 
   /**

@@ -30,7 +30,8 @@ export type SignalingOptions = {
   secureCookie?: boolean;
   ringTimeoutMs: number;
   graceMs: number;
-  iceServers: () => IceServer[];
+  /** ICE servers for one participant (per-user TURN credentials). */
+  iceServers: (userId: string) => IceServer[];
   limits: Limits;
   sweepEveryMs?: number;
   /** Set when several nodes share the load: the adapter between them and the per-user locks. */
