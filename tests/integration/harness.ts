@@ -29,7 +29,7 @@ export type TestUser = { id: string; name: string; email: string; password: stri
 export type HarnessOptions = {
   ringTimeoutMs?: number;
   graceMs?: number;
-  iceServers?: () => IceServer[];
+  iceServers?: (userId: string) => IceServer[];
   limits?: Limits;
 };
 

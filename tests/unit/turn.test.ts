@@ -92,7 +92,7 @@ describe("iceServersFromEnv", () => {
 });
 
 describe("TURN configuration (server/env.ts)", () => {
-  const base = { AUTH_SECRET: "a".repeat(32) };
+  const base = { NODE_ENV: "test", AUTH_SECRET: "a".repeat(32) } as const;
 
   test("parses TURN_URLS as a list, TTL defaults to 3600 s", () => {
     const env = loadEnv({ ...base, TURN_URLS: " turn:t.example.org:3478?transport=udp , turns:t.example.org:5349 ", TURN_SECRET: SECRET });
