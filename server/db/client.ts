@@ -1,24 +1,48 @@
 // The one Prisma client of the process. The custom server and Next's bundled
 // route code load this module separately, so the instance lives in a typed
-// globalThis slot: both get the same client (and the same SQLite connection).
+// globalThis slot: both get the same client (and the same connection/pool).
+//
+// Two generated clients exist (one cannot talk to two kinds of database):
+// generated/sqlite for file: URLs, generated/postgresql for postgres:// URLs;
+// dbKind() (./kind.ts) is the one rule choosing between them.
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaClient } from "./generated/sqlite/client";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client";
+import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client";
+import { dbKind } from "./kind";
 
-export type Db = PrismaClient;
+/**
+ * The app types against the SQLite client. Both clients are generated from the
+ * same models (tests/unit/schema-parity.test.ts) and share one runtime, so every
+ * query written against the SQLite types runs unchanged on PostgreSQL; the
+ * PostgreSQL types are a superset (e.g. `mode: "insensitive"`, more isolation
+ * levels), which is why we type against the narrower one: code that compiles
+ * works on both. The integration suite runs on both databases to prove it.
+ */
+export type Db = SqlitePrismaClient;
 
-const slot = globalThis as typeof globalThis & { __dialtoneDb?: { url: string; client: PrismaClient } };
+const slot = globalThis as typeof globalThis & { __dialtoneDb?: { url: string; client: Db } };
 
-export function createDb(url: string): PrismaClient {
+export function createDb(url: string): Db {
+  if (dbKind(url) === "postgresql") {
+    // Prisma writes and reads TIMESTAMP(3) columns as UTC; a session in UTC makes
+    // the database's own CURRENT_TIMESTAMP defaults agree whatever the server's
+    // TimeZone setting is (a URL's own `options` still wins).
+    const adapter = new PrismaPg({ connectionString: url, options: "-c TimeZone=UTC" });
+    // Safe: same models, same query API (see the `Db` comment above). TypeScript
+    // cannot relate the two generated modules' generic signatures by itself.
+    return new PostgresPrismaClient({ adapter }) as unknown as Db;
+  }
   const adapter = new PrismaBetterSqlite3({ url: url.replace(/^file:/, ""), timeout: 5000 });
-  return new PrismaClient({ adapter });
+  return new SqlitePrismaClient({ adapter });
 }
 
 /** The shared client for DATABASE_URL (created on first use). */
-export function getDb(url = process.env.DATABASE_URL ?? "file:./data/dialtone.db"): PrismaClient {
+export function getDb(url = process.env.DATABASE_URL ?? "file:./data/dialtone.db"): Db {
   if (!slot.__dialtoneDb) slot.__dialtoneDb = { url, client: createDb(url) };
   return slot.__dialtoneDb.client;
 }
 
-export function setDb(url: string, client: PrismaClient): void {
+export function setDb(url: string, client: Db): void {
   slot.__dialtoneDb = { url, client };
 }
