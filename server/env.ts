@@ -31,6 +31,20 @@ const schema = z.object({
   /** How often each node sweeps the database for rings past their time and abandoned calls. */
   CALL_SWEEP_SECONDS: z.coerce.number().min(0.2).max(300).default(5),
   STUN_URLS: csv,
+  /** coturn URLs (turn:/turns:); browsers get per-user, time-limited credentials for them (server/turn.ts). */
+  TURN_URLS: csv.pipe(z.array(z.string().regex(/^turns?:[^\s,]+$/, "each entry must be a turn: or turns: URL, e.g. turn:turn.example.org:3478?transport=udp"))),
+  /** coturn's static-auth-secret (use-auth-secret). Never sent to browsers. */
+  TURN_SECRET: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined)
+    .pipe(z.string().min(16, "must be at least 16 characters (coturn's static-auth-secret)").optional()),
+  /**
+   * How long an issued TURN credential can open new relay allocations. coturn checks the
+   * expiry only when an allocation is made (call start, ICE restart), not on its refreshes:
+   * a call that is already relayed outlives its credential.
+   */
+  TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
   /** Set when several nodes run: Socket.IO Redis Streams adapter, shared rate limits and locks. */
   REDIS_URL: z
     .string()
@@ -38,6 +52,12 @@ const schema = z.object({
     .refine((u) => !u || /^rediss?:\/\//.test(u), "must be a redis:// or rediss:// URL"),
   SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(20),
   DATA_DIR: z.string().default("./data"),
+}).superRefine((env, ctx) => {
+  // TURN needs both halves: URLs without the secret would hand out credentials coturn refuses.
+  if (env.TURN_URLS.length > 0 && !env.TURN_SECRET)
+    ctx.addIssue({ code: "custom", path: ["TURN_SECRET"], message: "is required when TURN_URLS is set (coturn's static-auth-secret)" });
+  if (env.TURN_SECRET && env.TURN_URLS.length === 0)
+    ctx.addIssue({ code: "custom", path: ["TURN_URLS"], message: "is required when TURN_SECRET is set (e.g. turn:turn.example.org:3478?transport=udp)" });
 });
 
 export type Env = z.infer<typeof schema> & { AUTH_SECRET: string };

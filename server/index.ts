@@ -48,7 +48,7 @@ async function main() {
     secureCookie: secureCookiesFor(publicUrl),
     ringTimeoutMs: env.RING_TIMEOUT_SECONDS * 1000,
     graceMs: env.CALL_GRACE_SECONDS * 1000,
-    iceServers: iceServersFromEnv(env.STUN_URLS),
+    iceServers: iceServersFromEnv(env),
     limits,
     redis,
     sweepEveryMs: env.CALL_SWEEP_SECONDS * 1000,
