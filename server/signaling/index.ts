@@ -49,6 +49,11 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     transports: ["websocket"],
     maxHttpBufferSize: LIMITS.frame,
     serveClient: false,
+    // A socket that comes back within the grace period gets its id, rooms (its
+    // call room included) and the events it missed back from Socket.IO itself;
+    // the client's session:sync + call:rejoin cover the rest (reloads, restarts).
+    // Middlewares still run, so a recovered socket is authenticated again.
+    connectionStateRecovery: { maxDisconnectionDuration: Math.max(o.graceMs, 2_000), skipMiddlewares: false },
   });
   if (o.redis) {
     // Redis Streams adapter: rooms and broadcasts span every node; it also

@@ -279,7 +279,7 @@ describe("call lifecycle", () => {
     const res = expectOk(await emitAck(back, "call:rejoin", { callId: call.id }));
     assert.equal(res.call.status, "active");
     assert.deepEqual(res.iceServers, []);
-    assert.deepEqual(await regained, { callId: call.id, connected: true });
+    assert.deepEqual(await regained, { callId: call.id, connected: true, fresh: false });
     await sleep(GRACE_MS + 300);
     assert.equal((await h.db.call.findUniqueOrThrow({ where: { id: call.id } })).status, "active", "still active after the grace period");
     // The rejoined socket relays.
