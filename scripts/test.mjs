@@ -1,5 +1,5 @@
 // `npm test`: every check, in order, stopping at the first failure.
-//   lint → typecheck → unit → integration → e2e → multinode
+//   lint → typecheck → unit → integration (SQLite) → integration-pg (PostgreSQL) → e2e → multinode
 // `npm test -- --skip-e2e` leaves out the browser suite (it needs Chromium and a build).
 import { spawnSync } from "node:child_process";
 
@@ -11,6 +11,8 @@ const steps = [
   ["typecheck", "typecheck"],
   ["unit", "test:unit"],
   ["integration", "test:integration"],
+  // The same integration suite on a throwaway PostgreSQL cluster (skipped, saying so, without PostgreSQL's binaries).
+  ["integration-pg", "test:integration:pg"],
   ...(skipE2e ? [] : [["e2e", "test:e2e"]]),
   // Real server processes over Redis; reuses the production build the e2e step made.
   ["multinode", "test:multinode"],

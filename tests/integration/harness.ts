@@ -1,8 +1,12 @@
-// A real Dialtone signaling server for integration tests: a fresh SQLite file
+// A real Dialtone signaling server for integration tests: a fresh database
 // (migrated with the project's own runner), a node http server on 127.0.0.1:0,
 // the /signaling namespace, and real socket.io-client sockets authenticated by
 // a real next-auth session cookie. Every test file starts one and closes it in
 // `after`, so the test process exits by itself.
+//
+// The database is a temp SQLite file by default. With DIALTONE_TEST_DB=postgres
+// (what `npm run test:integration:pg` sets) it is a fresh database created in
+// the throwaway cluster at DIALTONE_TEST_PG_URL and dropped at close.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
@@ -17,9 +21,10 @@ import type { Ack, AckData, ClientEventName, ClientToServerEvents, IceServer, Pa
 import type { ErrorCode } from "../../server/call/errors";
 import { actOnContact, requestContact } from "../../server/contacts/service";
 import { createDb, type Db } from "../../server/db/client";
-import { migrateSqlite } from "../../server/db/migrate";
+import { migrate } from "../../server/db/migrate";
 import { createLimits, type Limits } from "../../server/rate-limits";
 import { createSignaling, type Signaling } from "../../server/signaling";
+import { createTestDatabase } from "../support/postgres";
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type ServerEventName = keyof ServerToClientEvents;
@@ -55,14 +60,30 @@ export type Harness = {
   close(): Promise<void>;
 };
 
+/** Which database this test process runs against. */
+export const TEST_DB: "sqlite" | "postgres" = process.env.DIALTONE_TEST_DB === "postgres" ? "postgres" : "sqlite";
+
+/** A fresh, migrated database of the kind under test; drop() removes it. */
+export async function createFreshDb(dir: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (TEST_DB === "sqlite") {
+    const url = `file:${path.join(dir, "test.db")}`;
+    await migrate(url);
+    return { url, drop: async () => undefined };
+  }
+  const base = process.env.DIALTONE_TEST_PG_URL;
+  if (!base) throw new Error("DIALTONE_TEST_DB=postgres needs DIALTONE_TEST_PG_URL: run `npm run test:integration:pg`, which starts a throwaway cluster");
+  const created = await createTestDatabase(base);
+  await migrate(created.url);
+  return created;
+}
+
 let emailCounter = 0;
 const log = new WeakMap<ClientSocket, { event: string; args: unknown[] }[]>();
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "dialtone-it-"));
-  const dbUrl = `file:${path.join(dir, "test.db")}`;
-  migrateSqlite(dbUrl);
-  const db = createDb(dbUrl);
+  const fresh = await createFreshDb(dir);
+  const db = createDb(fresh.url);
   const secret = randomBytes(32).toString("base64url");
 
   const httpServer: HttpServer = createServer((_req, res) => {
@@ -157,6 +178,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await signaling.close();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await db.$disconnect();
+      await fresh.drop();
       await fs.rm(dir, { recursive: true, force: true });
     },
   };
