@@ -1,5 +1,6 @@
 // `npm run test:e2e [-- <playwright args>]`: the browser suite end to end.
-//   1. Debian Chromium present (installs it with apt when root; see ensure-chromium.mjs)
+//   1. Debian Chromium and coturn present (installs them with apt when root; see
+//      ensure-chromium.mjs, ensure-coturn.mjs)
 //   2. a production build of the app (`next build`), skipped only when .next/BUILD_ID
 //      is newer than every source file (always rebuilt under CI=true or E2E_BUILD=always)
 //   3. Playwright (playwright.config.ts starts the real server, server/index.ts) inside a
@@ -12,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureChromium } from "./ensure-chromium.mjs";
+import { ensureCoturn } from "./ensure-coturn.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const started = Date.now();
@@ -20,8 +22,11 @@ const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 // ---- 1. Chromium -----------------------------------------------------------------
 let chromiumPath;
+let turnserverPath;
 try {
   chromiumPath = ensureChromium();
+  // The suite runs its own coturn (tests/e2e/global-setup.ts) for the TURN relay specs.
+  turnserverPath = ensureCoturn();
 } catch (err) {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
@@ -117,6 +122,7 @@ const child = spawn(cmd, args, {
   env: {
     ...process.env,
     CHROMIUM_PATH: chromiumPath,
+    TURNSERVER_PATH: turnserverPath,
     DIALTONE_E2E_DATA_DIR: dataDir,
     NEXT_TELEMETRY_DISABLED: "1",
     // Specs that change the network (nftables) only run inside our own namespace.
