@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
-import { BASE_URL, CALL_GRACE_SECONDS, E2E_PORT as PORT, RING_TIMEOUT_SECONDS } from "./tests/e2e/constants";
+import { BASE_URL, CALL_GRACE_SECONDS, E2E_PORT as PORT, RING_TIMEOUT_SECONDS, TURN_SECRET, TURN_URL } from "./tests/e2e/constants";
 
 // One data directory per run. The config is evaluated again in every worker process:
 // setting the variable here makes the workers inherit the main process's directory.
@@ -17,6 +17,8 @@ const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/lib/chromium/chromium";
 
 export default defineConfig({
   testDir: "tests/e2e",
+  // Starts the run's coturn (and stops it afterwards): the server below hands out credentials for it.
+  globalSetup: "./tests/e2e/global-setup.ts",
   // One 1:1 call costs about half a core: calls run one at a time.
   workers: 1,
   fullyParallel: false,
@@ -71,6 +73,9 @@ export default defineConfig({
       CALL_GRACE_SECONDS: String(CALL_GRACE_SECONDS),
       NEXTAUTH_URL: BASE_URL,
       NEXT_TELEMETRY_DISABLED: "1",
+      // TURN as in production; browsers still connect directly unless a spec forces relay.
+      TURN_URLS: TURN_URL,
+      TURN_SECRET,
     },
   },
 });
