@@ -10,7 +10,7 @@ import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { dbKind, type DbKind } from "./kind";
+import { dbKind, redactUrl, type DbKind } from "./kind";
 
 export const SQLITE_MIGRATIONS_DIR = path.resolve(process.cwd(), "prisma/sqlite/migrations");
 export const POSTGRES_MIGRATIONS_DIR = path.resolve(process.cwd(), "prisma/postgresql/migrations");
@@ -116,7 +116,11 @@ export async function migratePostgres(url: string, dir = POSTGRES_MIGRATIONS_DIR
   const client = new pg.Client({ connectionString: url, application_name: "dialtone-migrate" });
   // A dropped connection rejects the pending query; without a listener it would also crash the process.
   client.on("error", () => undefined);
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new Error(`Cannot connect to PostgreSQL at ${redactUrl(url)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
   try {
     await client.query("SELECT pg_advisory_lock($1)", [POSTGRES_MIGRATION_LOCK_KEY]);
     // Prisma's own DDL for this table on PostgreSQL.

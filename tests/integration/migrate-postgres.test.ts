@@ -171,6 +171,14 @@ describe("migratePostgres", { skip }, () => {
     assert.deepEqual(await query(url, `SELECT 1 FROM pg_tables WHERE tablename = 'Half'`), []);
   });
 
+  test("an unreachable server is a readable error that hides the password", async () => {
+    await assert.rejects(migrate("postgres://dialtone:s3cret@127.0.0.1:1/dialtone"), (err: Error) => {
+      assert.match(err.message, /^Cannot connect to PostgreSQL at postgres:\/\/dialtone:\*\*\*@127\.0\.0\.1:1\/dialtone: /);
+      assert.ok(!err.message.includes("s3cret"));
+      return true;
+    });
+  });
+
   test("SQLite migrations are refused for a PostgreSQL URL (migration_lock.toml)", async () => {
     const url = await fresh();
     await assert.rejects(migratePostgres(url, SQLITE_MIGRATIONS_DIR), /holds sqlite migrations, but DATABASE_URL is a postgresql database/);
