@@ -6,6 +6,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import type { CallInfo, CallKind, IceServer, Payload, Presence } from "@/server/call/protocol";
 import { historyLabel } from "@/server/call/state-machine";
 import { connectSignaling, request, RequestError, type SignalingSocket } from "@/app/lib/signaling-client";
+import { prefetchLocalMedia, releasePrefetchedMedia } from "./local-media";
 import { startRingtone } from "./ringtone";
 
 /** `generation` bumps when the other side comes back with a new peer connection (it reloaded): we start a new one too. */
@@ -139,6 +140,7 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
       setIncoming((list) => list.filter((c) => c.id !== call.id));
       signalBuffer.current.delete(call.id);
       setHistoryVersion((v) => v + 1);
+      if (outgoingRef.current?.call.id === call.id) releasePrefetchedMedia();
       if (outgoingRef.current?.call.id === call.id && call.outcome === "cancelled") {
         // The caller cancelled it: nothing to tell them.
         outgoingRef.current = null;
@@ -213,6 +215,9 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
       startCall: async (callee, kind) => {
         if (!socket) return;
         setNotice(null);
+        // Camera and microphone start now: the caller sees their preview while it rings,
+        // and the call connects sooner once answered.
+        void prefetchLocalMedia(kind);
         try {
           const { call, iceServers } = await request(socket, "call:invite", { calleeId: callee.id, kind });
           if (call.status === "active" && call.callee.id === me.id) {
@@ -227,8 +232,12 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
           };
           outgoingRef.current = next;
           setOutgoing(next);
-          if (call.status === "ended") setHistoryVersion((v) => v + 1);
+          if (call.status === "ended") {
+            releasePrefetchedMedia();
+            setHistoryVersion((v) => v + 1);
+          }
         } catch (err) {
+          releasePrefetchedMedia();
           fail(err);
         }
       },
@@ -247,11 +256,15 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
       },
       accept: async (callId) => {
         if (!socket) return;
+        const ringing = incoming.find((c) => c.id === callId);
+        // getUserMedia runs while the accept request is on its way.
+        if (ringing) void prefetchLocalMedia(ringing.kind);
         try {
           const res = await request(socket, "call:accept", { callId });
           setIncoming((list) => list.filter((c) => c.id !== callId));
           becomeActive({ call: res.call, role: "callee", iceServers: res.iceServers });
         } catch (err) {
+          releasePrefetchedMedia();
           setIncoming((list) => list.filter((c) => c.id !== callId));
           fail(err);
         }

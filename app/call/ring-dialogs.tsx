@@ -2,6 +2,7 @@
 import { useEffect, useRef } from "react";
 import type { CallInfo } from "@/server/call/protocol";
 import { useCalls } from "./call-provider";
+import { prefetchedStream } from "./local-media";
 
 /** One alertdialog per call ringing for us; focus goes to Accept. */
 export function IncomingCallDialog({ call }: { call: CallInfo }) {
@@ -51,7 +52,14 @@ export function OutgoingCallDialog() {
   const { outgoing, cancelOutgoing, closeOutgoing } = useCalls();
   const buttonRef = useRef<HTMLButtonElement>(null);
   const outcome = outgoing?.outcome ?? null;
+  const previewRef = useRef<HTMLVideoElement>(null);
   useEffect(() => buttonRef.current?.focus(), [outcome]);
+  const callId = outgoing?.call.id;
+  useEffect(() => {
+    void prefetchedStream()?.then((stream) => {
+      if (previewRef.current && stream) previewRef.current.srcObject = stream;
+    });
+  }, [callId]);
   if (!outgoing) return null;
   const name = outgoing.call.callee.name;
   return (
@@ -63,6 +71,9 @@ export function OutgoingCallDialog() {
         if (e.key === "Escape") void (outcome ? closeOutgoing() : cancelOutgoing());
       }}
     >
+      {outgoing.call.kind === "video" && !outcome && (
+        <video ref={previewRef} aria-label="Your camera preview" autoPlay playsInline muted className="mb-3 aspect-video w-full rounded-lg bg-slate-800 object-cover" />
+      )}
       <p className="text-lg font-semibold">Calling {name}…</p>
       <p className="text-slate-600">{outgoing.call.kind === "video" ? "Video call" : "Audio call"}</p>
       {outcome ? (

@@ -5,9 +5,9 @@ import { useEffect, useRef, useState } from "react";
 import { request } from "@/app/lib/signaling-client";
 import type { ActiveCall } from "./call-provider";
 import { useCalls } from "./call-provider";
+import { takeLocalMedia, type MediaProblem } from "./local-media";
 import { PeerSession, type PeerState } from "./peer-session";
 
-export type MediaProblem = string | null;
 
 export function usePeerSession(active: ActiveCall) {
   const { socket, subscribeSignals } = useCalls();
@@ -38,7 +38,7 @@ export function usePeerSession(active: ActiveCall) {
       else if (m.payload.candidate) void s.handleCandidate(m.payload.candidate);
     });
     let cancelled = false;
-    void getLocalMedia(kind).then(({ stream, problem }) => {
+    void takeLocalMedia(kind).then(({ stream, problem }) => {
       if (cancelled) {
         stream?.getTracks().forEach((t) => t.stop());
         return;
@@ -69,39 +69,4 @@ export function usePeerSession(active: ActiveCall) {
 function iceTransportPolicy(): RTCIceTransportPolicy {
   if (typeof window === "undefined") return "all";
   return (window as { __dialtoneIcePolicy?: RTCIceTransportPolicy }).__dialtoneIcePolicy ?? "all";
-}
-
-/**
- * Camera + microphone for video calls, microphone for audio calls. When
- * permission is denied or a device is missing, fall back (video → audio only →
- * receive only) and say so; the call goes on either way.
- */
-async function getLocalMedia(kind: "video" | "audio"): Promise<{ stream: MediaStream | null; problem: MediaProblem }> {
-  if (!navigator.mediaDevices?.getUserMedia) {
-    return { stream: null, problem: "This browser cannot use a camera or microphone here. You can still see and hear the other person." };
-  }
-  try {
-    return { stream: await navigator.mediaDevices.getUserMedia({ audio: true, video: kind === "video" }), problem: null };
-  } catch (err) {
-    const denied = err instanceof DOMException && (err.name === "NotAllowedError" || err.name === "SecurityError");
-    if (kind === "video") {
-      try {
-        const audioOnly = await navigator.mediaDevices.getUserMedia({ audio: true });
-        return {
-          stream: audioOnly,
-          problem: denied
-            ? "Camera permission was denied: the other person hears you but cannot see you."
-            : "No camera found: the other person hears you but cannot see you.",
-        };
-      } catch {
-        // fall through to receive-only
-      }
-    }
-    return {
-      stream: null,
-      problem: denied
-        ? "Camera and microphone permission was denied: you can see and hear the other person, but they cannot see or hear you."
-        : "No microphone or camera found: you can see and hear the other person, but they cannot see or hear you.",
-    };
-  }
 }

@@ -1,0 +1,73 @@
+// Local camera/microphone for a call. getUserMedia takes a good part of call
+// set-up time, so it starts early: the caller's when they place the call (it
+// also shows their own preview while it rings), the callee's at the moment
+// they press Accept, in parallel with the accept request. The call's peer
+// session then takes the stream that is already on its way.
+
+export type MediaProblem = string | null;
+export type LocalMedia = { stream: MediaStream | null; problem: MediaProblem };
+
+let pending: { kind: "video" | "audio"; media: Promise<LocalMedia>; at: number } | null = null;
+
+/** Start getting local media for a call about to start. */
+export function prefetchLocalMedia(kind: "video" | "audio"): Promise<LocalMedia> {
+  releasePrefetchedMedia();
+  pending = { kind, media: getLocalMedia(kind), at: Date.now() };
+  return pending.media;
+}
+
+/** The prefetched media if it fits this call, otherwise a fresh request. */
+export function takeLocalMedia(kind: "video" | "audio"): Promise<LocalMedia> {
+  const p = pending;
+  pending = null;
+  if (p && p.kind === kind && Date.now() - p.at < 120_000) return p.media;
+  if (p) void p.media.then(({ stream }) => stream?.getTracks().forEach((t) => t.stop()));
+  return getLocalMedia(kind);
+}
+
+/** The call did not start after all: turn the camera and microphone off. */
+export function releasePrefetchedMedia(): void {
+  const p = pending;
+  pending = null;
+  if (p) void p.media.then(({ stream }) => stream?.getTracks().forEach((t) => t.stop()));
+}
+
+/** The stream being prefetched (for the caller's preview while ringing). */
+export function prefetchedStream(): Promise<MediaStream | null> | null {
+  return pending ? pending.media.then((m) => m.stream) : null;
+}
+
+/**
+ * Camera + microphone for video calls, microphone for audio calls. When
+ * permission is denied or a device is missing, fall back (video → audio only →
+ * receive only) and say so; the call goes on either way.
+ */
+export async function getLocalMedia(kind: "video" | "audio"): Promise<LocalMedia> {
+  if (!navigator.mediaDevices?.getUserMedia) {
+    return { stream: null, problem: "This browser cannot use a camera or microphone here. You can still see and hear the other person." };
+  }
+  try {
+    return { stream: await navigator.mediaDevices.getUserMedia({ audio: true, video: kind === "video" }), problem: null };
+  } catch (err) {
+    const denied = err instanceof DOMException && (err.name === "NotAllowedError" || err.name === "SecurityError");
+    if (kind === "video") {
+      try {
+        const audioOnly = await navigator.mediaDevices.getUserMedia({ audio: true });
+        return {
+          stream: audioOnly,
+          problem: denied
+            ? "Camera permission was denied: the other person hears you but cannot see you."
+            : "No camera found: the other person hears you but cannot see you.",
+        };
+      } catch {
+        // fall through to receive-only
+      }
+    }
+    return {
+      stream: null,
+      problem: denied
+        ? "Camera and microphone permission was denied: you can see and hear the other person, but they cannot see or hear you."
+        : "No microphone or camera found: you can see and hear the other person, but they cannot see or hear you.",
+    };
+  }
+}

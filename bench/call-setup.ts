@@ -1,0 +1,268 @@
+// B2: call setup in real browsers (Debian Chromium, fake camera/microphone).
+// Dialtone: caller click → callee ring shown; Accept click → first decoded
+// remote frame (both sides), over N calls. Baseline in the same run: a bare
+// page pair that connects two RTCPeerConnections through the simplest relay
+// (a raw `ws` server that forwards every message to the other page), timed
+// from "start" on the answering page to its first decoded frame (getUserMedia
+// included on both sides, as in Dialtone after Accept).
+//   node --import tsx bench/call-setup.ts [--calls 20] [--quick]
+import { randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { WebSocketServer, type WebSocket } from "ws";
+import { migrateSqlite } from "../server/db/migrate";
+import { startNode } from "../tests/multinode/cluster";
+import { freePort } from "../tests/support/redis";
+import { summarise, type Summary } from "./stats";
+
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const calls = Number(args[args.indexOf("--calls") + 1]) || (quick ? 6 : 20);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/lib/chromium/chromium";
+const FLAGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--use-fake-device-for-media-stream",
+  "--use-fake-ui-for-media-stream",
+  "--allow-loopback-in-peer-connection",
+  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+];
+
+declare global {
+  interface Window {
+    __pcs?: RTCPeerConnection[];
+    __ringAt?: number;
+    __frameAt?: number;
+    __probe?: (fromIndex: number) => void;
+    startCall?: () => void;
+    stopCall?: () => void;
+  }
+}
+
+/** In every page: keep peer connections, and a probe for the first decoded video frame. */
+function instrument() {
+  const Original = window.RTCPeerConnection;
+  const pcs: RTCPeerConnection[] = [];
+  window.__pcs = pcs;
+  window.RTCPeerConnection = class extends Original {
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      pcs.push(this);
+    }
+  };
+  window.__probe = (fromIndex: number) => {
+    delete window.__frameAt;
+    const timer = setInterval(async () => {
+      for (const pc of pcs.slice(fromIndex)) {
+        let frames = 0;
+        (await pc.getStats()).forEach((s: { type: string; kind?: string; framesDecoded?: number }) => {
+          if (s.type === "inbound-rtp" && s.kind === "video") frames += s.framesDecoded ?? 0;
+        });
+        if (frames > 0 && window.__frameAt === undefined) {
+          window.__frameAt = Date.now();
+          clearInterval(timer);
+        }
+      }
+    }, 5);
+    setTimeout(() => clearInterval(timer), 20_000);
+  };
+  new MutationObserver(() => {
+    if (window.__ringAt === undefined && document.querySelector('[role="alertdialog"]')) window.__ringAt = Date.now();
+  }).observe(document, { subtree: true, childList: true });
+}
+
+const BARE_PAGE = `<!doctype html><meta charset="utf-8"><video id="v" autoplay playsinline muted></video><script>
+const role = new URLSearchParams(location.search).get("role");
+const ws = new WebSocket("ws://" + location.host + "/relay");
+let pc = null, stream = null;
+const send = (m) => ws.send(JSON.stringify(m));
+async function setup() {
+  stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+  pc = new RTCPeerConnection({ bundlePolicy: "max-bundle" });
+  pc.onicecandidate = (e) => e.candidate && send({ candidate: e.candidate.toJSON() });
+  pc.ontrack = (e) => { document.getElementById("v").srcObject = e.streams[0]; };
+  for (const t of stream.getTracks()) pc.addTrack(t, stream);
+}
+const pending = [];
+ws.onmessage = async (ev) => {
+  const m = JSON.parse(ev.data);
+  if (m.go && role === "a") { await setup(); await pc.setLocalDescription(); send({ sdp: pc.localDescription.toJSON() }); }
+  else if (m.sdp) {
+    if (m.sdp.type === "offer") { while (!pc) await new Promise((r) => setTimeout(r, 1)); await pc.setRemoteDescription(m.sdp); await pc.setLocalDescription(); send({ sdp: pc.localDescription.toJSON() }); }
+    else await pc.setRemoteDescription(m.sdp);
+    for (const c of pending.splice(0)) await pc.addIceCandidate(c);
+  } else if (m.candidate) {
+    if (pc && pc.remoteDescription) await pc.addIceCandidate(m.candidate); else pending.push(m.candidate);
+  }
+};
+window.startCall = () => { send({ go: true }); void setup(); };
+window.stopCall = () => { pc && pc.close(); stream && stream.getTracks().forEach((t) => t.stop()); pc = null; stream = null; };
+</script>`;
+
+async function bareRelay(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "text/html" });
+    res.end(BARE_PAGE);
+  });
+  const wss = new WebSocketServer({ server, path: "/relay" });
+  const peers = new Set<WebSocket>();
+  wss.on("connection", (ws) => {
+    peers.add(ws);
+    ws.on("message", (data) => {
+      for (const p of peers) if (p !== ws) p.send(data.toString());
+    });
+    ws.on("close", () => peers.delete(ws));
+  });
+  const port = await freePort();
+  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => { wss.close(); server.close(() => r()); }) };
+}
+
+async function waitForValue(page: Page, expr: "__ringAt" | "__frameAt", timeoutMs = 20_000): Promise<number> {
+  const handle = await page.waitForFunction((k) => window[k], expr, { timeout: timeoutMs, polling: 5 });
+  return (await handle.jsonValue()) as number;
+}
+
+async function dialtoneRuns(browser: Browser, baseURL: string) {
+  const contexts: BrowserContext[] = [];
+  const user = async (name: string) => {
+    const context = await browser.newContext({ baseURL, permissions: ["camera", "microphone"] });
+    contexts.push(context);
+    await context.addInitScript(instrument);
+    const email = `${name.toLowerCase()}-${randomBytes(4).toString("hex")}@bench.test`;
+    const res = await context.request.post("/api/signup", { data: { name, email, password: "bench-password-1" } });
+    const { user: u } = (await res.json()) as { user: { id: string } };
+    const { csrfToken } = (await (await context.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+    await context.request.post("/api/auth/callback/credentials", { form: { csrfToken, email, password: "bench-password-1", json: "true" } });
+    const page = await context.newPage();
+    return { context, page, id: u.id, email };
+  };
+  const alice = await user("Alice");
+  const bob = await user("Bob");
+  await alice.context.request.post("/api/contacts", { data: { email: bob.email } });
+  await bob.context.request.post(`/api/contacts/${alice.id}`, { data: { action: "accept" } });
+  await Promise.all([alice.page.goto("/"), bob.page.goto("/")]);
+  await alice.page.getByText("Online").waitFor();
+  await bob.page.getByText("Online").waitFor();
+
+  const ring: number[] = [];
+  const calleeFrame: number[] = [];
+  const callerFrame: number[] = [];
+  for (let i = 0; i < calls + 1; i++) {
+    await bob.page.evaluate(() => delete window.__ringAt);
+    const tClick = await alice.page.evaluate(() => {
+      const b = [...document.querySelectorAll("button")].find((x) => x.getAttribute("aria-label") === "Video call Bob");
+      const t = Date.now();
+      b?.click();
+      return t;
+    });
+    const tRing = await waitForValue(bob.page, "__ringAt");
+    await bob.page.getByRole("button", { name: "Accept", exact: true }).waitFor();
+    const [bobPcs, alicePcs] = await Promise.all([bob.page.evaluate(() => window.__pcs?.length ?? 0), alice.page.evaluate(() => window.__pcs?.length ?? 0)]);
+    await alice.page.evaluate((n) => window.__probe?.(n), alicePcs);
+    const tAccept = await bob.page.evaluate((n) => {
+      window.__probe?.(n);
+      const b = [...document.querySelectorAll("button")].find((x) => x.textContent?.trim() === "Accept");
+      const t = Date.now();
+      b?.click();
+      return t;
+    }, bobPcs);
+    const [fb, fa] = await Promise.all([waitForValue(bob.page, "__frameAt"), waitForValue(alice.page, "__frameAt")]);
+    if (i > 0) {
+      // the first call warms caches; it is not counted
+      ring.push(tRing - tClick);
+      calleeFrame.push(fb - tAccept);
+      callerFrame.push(fa - tAccept);
+    }
+    await alice.page.getByRole("button", { name: "Hang up", exact: true }).click();
+    await bob.page.getByRole("region", { name: "Call with Alice" }).waitFor({ state: "detached" });
+    await alice.page.getByRole("region", { name: "Call with Bob" }).waitFor({ state: "detached" });
+    await alice.page.waitForTimeout(200);
+  }
+  for (const c of contexts) await c.close();
+  return { ring, calleeFrame, callerFrame };
+}
+
+async function bareRuns(browser: Browser, url: string) {
+  const context = await browser.newContext({ permissions: ["camera", "microphone"] });
+  await context.addInitScript(instrument);
+  const a = await context.newPage();
+  const b = await context.newPage();
+  await a.goto(`${url}/?role=a`);
+  await b.goto(`${url}/?role=b`);
+  await Promise.all([a.waitForFunction(() => typeof window.startCall === "function"), b.waitForFunction(() => typeof window.startCall === "function")]);
+  await a.waitForTimeout(300);
+  const frame: number[] = [];
+  for (let i = 0; i < calls + 1; i++) {
+    const n = await b.evaluate(() => window.__pcs?.length ?? 0);
+    const t0 = await b.evaluate((k) => {
+      window.__probe?.(k);
+      const t = Date.now();
+      window.startCall?.();
+      return t;
+    }, n);
+    const f = await waitForValue(b, "__frameAt");
+    if (i > 0) frame.push(f - t0);
+    await Promise.all([a.evaluate(() => window.stopCall?.()), b.evaluate(() => window.stopCall?.())]);
+    await a.waitForTimeout(200);
+  }
+  await context.close();
+  return { frame };
+}
+
+async function main() {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "dialtone-bench-b2-"));
+  const dbUrl = `file:${path.join(dir, "b2.db")}`;
+  migrateSqlite(dbUrl);
+  const port = await freePort();
+  const node = await startNode("b2", {
+    PORT: String(port),
+    NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+    DATABASE_URL: dbUrl,
+    AUTH_SECRET: randomBytes(32).toString("base64url"),
+  });
+  const relay = await bareRelay();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  try {
+    // Interleave halves so machine noise hits both alike.
+    const bare1 = await bareRuns(browser, relay.url);
+    const dial = await dialtoneRuns(browser, node.url);
+    const bare2 = await bareRuns(browser, relay.url);
+    const bare = summarise([...bare1.frame, ...bare2.frame]);
+    const rows: [string, Summary][] = [
+      ["bare pair: start → first frame", bare],
+      ["Dialtone: Accept → first frame (callee)", summarise(dial.calleeFrame)],
+      ["Dialtone: Accept → first frame (caller)", summarise(dial.callerFrame)],
+      ["Dialtone: caller click → callee ring", summarise(dial.ring)],
+    ];
+    console.log(`\nB2 call setup in Chromium, ${calls} calls (+1 warm-up) per scenario (${os.cpus().length} cores, ${new Date().toISOString()})`);
+    console.log("scenario".padEnd(42), "min".padStart(9), "median".padStart(9), "max".padStart(9), "vs bare".padStart(9));
+    for (const [name, r] of rows) {
+      const ratio = name.includes("ring") ? "" : `${(r.p50 / bare.p50).toFixed(2)}×`;
+      console.log(name.padEnd(42), `${r.min.toFixed(0)} ms`.padStart(9), `${r.p50.toFixed(0)} ms`.padStart(9), `${r.max.toFixed(0)} ms`.padStart(9), ratio.padStart(9));
+    }
+    const callee = summarise(dial.calleeFrame);
+    const ring = summarise(dial.ring);
+    console.log(`\nP3: Accept → first frame median ${(callee.p50 / bare.p50).toFixed(2)}× the bare pair (goal ≤ 1.3×): ${callee.p50 / bare.p50 <= 1.3 ? "met" : "NOT met"}; caller click → ring median ${ring.p50.toFixed(0)} ms (goal ≤ 50 ms): ${ring.p50 <= 50 ? "met" : "NOT met"}`);
+    await fs.mkdir("bench/results", { recursive: true });
+    await fs.writeFile("bench/results/call-setup.json", JSON.stringify({ date: new Date().toISOString(), calls, rows: Object.fromEntries(rows) }, null, 2));
+  } finally {
+    await browser.close();
+    await relay.close();
+    await node.stop();
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
