@@ -96,6 +96,10 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
     };
     s.on("connect", () => {
       setConnected(true);
+      // Whatever changed while this tab was not connected (a contact request,
+      // a missed call) was not pushed to it: refetch.
+      setContactsVersion((v) => v + 1);
+      setHistoryVersion((v) => v + 1);
       void (async () => {
         try {
           const state = await request(s, "session:sync", {});
