@@ -1,6 +1,6 @@
 // Several real Dialtone nodes (server/index.ts processes) behind no load
-// balancer: one database, one redis-server, the sockets of one call spread
-// over the nodes. The full lifecycle across nodes, then nodes crashing
+// balancer: one PostgreSQL (a throwaway cluster), one redis-server, the
+// sockets of one call spread over the nodes. The full lifecycle across nodes, then nodes crashing
 // (SIGKILL) during a ringing and during an active call.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
@@ -13,9 +13,10 @@ import { io } from "socket.io-client";
 import { signUp } from "../../server/auth/accounts";
 import { actOnContact, requestContact } from "../../server/contacts/service";
 import { createDb, type Db } from "../../server/db/client";
-import { migrateSqlite } from "../../server/db/migrate";
+import { migrate } from "../../server/db/migrate";
 import { listHistory } from "../../server/history/service";
 import { emitAck, expectError, expectOk, sleep, waitFor, type ClientSocket } from "../integration/harness";
+import { createTestDatabase, findPostgresBinDir, POSTGRES_INSTALL_HINT, startPostgres, type TestPostgres } from "../support/postgres";
 import { startRedis, type TestRedis } from "../support/redis";
 import { startNode, type DialtoneNode } from "./cluster";
 
@@ -26,6 +27,7 @@ const GRACE_SECONDS = 1;
 
 describe("several nodes over Redis", () => {
   let redis: TestRedis;
+  let postgres: TestPostgres | undefined;
   let dir: string;
   let db: Db;
   let dbUrl: string;
@@ -53,8 +55,15 @@ describe("several nodes over Redis", () => {
   before(async () => {
     redis = await startRedis();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), "dialtone-multinode-"));
-    dbUrl = process.env.DIALTONE_MULTINODE_DATABASE_URL ?? `file:${path.join(dir, "cluster.db")}`;
-    if (dbUrl.startsWith("file:")) migrateSqlite(dbUrl);
+    if (findPostgresBinDir()) {
+      postgres = await startPostgres();
+      dbUrl = (await createTestDatabase(postgres.url)).url;
+    } else {
+      // The production topology is PostgreSQL; without its binaries the nodes share a SQLite file.
+      console.log(`[multinode] PostgreSQL binaries not found (${POSTGRES_INSTALL_HINT}): nodes share a SQLite file instead`);
+      dbUrl = `file:${path.join(dir, "cluster.db")}`;
+    }
+    await migrate(dbUrl);
     db = createDb(dbUrl);
     [A, B] = await Promise.all([launch("node-a"), launch("node-b")]);
   });
@@ -64,6 +73,7 @@ describe("several nodes over Redis", () => {
     await Promise.all(nodes.map((n) => n.stop().catch(() => undefined)));
     await db.$disconnect();
     await redis.stop();
+    postgres?.stop();
     await fs.rm(dir, { recursive: true, force: true });
   });
 
