@@ -22,6 +22,8 @@ export function createLimits(o: { signUpsPerHour?: number; redis?: RedisClient }
     /** Sign-in attempts per email per 15 minutes, and per IP. */
     signInEmail: shared("signin-email", 10, 15 * 60),
     signInIp: shared("signin-ip", 50, 15 * 60),
+    /** Contact requests a user may send per hour (they reach other people). */
+    contactRequest: shared("contact-request", 30, 60 * 60),
     /** Sign-ups per IP per hour. */
     signUpIp: shared("signup-ip", o.signUpsPerHour ?? 20, 60 * 60),
   };

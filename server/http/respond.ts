@@ -5,6 +5,7 @@ import { z } from "zod";
 import { authOptions, CLIENT_IP_HEADER } from "../auth/options";
 import { fieldErrors } from "../auth/schemas";
 import { DialtoneError, ERROR_CODES } from "../call/errors";
+import { getDb } from "../db/client";
 
 export function errorResponse(err: unknown): NextResponse {
   if (err instanceof z.ZodError) {
@@ -20,11 +21,16 @@ export function errorResponse(err: unknown): NextResponse {
   return NextResponse.json({ ok: false, code: "internal", message: ERROR_CODES.internal.message }, { status: 500 });
 }
 
-/** The signed-in user's id, or a DialtoneError("unauthorized"). */
+/**
+ * The signed-in user's id, or a DialtoneError("unauthorized"). A session whose
+ * account no longer exists is refused too (JWT sessions cannot be revoked).
+ */
 export async function requireUserId(): Promise<string> {
   const session = await getServerSession(authOptions);
   const id = (session?.user as { id?: string } | undefined)?.id;
   if (!id) throw new DialtoneError("unauthorized");
+  const exists = await getDb().user.findUnique({ where: { id }, select: { id: true } });
+  if (!exists) throw new DialtoneError("unauthorized");
   return id;
 }
 

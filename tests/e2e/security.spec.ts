@@ -32,3 +32,51 @@ test("pages are served with a CSP that allows only the app's own origin, websock
   expect(csp).not.toContain("unsafe-eval");
   expect(res.headers()["x-content-type-options"]).toBe("nosniff");
 });
+
+test("contact requests are rate limited per user (30 an hour), with a clear error", async ({ users, baseURL }) => {
+  const spammer = await users.create("Sam");
+  for (let i = 0; i < 30; i++) {
+    const res = await spammer.context.request.post(`${baseURL}/api/contacts`, { data: { email: `nobody-${i}@e2e.test` } });
+    expect(res.status(), `request ${i + 1}`).toBe(400);
+  }
+  const refused = await spammer.context.request.post(`${baseURL}/api/contacts`, { data: { email: "one-more@e2e.test" } });
+  expect(refused.status()).toBe(429);
+  expect(((await refused.json()) as { code: string }).code).toBe("rate_limited");
+});
+
+test("every API route answers 401 without a session, and pages redirect to sign-in", async ({ playwright, baseURL }) => {
+  const anon = await playwright.request.newContext({ baseURL });
+  try {
+    for (const [method, url] of [
+      ["GET", "/api/contacts"],
+      ["POST", "/api/contacts"],
+      ["POST", "/api/contacts/someone"],
+      ["DELETE", "/api/contacts/someone"],
+      ["GET", "/api/history"],
+      ["POST", "/api/history/seen"],
+    ] as const) {
+      const res = await anon.fetch(url, { method, data: method === "GET" ? undefined : {}, maxRedirects: 0 });
+      expect(res.status(), `${method} ${url}`).toBe(401);
+    }
+    const page = await anon.get("/history", { maxRedirects: 0 });
+    expect(page.status()).toBe(307);
+    expect(page.headers()["location"]).toContain("/signin");
+  } finally {
+    await anon.dispose();
+  }
+});
+
+test("a session whose account was deleted is refused by the API", async ({ users, baseURL }) => {
+  const gone = await users.create("Gone");
+  expect((await gone.context.request.get(`${baseURL}/api/contacts`)).status()).toBe(200);
+  const { createDb } = await import("../../server/db/client");
+  const dataDir = process.env.DIALTONE_E2E_DATA_DIR;
+  if (!dataDir) throw new Error("DIALTONE_E2E_DATA_DIR is not set (run through npm run test:e2e)");
+  const db = createDb(`file:${dataDir}/e2e.db`);
+  try {
+    await db.user.delete({ where: { id: gone.id } });
+  } finally {
+    await db.$disconnect();
+  }
+  expect((await gone.context.request.get(`${baseURL}/api/contacts`)).status()).toBe(401);
+});

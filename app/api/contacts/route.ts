@@ -3,6 +3,7 @@ import { listContacts, requestContact } from "@/server/contacts/service";
 import { getDb } from "@/server/db/client";
 import { errorResponse, readJson, requireUserId } from "@/server/http/respond";
 import { notifyContactsChanged } from "@/server/realtime";
+import { consume, getLimits } from "@/server/rate-limits";
 
 export const dynamic = "force-dynamic";
 
@@ -18,6 +19,7 @@ export async function GET() {
 export async function POST(req: Request) {
   try {
     const userId = await requireUserId();
+    await consume(getLimits().contactRequest, userId);
     const changed = await requestContact(getDb(), userId, await readJson(req));
     notifyContactsChanged(changed);
     return NextResponse.json({ ok: true }, { status: 201 });
