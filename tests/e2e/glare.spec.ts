@@ -1,0 +1,25 @@
+// Glare: two people ring each other at the same moment. The server joins them
+// into one call instead of two rings that could never be answered.
+import { callSection, contactItem, expect, makeContacts, mediaFlowing, openContactsAndSeeOnline, test } from "./fixtures";
+
+test("both ring each other at once: one call, both in it, media both ways", async ({ users }) => {
+  const alice = await users.create("Alice");
+  const bob = await users.create("Bob");
+  await makeContacts(alice, bob);
+  await openContactsAndSeeOnline([alice.page, "Bob"], [bob.page, "Alice"]);
+
+  await Promise.all([
+    contactItem(alice.page, "Bob").getByRole("button", { name: "Video call Bob", exact: true }).click(),
+    contactItem(bob.page, "Alice").getByRole("button", { name: "Video call Alice", exact: true }).click(),
+  ]);
+  const aliceCall = callSection(alice.page, "Bob");
+  const bobCall = callSection(bob.page, "Alice");
+  await expect(aliceCall.getByText("Connected", { exact: true })).toBeVisible({ timeout: 15_000 });
+  await expect(bobCall.getByText("Connected", { exact: true })).toBeVisible({ timeout: 15_000 });
+  await expect(alice.page.getByRole("alertdialog")).toHaveCount(0);
+  await expect(bob.page.getByRole("alertdialog")).toHaveCount(0);
+  await mediaFlowing(alice.page, "video", "Alice");
+  await mediaFlowing(bob.page, "video", "Bob");
+  await aliceCall.getByRole("button", { name: "Hang up", exact: true }).click();
+  await expect(bobCall).toBeHidden();
+});
