@@ -14,9 +14,8 @@ import {
   createCall,
   expiredRingingCalls,
   findCall,
-  findCallBlockingCallee,
-  findCallBlockingCaller,
-  findRingingCall,
+  findCallParticipants,
+  liveCallsInvolving,
   liveCallsOf,
   toCallInfo,
   transitionCall,
@@ -98,22 +97,34 @@ export class CallService {
     const { db } = this.o;
     if (!(await canRing(db, callerId, calleeId))) throw new DialtoneError("not_contact");
     const now = new Date();
-    // Finish expired rings first so they do not count as "busy".
-    await this.sweep(now);
-    if (await findCallBlockingCaller(db, callerId)) throw new DialtoneError("caller_busy");
+    // Every busy check below reads this one list (one query on the path of every ring).
+    let live = await liveCallsInvolving(db, callerId, calleeId);
+    // Finish expired rings of these two users first so they do not count as
+    // "busy" (everyone else's are closed by their timers and the sweep).
+    const expired = live.filter((c) => c.status === "ringing" && c.ringExpiresAt.getTime() <= now.getTime());
+    for (const c of expired) await this.timeout(c.id);
+    live = live.filter((c) => !expired.includes(c));
+    const involves = (c: (typeof live)[number], userId: string) => c.callerId === userId || c.calleeId === userId;
+    // The caller cannot place a call while in an active call or while a call
+    // they placed still rings; a call merely ringing FOR them does not stop them.
+    if (live.some((c) => (c.status === "active" && involves(c, callerId)) || (c.status === "ringing" && c.callerId === callerId))) {
+      throw new DialtoneError("caller_busy");
+    }
     // Glare: the callee is ringing this caller right now (both pressed Call at
     // once). Answering that call is what both want; placing a second one would
     // only make it "busy" against the first, and neither side could answer.
-    const crossing = await findRingingCall(db, calleeId, callerId, now);
+    const crossing = live.find((c) => c.status === "ringing" && c.callerId === calleeId && c.calleeId === callerId);
     if (crossing) {
       try {
         return await this.acceptNow(crossing.id, callerId, socketId);
       } catch (err) {
         // It stopped ringing a moment ago (cancelled, timed out): place the call as usual.
         if (!(err instanceof DialtoneError && err.code === "invalid_state")) throw err;
+        live = live.filter((c) => c !== crossing);
       }
     }
-    const calleeLive = await findCallBlockingCallee(db, calleeId);
+    // The callee is "Busy" in any live call (active, or ringing either way).
+    const calleeLive = live.some((c) => involves(c, calleeId));
     if (calleeLive) {
       const row = await createCall(db, {
         callerId,
@@ -151,7 +162,7 @@ export class CallService {
    * accepting cancels the callee's own outgoing ring.
    */
   async accept(callId: string, userId: string, socketId: string): Promise<{ call: CallInfo; iceServers: IceServer[] }> {
-    const target = await findCall(this.o.db, callId);
+    const target = await findCallParticipants(this.o.db, callId);
     if (!target || (target.callerId !== userId && target.calleeId !== userId)) throw new DialtoneError("not_found");
     return this.locks.withLocks([target.callerId, target.calleeId], () => this.acceptNow(callId, userId, socketId));
   }
@@ -343,8 +354,10 @@ export class CallService {
     this.clearRingTimer(call.id);
     this.clearGraceTimer(call.id, call.callerId);
     this.clearGraceTimer(call.id, call.calleeId);
-    const fresh = await findCall(this.o.db, call.id);
-    const { callerId, calleeId, ...info } = fresh ?? call;
+    // The conditional update above won, so the row is exactly `call` with these
+    // fields changed: no need to read it back.
+    const { callerId, calleeId, ...before } = call;
+    const info: CallInfo = { ...before, status: result.next.status, outcome: result.next.outcome, endedAt: now.toISOString() };
     const { nsp } = this.o;
     nsp.to([userRoom(callerId), userRoom(calleeId)]).emit("call:ended", { call: info, reason: result.reason });
     nsp.in(callRoom(call.id)).socketsLeave(callRoom(call.id));
