@@ -135,6 +135,21 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     if (!s.rooms.has(callRoom(callId))) throw new DialtoneError("not_in_call");
   }
 
+  async function onEvent(socket: Sock, event: ClientEventName, args: unknown[]) {
+    const ack = typeof args[args.length - 1] === "function" ? (args.pop() as (res: unknown) => void) : undefined;
+    try {
+      await consume(o.limits.socketMessages, socket.id);
+      if (args.length !== 1) throw new DialtoneError("invalid_payload");
+      const parsed = schemas[event].safeParse(args[0]);
+      if (!parsed.success) throw new DialtoneError("invalid_payload");
+      const data = await (handlers[event] as Handler<typeof event>)(socket, parsed.data as never);
+      ack?.({ ok: true, ...data });
+    } catch (err) {
+      if (!(err instanceof DialtoneError)) console.error(`[signaling] ${event} failed`, err);
+      ack?.(toAckError(err));
+    }
+  }
+
   nsp.on("connection", (socket: Sock) => {
     const { userId } = socket.data;
     void socket.join(userRoom(userId));
@@ -142,27 +157,12 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     // tab on another node never flips it wrongly.
     presenceChanged([userId]);
 
-    for (const event of Object.keys(schemas) as ClientEventName[]) {
-      socket.on(event, (async (...args: unknown[]) => {
-        const ack = typeof args[args.length - 1] === "function" ? (args.pop() as (res: unknown) => void) : undefined;
-        try {
-          await consume(o.limits.socketMessages, socket.id);
-          if (args.length !== 1) throw new DialtoneError("invalid_payload");
-          const parsed = schemas[event].safeParse(args[0]);
-          if (!parsed.success) throw new DialtoneError("invalid_payload");
-          const data = await (handlers[event] as Handler<typeof event>)(socket, parsed.data as never);
-          ack?.({ ok: true, ...data });
-        } catch (err) {
-          if (!(err instanceof DialtoneError)) console.error(`[signaling] ${event} failed`, err);
-          ack?.(toAckError(err));
-        }
-      }) as never);
-    }
-
-    // Unknown events: answer with an error when the client asked for an ack.
+    // One listener for every event, not one closure per event name per socket:
+    // every idle connection kept ten of them.
     socket.onAny((event: string, ...args: unknown[]) => {
       // Own keys only: `"toString" in schemas` is true (inherited), and such an event would never be answered.
-      if (Object.hasOwn(schemas, event)) return;
+      if (Object.hasOwn(schemas, event)) return void onEvent(socket, event as ClientEventName, args);
+      // Unknown events: answer with an error when the client asked for an ack.
       const ack = args[args.length - 1];
       if (typeof ack === "function") ack(toAckError(new DialtoneError("invalid_payload", `Unknown event.`)));
     });
