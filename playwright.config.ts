@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
-import { BASE_URL, CALL_GRACE_SECONDS, E2E_PORT as PORT, RING_TIMEOUT_SECONDS, TURN_SECRET, TURN_URL } from "./tests/e2e/constants";
+import { BASE_URL, CALL_GRACE_SECONDS, CHROMIUM_ARGS, E2E_PORT as PORT, RING_TIMEOUT_SECONDS, TURN_SECRET, TURN_URL } from "./tests/e2e/constants";
 
 // One data directory per run. The config is evaluated again in every worker process:
 // setting the variable here makes the workers inherit the main process's directory.
@@ -35,19 +35,7 @@ export default defineConfig({
     permissions: ["camera", "microphone"],
     launchOptions: {
       executablePath: CHROMIUM_PATH,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--use-fake-device-for-media-stream",
-        "--use-fake-ui-for-media-stream",
-        "--allow-loopback-in-peer-connection",
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-      ],
+      args: CHROMIUM_ARGS,
     },
   },
   webServer: {

@@ -15,6 +15,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from "@playwri
 import { WebSocketServer, type WebSocket } from "ws";
 import { migrateSqlite } from "../server/db/migrate";
 import { startNode } from "../tests/multinode/cluster";
+import { CHROMIUM_ARGS } from "../tests/e2e/constants";
 import { freePort } from "../tests/support/redis";
 import { summarise, type Summary } from "./stats";
 
@@ -22,19 +23,6 @@ const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const calls = Number(args[args.indexOf("--calls") + 1]) || (quick ? 6 : 20);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/lib/chromium/chromium";
-const FLAGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--use-fake-device-for-media-stream",
-  "--use-fake-ui-for-media-stream",
-  "--allow-loopback-in-peer-connection",
-  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-];
 
 declare global {
   interface Window {
@@ -230,7 +218,7 @@ async function main() {
     AUTH_SECRET: randomBytes(32).toString("base64url"),
   });
   const relay = await bareRelay();
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     // Interleave halves so machine noise hits both alike.
     const bare1 = await bareRuns(browser, relay.url);

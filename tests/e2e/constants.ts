@@ -15,3 +15,22 @@ export const TURN_REALM = "dialtone.test";
 export const TURN_URL = `turn:127.0.0.1:${TURN_PORT}?transport=udp`;
 /** Relay ports coturn allocates from (a small range is plenty for one call at a time). */
 export const TURN_RELAY_PORTS = { min: 42000, max: 42199 } as const;
+
+/**
+ * Chromium flags for tests and benchmarks (see NOTES-STACK.md): no sandbox as
+ * root, fake camera/microphone granted without a prompt, WebRTC on loopback,
+ * and no DNS or background traffic of Chromium's own.
+ */
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--use-fake-device-for-media-stream",
+  "--use-fake-ui-for-media-stream",
+  "--allow-loopback-in-peer-connection",
+  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+];
