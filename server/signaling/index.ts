@@ -88,6 +88,10 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     // Socket.IO does not await middleware: a rejection here would be unhandled
     // (a crash under Node's default) and leave the handshake hanging.
     try {
+      // A browser always says which page opened the socket: only our own pages
+      // may use the session cookie (cross-site WebSocket hijacking). Non-browser
+      // clients send no Origin and are judged by the cookie alone.
+      if (!sameOrigin(socket.handshake.headers.origin, socket.handshake.headers.host)) return next(new Error("unauthorized"));
       const user = await userFromCookieHeader(socket.handshake.headers.cookie, o.authSecret, o.secureCookie);
       if (!user) return next(new Error("unauthorized"));
       const exists = await o.db.user.findUnique({ where: { id: user.id }, select: { id: true, name: true } });
@@ -185,4 +189,14 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };
+}
+
+/** No Origin (not a browser), or an Origin whose host is the host the request came to. */
+export function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
+  if (!origin) return true;
+  try {
+    return Boolean(host) && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }
