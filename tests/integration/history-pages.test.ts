@@ -1,0 +1,82 @@
+// Call history pages (server/history/service.ts): following nextCursor from the
+// first page walks every ended call of the user exactly once, newest first,
+// from both sides (placed and received), with the other party's name and the
+// exact start time, ties on the same millisecond broken by id; nothing of other
+// users' calls or of live calls shows. Runs on SQLite and PostgreSQL like the
+// rest of the suite (listHistory is plain SQL written for both).
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { listHistory, PAGE_SIZE, parseCursor } from "../../server/history/service";
+import { startHarness, type Harness, type TestUser } from "./harness";
+
+describe("history pages", () => {
+  let h: Harness;
+  let me: TestUser, ann: TestUser, ben: TestUser;
+
+  before(async () => {
+    h = await startHarness();
+    [me, ann, ben] = [await h.createUser("Me"), await h.createUser("Ann"), await h.createUser("Ben")];
+  });
+  after(() => h.close());
+
+  test("every ended call once, newest first, both sides, ties broken by id", async () => {
+    const base = Date.UTC(2026, 0, 31, 23, 59, 58, 123);
+    const expected: { id: string; at: number; other: TestUser; outgoing: boolean }[] = [];
+    const total = 2 * PAGE_SIZE + 31;
+    for (let i = 0; i < total; i++) {
+      // Three calls share each millisecond, so page boundaries fall inside ties.
+      const at = base + Math.floor(i / 3) * 1_000;
+      const other = i % 2 === 0 ? ann : ben;
+      const outgoing = i % 4 < 2;
+      const t = new Date(at);
+      const row = await h.db.call.create({
+        data: {
+          callerId: outgoing ? me.id : other.id,
+          calleeId: outgoing ? other.id : me.id,
+          kind: "video",
+          status: "ended",
+          outcome: "completed",
+          createdAt: t,
+          ringExpiresAt: new Date(at + 45_000),
+          answeredAt: new Date(at + 2_000),
+          endedAt: new Date(at + 62_000),
+        },
+        select: { id: true },
+      });
+      expected.push({ id: row.id, at, other, outgoing });
+    }
+    // Not in my history: a call between others, and my live calls.
+    const now = new Date(base);
+    await h.db.call.create({ data: { callerId: ann.id, calleeId: ben.id, kind: "audio", status: "ended", outcome: "missed", createdAt: now, ringExpiresAt: now } });
+    await h.db.call.create({ data: { callerId: me.id, calleeId: ann.id, kind: "video", status: "ringing", createdAt: now, ringExpiresAt: now } });
+    await h.db.call.create({ data: { callerId: ben.id, calleeId: me.id, kind: "video", status: "active", createdAt: now, ringExpiresAt: now } });
+
+    expected.sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : -1));
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page = await listHistory(h.db, me.id, parseCursor(cursor));
+      pages++;
+      assert.ok(page.entries.length <= PAGE_SIZE);
+      for (const e of page.entries) {
+        const want = expected.find((x) => x.id === e.id);
+        assert.ok(want, `unexpected entry ${e.id}`);
+        assert.equal(e.startedAt, new Date(want.at).toISOString(), "start time survives the round trip exactly");
+        assert.deepEqual(e.other, { id: want.other.id, name: want.other.name });
+        assert.equal(e.direction, want.outgoing ? "Outgoing" : "Incoming");
+        assert.equal(e.durationSeconds, 60);
+        assert.equal(e.label, "Completed");
+      }
+      seen.push(...page.entries.map((e) => e.id));
+      cursor = page.nextCursor;
+    } while (cursor && pages < 10);
+    assert.equal(pages, 3);
+    assert.deepEqual(seen, expected.map((x) => x.id));
+  });
+
+  test("a user without calls gets an empty page and no cursor", async () => {
+    const loner = await h.createUser("Loner");
+    assert.deepEqual(await listHistory(h.db, loner.id), { entries: [], nextCursor: null });
+  });
+});
