@@ -1,0 +1,136 @@
+// Server processes for benchmarks: a server entry (bench/signaling-node.ts,
+// bench/ws-baseline.ts) runs in its own process so that its CPU time and RSS
+// are its own; it reports them over the IPC channel on request. Also: the
+// machine-wide CPU counters, to tell whether other processes were busy.
+import { fork, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import { Session } from "node:inspector/promises";
+import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+
+export type ServerStats = { cpuUs: number; rss: number; heapUsed: number; loopDelayP99Ms: number; loopDelayMaxMs: number };
+type Reply = { type: "stats"; id: number } & ServerStats;
+
+/** In the server process: announce the port and answer stats requests. */
+export function serveStats(port: number): void {
+  const send = process.send?.bind(process);
+  if (!send) throw new Error("start this file through bench/proc.ts (it needs an IPC channel)");
+  // BENCH_CPU_PROF=<dir>: the bench asks for a V8 CPU profile of its measured phase (for
+  // profiling only: the profiler itself costs CPU, so such a run's figures are not comparable).
+  let profiler: Session | undefined;
+  // Event-loop delay since the previous stats request: a busy or blocked loop delays every message.
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  process.on("message", async (m: { type?: string; id?: number; gc?: boolean; name?: string }) => {
+    if (m.type === "profile-start" && process.env.BENCH_CPU_PROF) {
+      profiler = new Session();
+      profiler.connect();
+      await profiler.post("Profiler.enable");
+      await profiler.post("Profiler.start");
+    }
+    if (m.type === "profile-stop" && profiler && process.env.BENCH_CPU_PROF) {
+      const { profile } = await profiler.post("Profiler.stop");
+      fs.mkdirSync(process.env.BENCH_CPU_PROF, { recursive: true });
+      fs.writeFileSync(path.join(process.env.BENCH_CPU_PROF, `${m.name ?? process.pid}.cpuprofile`), JSON.stringify(profile));
+      profiler.disconnect();
+      profiler = undefined;
+    }
+    if (m.type !== "stats") return;
+    // A full GC first (both servers alike), so RSS is not whatever garbage happened to be pending.
+    if (m.gc) (globalThis as { gc?: () => void }).gc?.();
+    const cpu = process.cpuUsage();
+    const mem = process.memoryUsage();
+    const loopDelay = { loopDelayP99Ms: loop.percentile(99) / 1e6, loopDelayMaxMs: loop.max / 1e6 };
+    loop.reset();
+    send({ type: "stats", id: m.id ?? 0, cpuUs: cpu.user + cpu.system, rss: mem.rss, heapUsed: mem.heapUsed, ...loopDelay } satisfies Reply);
+  });
+  // The bench process is gone (crashed, interrupted): do not linger.
+  process.on("disconnect", () => process.exit(0));
+  send({ type: "ready", port });
+}
+
+export type ServerProcess = {
+  port: number;
+  pid: number;
+  /** Starts / stops (and writes) a CPU profile when BENCH_CPU_PROF is set; otherwise nothing. */
+  profile(action: "start" | "stop", name?: string): void;
+  stats(gc?: boolean): Promise<ServerStats>;
+  stop(): Promise<void>;
+};
+
+/** Starts `entry` (a .ts file) as a child process with an IPC channel; resolves once it listens. */
+export async function startServerProcess(entry: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const child: ChildProcess = fork(path.resolve(entry), [], {
+    execArgv: ["--import", "tsx", "--expose-gc"],
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const kill = () => child.kill("SIGKILL");
+  process.once("exit", kill);
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${entry} did not start in 60 s`)), 60_000);
+    child.on("message", (m: { type?: string; port?: number }) => {
+      if (m.type === "ready" && typeof m.port === "number") {
+        clearTimeout(timer);
+        resolve(m.port);
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${entry} exited with ${code}`));
+    });
+  });
+  let nextId = 0;
+  const pending = new Map<number, (s: ServerStats) => void>();
+  child.on("message", (m: Partial<Reply>) => {
+    if (m.type !== "stats" || m.id === undefined) return;
+    pending.get(m.id)?.({
+      cpuUs: m.cpuUs ?? NaN,
+      rss: m.rss ?? NaN,
+      heapUsed: m.heapUsed ?? NaN,
+      loopDelayP99Ms: m.loopDelayP99Ms ?? NaN,
+      loopDelayMaxMs: m.loopDelayMaxMs ?? NaN,
+    });
+    pending.delete(m.id);
+  });
+  return {
+    port,
+    pid: child.pid ?? -1,
+    profile: (action, name) => {
+      if (process.env.BENCH_CPU_PROF) child.send({ type: `profile-${action}`, name });
+    },
+    stats: (gc = false) =>
+      new Promise((resolve, reject) => {
+        const id = ++nextId;
+        const timer = setTimeout(() => reject(new Error("stats request timed out")), 30_000);
+        pending.set(id, (s) => {
+          clearTimeout(timer);
+          resolve(s);
+        });
+        child.send({ type: "stats", id, gc });
+      }),
+    stop: async () => {
+      process.off("exit", kill);
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((r) => child.once("exit", () => r()));
+      child.kill("SIGTERM");
+      const t = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
+/** Machine-wide CPU time from /proc/stat, in µs: busy (everything but idle and iowait) and total. */
+export function machineCpu(): { busyUs: number; totalUs: number } {
+  try {
+    const line = fs.readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "";
+    const f = line.trim().split(/\s+/).slice(1).map(Number);
+    const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+    const idle = (f[3] ?? 0) + (f[4] ?? 0);
+    const tick = 1e6 / 100; // USER_HZ is 100 on Linux
+    return { busyUs: (total - idle) * tick, totalUs: total * tick };
+  } catch {
+    return { busyUs: NaN, totalUs: NaN };
+  }
+}
