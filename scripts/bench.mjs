@@ -1,10 +1,11 @@
 // `npm run bench [-- --quick]` runs every benchmark in bench/; `npm run bench
-// -- <name>` runs one (e.g. cross-node). Builds the app first when a benchmark
-// needs real server processes. Benchmarks are not part of `npm test`.
+// -- <name>` runs one (signaling, history, cross-node, call-setup). Builds the
+// app first when a benchmark needs real server processes (signaling and history
+// start their own, without Next). Benchmarks are not part of `npm test`.
 import { spawnSync } from "node:child_process";
 import { build, needsBuild } from "./start.mjs";
 
-const all = ["cross-node", "call-setup"];
+const all = ["signaling", "history", "cross-node", "call-setup"];
 /** Benchmarks that drive Chromium run in a loopback-only network namespace when root (as the e2e suite). */
 const inNetns = new Set(["call-setup"]);
 const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
@@ -12,13 +13,20 @@ const canUnshare = isRoot && spawnSync("unshare", ["-n", "true"], { stdio: "igno
 const args = process.argv.slice(2);
 const chosen = args.filter((a) => all.includes(a));
 const flags = args.filter((a) => !all.includes(a));
-if (needsBuild()) build();
-for (const name of chosen.length ? chosen : all) {
+const run = chosen.length ? chosen : all;
+/** Benchmarks that start real Dialtone servers (server/index.ts with Next's production build). */
+const needsApp = new Set(["cross-node", "call-setup"]);
+if (run.some((name) => needsApp.has(name)) && needsBuild()) build();
+const took = [];
+for (const name of run) {
   console.log(`\n[bench] ── ${name}`);
+  const t0 = performance.now();
   const cmd = [process.execPath, "--import", "tsx", `bench/${name}.ts`, ...flags];
   const r =
     inNetns.has(name) && canUnshare
       ? spawnSync("unshare", ["-n", "bash", "-c", 'ip link set lo up && exec "$@"', "_", ...cmd], { stdio: "inherit" })
       : spawnSync(cmd[0], cmd.slice(1), { stdio: "inherit" });
+  took.push(`${name} ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
+console.log(`\n[bench] done: ${took.join(", ")}; results in bench/results/`);
