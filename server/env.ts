@@ -50,6 +50,7 @@ const schema = z.object({
     .string()
     .optional()
     .refine((u) => !u || /^rediss?:\/\//.test(u), "must be a redis:// or rediss:// URL"),
+  RINGS_PER_USER_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(20),
   SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(20),
   DATA_DIR: z.string().default("./data"),
 }).superRefine((env, ctx) => {

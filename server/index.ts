@@ -29,7 +29,7 @@ async function main() {
 
   // Several nodes: Redis carries rooms/broadcasts, shared rate limits and locks.
   const redis = env.REDIS_URL ? await connectRedis(env.REDIS_URL) : undefined;
-  const limits = createLimits({ signUpsPerHour: env.SIGNUPS_PER_IP_PER_HOUR, redis });
+  const limits = createLimits({ signUpsPerHour: env.SIGNUPS_PER_IP_PER_HOUR, ringsPerMinute: env.RINGS_PER_USER_PER_MINUTE, redis });
   setLimits(limits);
 
   const app = next({ dev, hostname: env.HOSTNAME, port: env.PORT });

@@ -9,14 +9,14 @@ import type { RedisClient } from "./redis";
 
 export type Limits = ReturnType<typeof createLimits>;
 
-export function createLimits(o: { signUpsPerHour?: number; redis?: RedisClient } = {}) {
+export function createLimits(o: { signUpsPerHour?: number; ringsPerMinute?: number; redis?: RedisClient } = {}) {
   const shared = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract =>
     o.redis
       ? new RateLimiterRedis({ storeClient: o.redis, useRedisPackage: true, keyPrefix: `dialtone:rl:${keyPrefix}`, points, duration })
       : new RateLimiterMemory({ keyPrefix, points, duration });
   return {
     /** Rings a user may start per minute. */
-    ring: shared("ring", 20, 60),
+    ring: shared("ring", o.ringsPerMinute ?? 20, 60),
     /** Signaling messages (SDP/ICE and all other events) per socket per second. */
     socketMessages: new RateLimiterMemory({ keyPrefix: "sock", points: 100, duration: 1 }) as RateLimiterAbstract,
     /** Sign-in attempts per email per 15 minutes, and per IP. */
@@ -47,6 +47,6 @@ export function setLimits(limits: Limits): void {
 
 /** The process-wide limiters (shared by the custom server and Next's route code). */
 export function getLimits(): Limits {
-  slot.__dialtoneLimits ??= createLimits({ signUpsPerHour: getEnv().SIGNUPS_PER_IP_PER_HOUR });
+  slot.__dialtoneLimits ??= createLimits({ signUpsPerHour: getEnv().SIGNUPS_PER_IP_PER_HOUR, ringsPerMinute: getEnv().RINGS_PER_USER_PER_MINUTE });
   return slot.__dialtoneLimits;
 }
