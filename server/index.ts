@@ -11,8 +11,8 @@ import { setSignalingNamespace } from "./realtime";
 import { createLimits, setLimits } from "./rate-limits";
 import { connectRedis } from "./redis";
 import { iceServersFromEnv } from "./ice";
+import { CLIENT_IP_HEADER } from "./http/client-ip";
 
-export const CLIENT_IP_HEADER = "x-dialtone-client-ip";
 
 async function main() {
   const env = getEnv();

@@ -1,5 +1,5 @@
 "use client";
-import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from "react";
 import { useCalls } from "@/app/call/call-provider";
 import type { Presence } from "@/server/call/protocol";
 import type { ContactList, ContactPerson } from "@/server/contacts/service";
@@ -120,28 +120,21 @@ export function ContactsView() {
         )}
       </section>
 
-      {list && list.incoming.length > 0 && (
-        <section aria-labelledby="requests-heading">
-          <h2 id="requests-heading" className="mb-2 text-lg font-semibold">
-            Requests
-          </h2>
-          <ul aria-label="Contact requests" className="divide-y rounded-xl bg-white ring-1 ring-slate-200">
-            {list.incoming.map((p) => (
-              <li key={p.id} className="flex flex-wrap items-center gap-2 p-3">
-                <span className="flex-1">
-                  <span className="font-medium">{p.name}</span> <span className="text-sm text-slate-500">{p.email}</span>
-                </span>
-                <button type="button" aria-label={`Accept request from ${p.name}`} onClick={() => void act(p, "accept")} className={`${btn} bg-green-600 text-white hover:bg-green-500`}>
-                  Accept
-                </button>
-                <button type="button" aria-label={`Decline request from ${p.name}`} onClick={() => void act(p, "decline")} className={`${btn} bg-slate-200 hover:bg-slate-300`}>
-                  Decline
-                </button>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      <PeopleSection id="requests" title="Requests" label="Contact requests" people={list?.incoming}>
+        {(p) => (
+          <>
+            <span className="flex-1">
+              <span className="font-medium">{p.name}</span> <span className="text-sm text-slate-500">{p.email}</span>
+            </span>
+            <button type="button" aria-label={`Accept request from ${p.name}`} onClick={() => void act(p, "accept")} className={`${btn} bg-green-600 text-white hover:bg-green-500`}>
+              Accept
+            </button>
+            <button type="button" aria-label={`Decline request from ${p.name}`} onClick={() => void act(p, "decline")} className={`${btn} bg-slate-200 hover:bg-slate-300`}>
+              Decline
+            </button>
+          </>
+        )}
+      </PeopleSection>
 
       <section aria-labelledby="your-contacts-heading">
         <h2 id="your-contacts-heading" className="mb-2 text-lg font-semibold">
@@ -188,43 +181,60 @@ export function ContactsView() {
         </ul>
       </section>
 
-      {list && list.outgoing.length > 0 && (
-        <section aria-labelledby="sent-heading">
-          <h2 id="sent-heading" className="mb-2 text-lg font-semibold">
-            Sent requests
-          </h2>
-          <ul aria-label="Sent requests" className="divide-y rounded-xl bg-white ring-1 ring-slate-200">
-            {list.outgoing.map((p) => (
-              <li key={p.id} className="flex flex-wrap items-center gap-2 p-3">
-                <span className="flex-1">
-                  {p.name} <span className="text-sm text-slate-500">waiting for an answer</span>
-                </span>
-                <button type="button" aria-label={`Withdraw request to ${p.name}`} onClick={() => void act(p, "remove")} className={`${btn} bg-slate-100 hover:bg-slate-200`}>
-                  Withdraw
-                </button>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      <PeopleSection id="sent" title="Sent requests" label="Sent requests" people={list?.outgoing}>
+        {(p) => (
+          <>
+            <span className="flex-1">
+              {p.name} <span className="text-sm text-slate-500">waiting for an answer</span>
+            </span>
+            <button type="button" aria-label={`Withdraw request to ${p.name}`} onClick={() => void act(p, "remove")} className={`${btn} bg-slate-100 hover:bg-slate-200`}>
+              Withdraw
+            </button>
+          </>
+        )}
+      </PeopleSection>
 
-      {list && list.blocked.length > 0 && (
-        <section aria-labelledby="blocked-heading">
-          <h2 id="blocked-heading" className="mb-2 text-lg font-semibold">
-            Blocked
-          </h2>
-          <ul aria-label="Blocked people" className="divide-y rounded-xl bg-white ring-1 ring-slate-200">
-            {list.blocked.map((p) => (
-              <li key={p.id} className="flex items-center gap-2 p-3">
-                <span className="flex-1">{p.name}</span>
-                <button type="button" aria-label={`Unblock ${p.name}`} onClick={() => void unblock(p)} className={`${btn} bg-slate-100 hover:bg-slate-200`}>
-                  Unblock
-                </button>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      <PeopleSection id="blocked" title="Blocked" label="Blocked people" people={list?.blocked}>
+        {(p) => (
+          <>
+            <span className="flex-1">{p.name}</span>
+            <button type="button" aria-label={`Unblock ${p.name}`} onClick={() => void unblock(p)} className={`${btn} bg-slate-100 hover:bg-slate-200`}>
+              Unblock
+            </button>
+          </>
+        )}
+      </PeopleSection>
     </div>
+  );
+}
+
+/** A titled list of people with per-person actions; nothing when the list is empty. */
+function PeopleSection({
+  id,
+  title,
+  label,
+  people,
+  children,
+}: {
+  id: string;
+  title: string;
+  label: string;
+  people: ContactPerson[] | undefined;
+  children: (p: ContactPerson) => ReactNode;
+}) {
+  if (!people || people.length === 0) return null;
+  return (
+    <section aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`} className="mb-2 text-lg font-semibold">
+        {title}
+      </h2>
+      <ul aria-label={label} className="divide-y rounded-xl bg-white ring-1 ring-slate-200">
+        {people.map((p) => (
+          <li key={p.id} className="flex flex-wrap items-center gap-2 p-3">
+            {children(p)}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

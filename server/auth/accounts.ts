@@ -1,7 +1,7 @@
 // Sign-up and credential checks, used by the HTTP routes and next-auth.
 import type { Db } from "../db/client";
 import { DialtoneError } from "../call/errors";
-import { normaliseEmail } from "../db/users";
+import { findUserByEmail } from "../db/users";
 import { dummyHash, hashPassword, verifyPassword } from "./password";
 import { signUpSchema } from "./schemas";
 
@@ -22,7 +22,7 @@ export async function signUp(db: Db, input: unknown) {
 }
 
 export async function checkCredentials(db: Db, email: string, password: string) {
-  const user = await db.user.findUnique({ where: { email: normaliseEmail(email) } });
+  const user = await findUserByEmail(db, email);
   if (!user) {
     await verifyPassword(await dummyHash(), password);
     return null;

@@ -6,12 +6,13 @@ import { getLimits } from "../rate-limits";
 import { checkCredentials } from "./accounts";
 import { authCookies, secureCookiesFor } from "./cookies";
 import { signInSchema } from "./schemas";
+import { CLIENT_IP_HEADER } from "../http/client-ip";
 
 // Next's bundler hands us the function; Node's own ESM loader (tsx: tests, the
 // custom server) hands us the CommonJS module object with it as `default`.
 const CredentialsProvider = (Credentials as unknown as { default?: typeof Credentials }).default ?? Credentials;
 
-export const CLIENT_IP_HEADER = "x-dialtone-client-ip";
+export { CLIENT_IP_HEADER };
 
 function header(headers: unknown, name: string): string | undefined {
   if (!headers) return undefined;

@@ -8,6 +8,3 @@ export function findUserByEmail(db: Db, email: string) {
   return db.user.findUnique({ where: { email: normaliseEmail(email) } });
 }
 
-export function findUserRef(db: Db, id: string) {
-  return db.user.findUnique({ where: { id }, select: { id: true, name: true } });
-}
