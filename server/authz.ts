@@ -27,12 +27,3 @@ export async function canRing(db: Db, callerId: string, calleeId: string): Promi
   if (!(await areContacts(db, callerId, calleeId))) return false;
   return !(await isBlockedEitherWay(db, callerId, calleeId));
 }
-
-/** The ids of a user's accepted contacts. */
-export async function contactIds(db: Db, userId: string): Promise<string[]> {
-  const rows = await db.contact.findMany({
-    where: { status: "accepted", OR: [{ requesterId: userId }, { addresseeId: userId }] },
-    select: { requesterId: true, addresseeId: true },
-  });
-  return rows.map((r) => (r.requesterId === userId ? r.addresseeId : r.requesterId));
-}

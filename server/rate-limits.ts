@@ -1,7 +1,8 @@
 // Rate limits (rate-limiter-flexible). In memory for one node; with REDIS_URL
 // the per-user and per-IP limits live in Redis so every node counts the same.
-// The per-socket message limit stays in memory: a socket lives on one node,
-// and a Redis round trip per SDP/ICE message would sit on the hot path.
+// The per-socket message limit is a counter kept on the socket itself: a
+// socket lives on one node, it is asked for every SDP/ICE message, and a
+// limiter entry (and its expiry timer) per socket would cost every connection.
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { DialtoneError } from "./call/errors";
 import { getEnv } from "./env";
@@ -18,7 +19,7 @@ export function createLimits(o: { signUpsPerHour?: number; ringsPerMinute?: numb
     /** Rings a user may start per minute. */
     ring: shared("ring", o.ringsPerMinute ?? 20, 60),
     /** Signaling messages (SDP/ICE and all other events) per socket per second. */
-    socketMessages: new RateLimiterMemory({ keyPrefix: "sock", points: 100, duration: 1 }) as RateLimiterAbstract,
+    socketMessages: new MessageLimit(100),
     /** Sign-in attempts per email per 15 minutes, and per IP. */
     signInEmail: shared("signin-email", 10, 15 * 60),
     signInIp: shared("signin-ip", 50, 15 * 60),
@@ -28,6 +29,21 @@ export function createLimits(o: { signUpsPerHour?: number; ringsPerMinute?: numb
     signUpIp: shared("signup-ip", o.signUpsPerHour ?? 20, 60 * 60),
   };
 }
+
+/** A fixed one-second window counted in a small object the caller keeps (on the socket). */
+export class MessageLimit {
+  constructor(readonly perSecond: number) {}
+
+  /** Count one message; throws `rate_limited` past `perSecond` in the current second. */
+  take(counter: MessageCounter, now = Date.now()): void {
+    if (now - counter.windowStart >= 1000) {
+      counter.windowStart = now;
+      counter.count = 0;
+    }
+    if (++counter.count > this.perSecond) throw new DialtoneError("rate_limited");
+  }
+}
+export type MessageCounter = { windowStart: number; count: number };
 
 /** Consume one point or throw a `rate_limited` DialtoneError. */
 export async function consume(limiter: RateLimiterAbstract, key: string): Promise<void> {

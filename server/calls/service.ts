@@ -1,33 +1,35 @@
-// The call service: every lifecycle change goes through here. It persists each
-// transition with a conditional update (the database decides who wins) and then
-// tells the sockets involved. Timers are only a fast path: the periodic sweep
-// over the database closes whatever a timer missed (e.g. after a restart).
+// The call service: every lifecycle change goes through here. Each transition
+// is decided by the call store (server/calls/store.ts: in memory on one node, a
+// conditional update in the database on several), then the sockets involved
+// are told, then the actor is answered once the database has the change.
+// Timers are only a fast path: the periodic sweep closes whatever a timer
+// missed (e.g. after a restart).
 import type { Namespace } from "socket.io";
-import { canRing } from "../authz";
 import { MemoryLocks, type KeyedLocks } from "../locks";
-import type { Db } from "../db/client";
+import type { MessageCounter } from "../rate-limits";
+import { contactName, type ContactDirectory } from "../contacts/directory";
 import { DialtoneError } from "../call/errors";
 import type { CallInfo, CallKind, ClientToServerEvents, IceServer, ServerToClientEvents } from "../call/protocol";
 import { transition, type CallEvent, type Role } from "../call/state-machine";
-import {
-  activeCalls,
-  createCall,
-  expiredRingingCalls,
-  findCall,
-  findCallParticipants,
-  liveCallsInvolving,
-  liveCallsOf,
-  toCallInfo,
-  transitionCall,
-} from "./queries";
+import type { CallStore, LiveRef, StoredCall } from "./store";
 
-export type SignalingNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type SocketData = { userId: string; name: string };
+/** Messages between the nodes of one deployment (Socket.IO serverSideEmit). */
+export type ServerSideEvents = { "contacts:changed": (userIds: string[]) => void };
+export type SignalingNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
+export type SocketData = {
+  userId: string;
+  name: string;
+  /** This socket's messages in the current second (server/rate-limits.ts#MessageLimit), made on its first message. */
+  messages?: MessageCounter;
+};
 
 export type CallServiceOptions = {
-  db: Db;
+  store: CallStore;
+  directory: ContactDirectory;
   nsp: SignalingNamespace;
   ringTimeoutMs: number;
+  /** How long after the ring time its timer fires (the sweep is the backstop); 50 ms unless a test says otherwise. */
+  ringTimerSlackMs?: number;
   graceMs: number;
   /** ICE servers for one participant: TURN credentials are signed per user (server/ice.ts). */
   iceServers: (userId: string) => IceServer[];
@@ -55,6 +57,7 @@ export class CallService {
   }
 
   start(sweepEveryMs = 5_000): void {
+    if (this.stopped) return;
     this.sweepTimer = setInterval(() => {
       void this.sweep().catch(() => undefined);
       void this.sweepAbandoned().catch(() => undefined);
@@ -94,17 +97,20 @@ export class CallService {
     kind: CallKind,
     socketId: string,
   ): Promise<{ call: CallInfo; iceServers?: IceServer[] }> {
-    const { db } = this.o;
-    if (!(await canRing(db, callerId, calleeId))) throw new DialtoneError("not_contact");
+    const { store } = this.o;
+    const caller = callerId === calleeId ? null : await this.o.directory.entry(callerId);
+    const calleeName = caller ? contactName(caller, calleeId) : undefined;
+    if (!caller || calleeName === undefined) throw new DialtoneError("not_contact");
+    const names = { caller: { id: callerId, name: caller.name }, callee: { id: calleeId, name: calleeName } };
     const now = new Date();
-    // Every busy check below reads this one list (one query on the path of every ring).
-    let live = await liveCallsInvolving(db, callerId, calleeId);
+    // Every busy check below reads this one list.
+    let live = await store.liveInvolving([callerId, calleeId]);
     // Finish expired rings of these two users first so they do not count as
     // "busy" (everyone else's are closed by their timers and the sweep).
     const expired = live.filter((c) => c.status === "ringing" && c.ringExpiresAt.getTime() <= now.getTime());
     for (const c of expired) await this.timeout(c.id);
     live = live.filter((c) => !expired.includes(c));
-    const involves = (c: (typeof live)[number], userId: string) => c.callerId === userId || c.calleeId === userId;
+    const involves = (c: LiveRef, userId: string) => c.callerId === userId || c.calleeId === userId;
     // The caller cannot place a call while in an active call or while a call
     // they placed still rings; a call merely ringing FOR them does not stop them.
     if (live.some((c) => (c.status === "active" && involves(c, callerId)) || (c.status === "ringing" && c.callerId === callerId))) {
@@ -126,7 +132,7 @@ export class CallService {
     // The callee is "Busy" in any live call (active, or ringing either way).
     const calleeLive = live.some((c) => involves(c, calleeId));
     if (calleeLive) {
-      const row = await createCall(db, {
+      const busy = await store.create({
         callerId,
         calleeId,
         kind,
@@ -135,25 +141,46 @@ export class CallService {
         endReason: "callee_busy",
         ringExpiresAt: now,
         endedAt: now,
+        ...names,
       });
-      return { call: toCallInfo(row) };
+      await busy.persisted;
+      return { call: publicInfo(busy.call) };
     }
-    const row = await createCall(db, {
+    const created = await store.create({
       callerId,
       calleeId,
       kind,
       status: "ringing",
       ringExpiresAt: new Date(now.getTime() + this.o.ringTimeoutMs),
+      ...names,
     });
-    const call = toCallInfo(row);
+    const call = publicInfo(created.call);
     // The caller's socket joins the call room before anyone can accept (still
     // under the locks), so call:accepted always finds it.
-    await this.o.nsp.in(socketId).socketsJoin(callRoom(call.id));
+    await this.joinCall(socketId, call.id);
     this.o.nsp.to(userRoom(calleeId)).emit("call:incoming", { call });
-    const timer = setTimeout(() => void this.timeout(call.id).catch(() => undefined), this.o.ringTimeoutMs + 50);
+    const timer = setTimeout(() => void this.timeout(call.id).catch(() => undefined), this.o.ringTimeoutMs + (this.o.ringTimerSlackMs ?? 50));
     timer.unref();
     this.ringTimers.set(call.id, timer);
+    await this.settle(created.call, created.persisted);
     return { call };
+  }
+
+  /**
+   * Wait for the database to have a change the others were already told about.
+   * If it cannot be written the call is over: both sides are told it failed.
+   */
+  private async settle(call: StoredCall, persisted: Promise<void>): Promise<void> {
+    try {
+      await persisted;
+    } catch {
+      if (call.status === "ended") throw new DialtoneError("internal");
+      const ended: CallInfo = { ...publicInfo(call), status: "ended", outcome: "failed", endedAt: new Date().toISOString() };
+      this.clearRingTimer(call.id);
+      this.o.nsp.to([userRoom(call.callerId), userRoom(call.calleeId)]).emit("call:ended", { call: ended, reason: "server_error" });
+      this.o.nsp.in(callRoom(call.id)).socketsLeave(callRoom(call.id));
+      throw new DialtoneError("internal");
+    }
   }
 
   /**
@@ -162,31 +189,23 @@ export class CallService {
    * accepting cancels the callee's own outgoing ring.
    */
   async accept(callId: string, userId: string, socketId: string): Promise<{ call: CallInfo; iceServers: IceServer[] }> {
-    const target = await findCallParticipants(this.o.db, callId);
+    const target = await this.o.store.participants(callId);
     if (!target || (target.callerId !== userId && target.calleeId !== userId)) throw new DialtoneError("not_found");
     return this.locks.withLocks([target.callerId, target.calleeId], () => this.acceptNow(callId, userId, socketId));
   }
 
   private async acceptNow(callId: string, userId: string, socketId: string): Promise<{ call: CallInfo; iceServers: IceServer[] }> {
-    const { db, nsp } = this.o;
-    const inCall = await db.call.findFirst({
-      where: { status: "active", OR: [{ callerId: userId }, { calleeId: userId }] },
-      select: { id: true },
-    });
+    const { store, nsp } = this.o;
+    const mine = await store.liveInvolving([userId]);
+    const inCall = mine.find((c) => c.status === "active");
     if (inCall && inCall.id !== callId) {
-      const target = await findCall(db, callId);
+      const target = await store.participants(callId);
       if (!target || (target.callerId !== userId && target.calleeId !== userId)) throw new DialtoneError("not_found");
       throw new DialtoneError("caller_busy");
     }
     const now = new Date();
-    const won = await transitionCall(
-      db,
-      callId,
-      "ringing",
-      { status: "active", answeredAt: now },
-      { calleeId: userId, ringExpiresAt: { gt: now } },
-    );
-    const current = await findCall(db, callId);
+    const { won, persisted } = await store.transition(callId, "ringing", { status: "active", answeredAt: now }, { calleeId: userId, ringExpiresAfter: now });
+    const current = await store.find(callId);
     if (!current || (current.callerId !== userId && current.calleeId !== userId)) throw new DialtoneError("not_found");
     if (!won) {
       if (current.calleeId !== userId) throw new DialtoneError("invalid_state");
@@ -199,18 +218,19 @@ export class CallService {
     }
     this.clearRingTimer(callId);
     const { callerId, calleeId, ...call } = current;
-    const ownRings = await db.call.findMany({ where: { status: "ringing", callerId: userId }, select: { id: true } });
-    for (const ring of ownRings) {
-      const c = await findCall(db, ring.id);
-      if (c) await this.applyAs(c, userId, { type: "cancel", by: "caller" }).catch(() => undefined);
-    }
     // Each participant gets TURN credentials signed for themselves.
     const iceServers = this.o.iceServers(userId);
-    await nsp.in(socketId).socketsJoin(callRoom(callId));
-    nsp.to(userRoom(calleeId)).except(socketId).emit("call:answered-elsewhere", { callId });
+    await this.joinCall(socketId, callId);
     // Only the caller's socket that placed (or rejoined) the call is in its room.
     nsp.to(callRoom(callId)).except(socketId).emit("call:accepted", { call, iceServers: this.o.iceServers(callerId) });
+    nsp.to(userRoom(calleeId)).except(socketId).emit("call:answered-elsewhere", { callId });
+    const ownRings = mine.filter((c) => c.status === "ringing" && c.callerId === userId && c.id !== callId);
+    for (const ring of ownRings) {
+      const c = await store.find(ring.id);
+      if (c) await this.applyAs(c, userId, { type: "cancel", by: "caller" }).catch(() => undefined);
+    }
     this.o.onPresenceChange?.([callerId, calleeId]);
+    await this.settle(current, persisted);
     return { call, iceServers };
   }
 
@@ -228,7 +248,7 @@ export class CallService {
 
   /** Ring time over (timer or sweep). A no-op when the call already moved on. */
   async timeout(callId: string): Promise<void> {
-    const call = await findCall(this.o.db, callId);
+    const call = await this.o.store.find(callId);
     if (!call || call.status !== "ringing") return;
     if (new Date(call.ringExpiresAt).getTime() > Date.now()) return;
     await this.applyAs(call, null, { type: "timeout" }).catch(() => undefined);
@@ -236,8 +256,8 @@ export class CallService {
 
   /** Close calls nobody closed: rings past their time (any node's). */
   async sweep(now = new Date()): Promise<number> {
-    const expired = await expiredRingingCalls(this.o.db, now);
-    for (const { id } of expired) await this.timeout(id);
+    const expired = await this.o.store.expiredRinging(now);
+    for (const id of expired) await this.timeout(id);
     return expired.length;
   }
 
@@ -249,7 +269,7 @@ export class CallService {
    */
   async sweepAbandoned(): Promise<void> {
     if (this.stopped) return;
-    const rows = await activeCalls(this.o.db);
+    const rows = await this.o.store.active();
     if (rows.length === 0) return;
     const members = await this.o.nsp.in(rows.map((r) => callRoom(r.id))).fetchSockets();
     const present = new Set<string>();
@@ -265,7 +285,7 @@ export class CallService {
   /** A participant's socket may (re)join a live call: after a reload or reconnect. */
   async rejoin(callId: string, userId: string, socketId: string, fresh = false): Promise<{ call: CallInfo; iceServers: IceServer[] }> {
     const { nsp } = this.o;
-    const current = await findCall(this.o.db, callId);
+    const current = await this.o.store.find(callId);
     if (!current || (current.callerId !== userId && current.calleeId !== userId)) throw new DialtoneError("not_found");
     const isCallerRinging = current.status === "ringing" && current.callerId === userId;
     if (current.status !== "active" && !isCallerRinging) throw new DialtoneError("invalid_state");
@@ -282,7 +302,7 @@ export class CallService {
         s.emit("call:answered-elsewhere", { callId });
       }
     }
-    await nsp.in(socketId).socketsJoin(callRoom(callId));
+    await this.joinCall(socketId, callId);
     this.clearGraceTimer(callId, userId);
     nsp.to(callRoom(callId)).except(socketId).emit("call:peer-connection", { callId, connected: true, fresh });
     const { callerId: _c, calleeId: _e, ...call } = current;
@@ -308,8 +328,8 @@ export class CallService {
   }
 
   async sessionState(userId: string) {
-    const rows = await liveCallsOf(this.o.db, userId, new Date());
-    const calls = rows.map((r) => ({ info: toCallInfo(r), callerId: r.callerId }));
+    const rows = await this.o.store.liveOf(userId, new Date());
+    const calls = rows.map((r) => ({ info: publicInfo(r), callerId: r.callerId }));
     return {
       incoming: calls.filter((c) => c.info.status === "ringing" && c.callerId !== userId).map((c) => c.info),
       outgoing: calls.find((c) => c.info.status === "ringing" && c.callerId === userId)?.info ?? null,
@@ -320,27 +340,23 @@ export class CallService {
   private async endIfAbandoned(callId: string, userId: string): Promise<void> {
     const members = await this.o.nsp.in(callRoom(callId)).fetchSockets();
     if (members.some((s) => s.data.userId === userId)) return;
-    const call = await findCall(this.o.db, callId);
+    const call = await this.o.store.find(callId);
     if (!call || call.status === "ended") return;
     await this.applyAs(call, null, { type: "fail", reason: "connection_lost" }).catch(() => undefined);
   }
 
   private async apply(callId: string, userId: string, event: (role: Role) => CallEvent): Promise<CallInfo> {
-    const call = await findCall(this.o.db, callId);
+    const call = await this.o.store.find(callId);
     if (!call || (call.callerId !== userId && call.calleeId !== userId)) throw new DialtoneError("not_found");
     const role: Role = call.callerId === userId ? "caller" : "callee";
     return this.applyAs(call, userId, event(role));
   }
 
-  private async applyAs(
-    call: CallInfo & { callerId: string; calleeId: string },
-    actorId: string | null,
-    event: CallEvent,
-  ): Promise<CallInfo> {
+  private async applyAs(call: StoredCall, actorId: string | null, event: CallEvent): Promise<CallInfo> {
     const result = transition({ status: call.status, outcome: call.outcome }, event);
     if (!result.ok) throw new DialtoneError("invalid_state");
     const now = new Date();
-    const won = await transitionCall(this.o.db, call.id, call.status, {
+    const { won, persisted } = await this.o.store.transition(call.id, call.status, {
       status: result.next.status,
       outcome: result.next.outcome,
       endReason: result.reason,
@@ -358,11 +374,26 @@ export class CallService {
     // fields changed: no need to read it back.
     const { callerId, calleeId, ...before } = call;
     const info: CallInfo = { ...before, status: result.next.status, outcome: result.next.outcome, endedAt: now.toISOString() };
+    // An end is not on anyone's latency path: it is written before anyone is
+    // told, so a history read right after call:ended finds it. One that cannot
+    // be written is still an end for both sides; the actor hears of the failure.
+    const written = await persisted.then(
+      () => true,
+      () => false,
+    );
     const { nsp } = this.o;
     nsp.to([userRoom(callerId), userRoom(calleeId)]).emit("call:ended", { call: info, reason: result.reason });
     nsp.in(callRoom(call.id)).socketsLeave(callRoom(call.id));
     if (call.status === "active") this.o.onPresenceChange?.([callerId, calleeId]);
+    if (!written) throw new DialtoneError("internal");
     return info;
+  }
+
+  /** The acting socket joins the call room: directly when it is on this node (it always is: it sent the event). */
+  private async joinCall(socketId: string, callId: string): Promise<void> {
+    const local = this.o.nsp.sockets.get(socketId);
+    if (local) local.join(callRoom(callId));
+    else await this.o.nsp.in(socketId).socketsJoin(callRoom(callId));
   }
 
   private clearRingTimer(callId: string) {
@@ -377,4 +408,10 @@ export class CallService {
     if (t) clearTimeout(t);
     this.graceTimers.delete(key);
   }
+}
+
+/** What a participant may know: the call without its participants' raw ids. */
+function publicInfo(c: StoredCall): CallInfo {
+  const { callerId: _c, calleeId: _e, ...info } = c;
+  return info;
 }

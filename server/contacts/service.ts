@@ -3,6 +3,7 @@ import { pairKey } from "../authz";
 import type { Db } from "../db/client";
 import { DialtoneError } from "../call/errors";
 import { addContactSchema, contactActionSchema } from "../auth/schemas";
+import { contactsChanged } from "../realtime";
 
 export type ContactPerson = { id: string; name: string; email: string };
 export type ContactList = {
@@ -52,6 +53,7 @@ export async function requestContact(db: Db, userId: string, input: unknown): Pr
   if (existing) {
     // They had asked us already: asking back accepts.
     await db.contact.update({ where: { id: existing.id }, data: { status: "accepted", respondedAt: new Date() } });
+    contactsChanged([userId, target.id]);
     return [userId, target.id];
   }
   try {
@@ -65,6 +67,13 @@ export async function requestContact(db: Db, userId: string, input: unknown): Pr
 
 /** accept / decline / remove / block `otherId`. Returns the user ids whose lists changed. */
 export async function actOnContact(db: Db, userId: string, otherId: string, input: unknown): Promise<string[]> {
+  const changed = await applyContactAction(db, userId, otherId, input);
+  // Who may ring whom changed: the signaling's directory forgets both users.
+  contactsChanged(changed);
+  return changed;
+}
+
+async function applyContactAction(db: Db, userId: string, otherId: string, input: unknown): Promise<string[]> {
   const { action } = contactActionSchema.parse(input);
   if (otherId === userId || otherId.length > 64) throw new DialtoneError("contact_invalid");
   const key = pairKey(userId, otherId);
@@ -104,4 +113,5 @@ export async function actOnContact(db: Db, userId: string, otherId: string, inpu
 
 export async function unblock(db: Db, userId: string, otherId: string): Promise<void> {
   await db.block.deleteMany({ where: { blockerId: userId, blockedId: otherId } });
+  contactsChanged([userId, otherId]);
 }

@@ -6,7 +6,6 @@ import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { Server, type Socket } from "socket.io";
 import { RedisLocks } from "../locks";
 import type { RedisClient } from "../redis";
-import { contactIds } from "../authz";
 import { userFromCookieHeader } from "../auth/session-cookie";
 import type { Db } from "../db/client";
 import { DialtoneError, toAckError } from "../call/errors";
@@ -21,8 +20,13 @@ import {
   type ServerToClientEvents,
 } from "../call/protocol";
 import { consume, type Limits } from "../rate-limits";
+import { onContactsChanged } from "../realtime";
+import { ContactDirectory } from "../contacts/directory";
 import { CallService, callRoom, userRoom, type SignalingNamespace, type SocketData } from "../calls/service";
-import { broadcastPresence, presenceOf } from "./presence";
+import { DatabaseCallStore, MemoryCallStore, type CallStore } from "../calls/store";
+import { broadcastPresence, presenceOf, type PresenceSources } from "./presence";
+
+const PRESENCE_BATCH_MS = 50;
 
 export type SignalingOptions = {
   db: Db;
@@ -36,9 +40,17 @@ export type SignalingOptions = {
   sweepEveryMs?: number;
   /** Set when several nodes share the load: the adapter between them and the per-user locks. */
   redis?: RedisClient;
+  /**
+   * Who decides call state: "memory" (one node: this process, the database
+   * written right after) or "database" (several nodes: conditional updates).
+   * Defaults by topology: "database" with `redis`, else "memory".
+   */
+  callState?: "memory" | "database";
+  /** See CallServiceOptions.ringTimerSlackMs (tests). */
+  ringTimerSlackMs?: number;
 };
 
-export type Signaling = { io: Server; nsp: SignalingNamespace; calls: CallService; close: () => Promise<void> };
+export type Signaling = { io: Server; nsp: SignalingNamespace; calls: CallService; directory: ContactDirectory; close: () => Promise<void> };
 
 type Sock = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type Handler<E extends ClientEventName> = (socket: Sock, payload: Payload<E>) => Promise<AckData[E]>;
@@ -72,22 +84,50 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
   // Nothing may use the default namespace.
   io.of("/").use((_socket, next) => next(new Error("unauthorized")));
 
-  const presenceChanged = (ids: string[]) => void broadcastPresence(o.db, nsp, ids).catch(() => undefined);
+  const store: CallStore = (o.callState ?? (o.redis ? "database" : "memory")) === "memory" ? new MemoryCallStore(o.db) : new DatabaseCallStore(o.db);
+  const directory = new ContactDirectory(o.db);
+  // A contact or block changed (on this node, in Next's route code or here):
+  // forget those users here and on every other node.
+  const stopListening = onContactsChanged((ids) => {
+    directory.invalidate(ids);
+    if (o.redis) nsp.serverSideEmit("contacts:changed", ids);
+  });
+  nsp.on("contacts:changed", (ids: unknown) => {
+    if (Array.isArray(ids)) directory.invalidate(ids.filter((id): id is string => typeof id === "string"));
+  });
+  const presence: PresenceSources = { nsp, store, directory, singleNode: !o.redis };
+  // Presence changes are sent in batches a moment later: a status line may
+  // trail by 50 ms, and the work stays out of the accept → offer → answer
+  // exchange that triggered it (and a burst of connects is one batch).
+  const pendingPresence = new Set<string>();
+  let presenceTimer: NodeJS.Timeout | undefined;
+  const presenceChanged = (ids: string[]) => {
+    for (const id of ids) pendingPresence.add(id);
+    presenceTimer ??= setTimeout(() => {
+      presenceTimer = undefined;
+      const batch = [...pendingPresence];
+      pendingPresence.clear();
+      void broadcastPresence(presence, batch).catch(() => undefined);
+    }, PRESENCE_BATCH_MS);
+  };
   const calls = new CallService({
-    db: o.db,
+    store,
+    directory,
     nsp,
+    ringTimerSlackMs: o.ringTimerSlackMs,
     ringTimeoutMs: o.ringTimeoutMs,
     graceMs: o.graceMs,
     iceServers: o.iceServers,
     onPresenceChange: presenceChanged,
     locks: o.redis ? new RedisLocks(o.redis) : undefined,
   });
-  calls.start(o.sweepEveryMs);
+  void store.ready.then(() => calls.start(o.sweepEveryMs)).catch((err: unknown) => console.error("[signaling] loading live calls failed", err));
 
   nsp.use(async (socket, next) => {
     // Socket.IO does not await middleware: a rejection here would be unhandled
     // (a crash under Node's default) and leave the handshake hanging.
     try {
+      await store.ready;
       // A browser always says which page opened the socket: only our own pages
       // may use the session cookie (cross-site WebSocket hijacking). Non-browser
       // clients send no Origin and are judged by the cookie alone.
@@ -129,8 +169,8 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
       return {};
     },
     "presence:list": async (s) => {
-      const ids = await contactIds(o.db, s.data.userId);
-      return { presence: await presenceOf(o.db, nsp, ids) };
+      const ids = await directory.contactIds(s.data.userId);
+      return { presence: await presenceOf(presence, ids) };
     },
   };
 
@@ -142,7 +182,7 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
   async function onEvent(socket: Sock, event: ClientEventName, args: unknown[]) {
     const ack = typeof args[args.length - 1] === "function" ? (args.pop() as (res: unknown) => void) : undefined;
     try {
-      await consume(o.limits.socketMessages, socket.id);
+      o.limits.socketMessages.take((socket.data.messages ??= { windowStart: 0, count: 0 }));
       if (args.length !== 1) throw new DialtoneError("invalid_payload");
       const parsed = schemas[event].safeParse(args[0]);
       if (!parsed.success) throw new DialtoneError("invalid_payload");
@@ -184,7 +224,10 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     io,
     nsp,
     calls,
+    directory,
     close: async () => {
+      stopListening();
+      clearTimeout(presenceTimer);
       calls.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },

@@ -1,28 +1,44 @@
-// Presence: Online (a socket is connected), In a call (an active call in the
-// database), Offline. Both facts are read through the adapter / database, so
-// any node answers the same.
-import { contactIds } from "../authz";
-import type { Db } from "../db/client";
+// Presence: Online (a socket is connected), In a call (an active call), Offline.
+// Contacts come from the directory, "in a call" from the call store, "online"
+// from the sockets: on one node its own rooms, on several every node's (through
+// the adapter), so any node answers the same.
+import type { ContactDirectory } from "../contacts/directory";
 import type { Presence } from "../call/protocol";
-import { usersInActiveCalls } from "../calls/queries";
+import type { CallStore } from "../calls/store";
 import { userRoom, type SignalingNamespace } from "../calls/service";
 
-export async function presenceOf(db: Db, nsp: SignalingNamespace, ids: string[]): Promise<Record<string, Presence>> {
+export type PresenceSources = {
+  nsp: SignalingNamespace;
+  store: CallStore;
+  directory: ContactDirectory;
+  /** Only this node's sockets exist (no adapter between nodes). */
+  singleNode: boolean;
+};
+
+async function onlineAmong(p: PresenceSources, ids: string[]): Promise<Set<string>> {
+  if (p.singleNode) {
+    const rooms = p.nsp.adapter.rooms;
+    return new Set(ids.filter((id) => (rooms.get(userRoom(id))?.size ?? 0) > 0));
+  }
+  const sockets = await p.nsp.in(ids.map(userRoom)).fetchSockets();
+  return new Set(sockets.map((s) => s.data.userId));
+}
+
+export async function presenceOf(p: PresenceSources, ids: string[]): Promise<Record<string, Presence>> {
   const out: Record<string, Presence> = {};
   if (ids.length === 0) return out;
-  const sockets = await nsp.in(ids.map(userRoom)).fetchSockets();
-  const online = new Set(sockets.map((s) => s.data.userId));
-  const inCall = await usersInActiveCalls(db, ids);
+  const online = await onlineAmong(p, ids);
+  const inCall = await p.store.inActiveCalls(ids);
   for (const id of ids) out[id] = inCall.has(id) ? "in-call" : online.has(id) ? "online" : "offline";
   return out;
 }
 
 /** Tell each user's accepted contacts their current presence. */
-export async function broadcastPresence(db: Db, nsp: SignalingNamespace, userIds: string[]): Promise<void> {
+export async function broadcastPresence(p: PresenceSources, userIds: string[]): Promise<void> {
   for (const userId of userIds) {
-    const contacts = await contactIds(db, userId);
+    const contacts = await p.directory.contactIds(userId);
     if (contacts.length === 0) continue;
-    const presence = (await presenceOf(db, nsp, [userId]))[userId] ?? "offline";
-    nsp.to(contacts.map(userRoom)).emit("presence:update", { userId, presence });
+    const presence = (await presenceOf(p, [userId]))[userId] ?? "offline";
+    p.nsp.to(contacts.map(userRoom)).emit("presence:update", { userId, presence });
   }
 }

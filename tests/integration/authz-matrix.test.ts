@@ -22,7 +22,7 @@ import { RateLimiterMemory } from "rate-limiter-flexible";
 import { io, type Socket } from "socket.io-client";
 import type { ErrorCode } from "../../server/call/errors";
 import { CLIENT_EVENTS, schemas, type ClientEventName, type IceServer, type Payload } from "../../server/call/protocol";
-import { createLimits } from "../../server/rate-limits";
+import { createLimits, MessageLimit } from "../../server/rate-limits";
 import {
   emitRawAck,
   establish,
@@ -125,7 +125,7 @@ describe("authorisation matrix: every event × every kind of sender", () => {
     const limits = {
       ...createLimits(),
       ring: new RateLimiterMemory({ keyPrefix: "ring-matrix", points: 100_000, duration: 60 }),
-      socketMessages: new RateLimiterMemory({ keyPrefix: "sock-matrix", points: 100_000, duration: 1 }),
+      socketMessages: new MessageLimit(100_000),
     };
     h = await startHarness({ ringTimeoutMs: 30_000, iceServers: () => ICE, limits });
     [alice, bob, stranger, blocked, blocker, carol] = await Promise.all([

@@ -29,11 +29,10 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 import fc from "fast-check";
-import { RateLimiterMemory } from "rate-limiter-flexible";
 import type { Socket } from "socket.io-client";
 import { ERROR_CODES } from "../../server/call/errors";
 import { CLIENT_EVENTS, LIMITS, type Payload } from "../../server/call/protocol";
-import { createLimits, type Limits } from "../../server/rate-limits";
+import { createLimits, MessageLimit, type Limits } from "../../server/rate-limits";
 import {
   emitAck,
   establish,
@@ -439,7 +438,7 @@ describe("fuzz: a hostile client beside a real call", () => {
   // Runs 2 and 3: the per-socket limit lifted so that every payload reaches the schemas.
   const lifted = (): Limits => ({
     ...createLimits(),
-    socketMessages: new RateLimiterMemory({ keyPrefix: "sock-fuzz", points: 10_000_000, duration: 1 }),
+    socketMessages: new MessageLimit(10_000_000),
   });
 
   for (const [run, who] of [

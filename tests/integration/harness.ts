@@ -36,7 +36,18 @@ export type HarnessOptions = {
   graceMs?: number;
   iceServers?: (userId: string) => IceServer[];
   limits?: Limits;
+  /** How long after the ring time its timer fires (default 50 ms). */
+  ringTimerSlackMs?: number;
+  sweepEveryMs?: number;
 };
+
+/**
+ * Who decides call state in this test process: the SQLite run uses the
+ * one-node memory store, the PostgreSQL run the several-node database store
+ * (what production runs with REDIS_URL), so the suite covers both.
+ */
+export const CALL_STATE: "memory" | "database" =
+  (process.env.DIALTONE_TEST_CALL_STATE as "memory" | "database" | undefined) ?? (process.env.DIALTONE_TEST_DB === "postgres" ? "database" : "memory");
 
 export type Harness = {
   url: string;
@@ -97,7 +108,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     graceMs: options.graceMs ?? 300,
     iceServers: options.iceServers ?? (() => []),
     limits: options.limits ?? createLimits(),
-    sweepEveryMs: 200,
+    sweepEveryMs: options.sweepEveryMs ?? 200,
+    ringTimerSlackMs: options.ringTimerSlackMs,
+    callState: CALL_STATE,
   });
   await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
   const port = (httpServer.address() as AddressInfo).port;

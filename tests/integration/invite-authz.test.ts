@@ -2,6 +2,9 @@
 // A refused invite rings nobody and leaves no call row behind.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { canRing } from "../../server/authz";
+import { ContactDirectory } from "../../server/contacts/directory";
+import { unblock } from "../../server/contacts/service";
 import { emitAck, expectError, expectOk, flush, received, startHarness, type ClientSocket, type Harness, type TestUser } from "./harness";
 
 describe("call:invite authorisation", () => {
@@ -87,5 +90,60 @@ describe("call:invite authorisation", () => {
     }
     expectError(await emitAck(sockets[0]!, "call:invite", { calleeId: b.id, kind: "video" }), "rate_limited");
     assert.equal(await h.db.call.count({ where: { callerId: a.id } }), 20);
+  });
+
+  // Who may ring whom is answered from memory (server/contacts/directory.ts).
+  // These prove it is never stale where it matters and always agrees with the
+  // database's answer (server/authz.ts#canRing).
+
+  test("a block, an unblock and a new contact take effect on the very next invite, from sockets that rang before", async () => {
+    const [a, b] = [await h.createUser("Kim"), await h.createUser("Lee")];
+    await h.makeContacts(a, b);
+    const sa = await h.connect(a);
+    const sb = await h.connect(b);
+    const first = expectOk(await emitAck(sa, "call:invite", { calleeId: b.id, kind: "video" }));
+    expectOk(await emitAck(sa, "call:cancel", { callId: first.call.id }));
+    await h.block(b, a);
+    expectError(await emitAck(sa, "call:invite", { calleeId: b.id, kind: "video" }), "not_contact");
+    expectError(await emitAck(sb, "call:invite", { calleeId: a.id, kind: "video" }), "not_contact");
+    await unblock(h.db, b.id, a.id);
+    // Unblocked is not a contact again (the block removed the contact row).
+    expectError(await emitAck(sa, "call:invite", { calleeId: b.id, kind: "video" }), "not_contact");
+    await h.makeContacts(a, b);
+    const again = expectOk(await emitAck(sb, "call:invite", { calleeId: a.id, kind: "audio" }));
+    expectOk(await emitAck(sb, "call:cancel", { callId: again.call.id }));
+  });
+
+  test("the directory agrees with the database's canRing for every pair, in every contact state", async () => {
+    const users = [await h.createUser("U0"), await h.createUser("U1"), await h.createUser("U2"), await h.createUser("U3"), await h.createUser("U4")];
+    const [u0, u1, u2, u3, u4] = users as [TestUser, TestUser, TestUser, TestUser, TestUser];
+    await h.makeContacts(u0, u1); // accepted
+    await h.requestContact(u0, u2); // pending
+    await h.makeContacts(u1, u2);
+    await h.block(u2, u1); // blocked (row removed)
+    await h.makeContacts(u3, u0);
+    await h.makeContacts(u3, u4);
+    await h.db.block.create({ data: { blockerId: u4.id, blockedId: u3.id } }); // block beside an accepted row
+    const directory = new ContactDirectory(h.db);
+    let checked = 0;
+    for (const x of users) {
+      for (const y of users) {
+        assert.equal(await directory.canRing(x.id, y.id), await canRing(h.db, x.id, y.id), `${x.name} → ${y.name}`);
+        checked++;
+      }
+    }
+    assert.equal(checked, 25);
+    assert.equal(await directory.canRing(u0.id, u1.id), true, "control");
+  });
+
+  test("entries expire: a write made outside the app is seen after the time to live", async () => {
+    const [a, b] = [await h.createUser("Old"), await h.createUser("New")];
+    await h.makeContacts(a, b);
+    const directory = new ContactDirectory(h.db, { ttlMs: 150 });
+    assert.equal(await directory.canRing(a.id, b.id), true);
+    await h.db.block.create({ data: { blockerId: b.id, blockedId: a.id } });
+    assert.equal(await directory.canRing(a.id, b.id), true, "cached");
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(await directory.canRing(a.id, b.id), false, "reloaded");
   });
 });

@@ -126,16 +126,24 @@ describe("call lifecycle", () => {
   });
 
   test("accepting after the ring time, before any timer ran, is refused and ends the call as missed", async () => {
-    const [alice, bob] = await pair();
-    const a = await h.connect(alice);
-    const b = await h.connect(bob);
-    const call = await ring(a, b, bob.id);
-    // Move the ring deadline into the past behind the timers' back.
-    await h.db.call.update({ where: { id: call.id }, data: { ringExpiresAt: new Date(Date.now() - 1000) } });
-    const endedA = waitFor(a, "call:ended");
-    expectError(await emitAck(b, "call:accept", { callId: call.id }), "invalid_state");
-    assert.equal((await endedA).reason, "ring_timeout");
-    assert.equal((await h.db.call.findUniqueOrThrow({ where: { id: call.id } })).outcome, "missed");
+    // A server whose ring timers and sweep would only run a minute late: the
+    // accept itself must notice the ring time is over.
+    const late = await startHarness({ ringTimeoutMs: 300, ringTimerSlackMs: 60_000, sweepEveryMs: 60_000 });
+    try {
+      const [alice, bob] = [await late.createUser("Alice"), await late.createUser("Bob")];
+      await late.makeContacts(alice, bob);
+      const a = await late.connect(alice);
+      const b = await late.connect(bob);
+      const call = await ring(a, b, bob.id);
+      await new Promise((r) => setTimeout(r, 400));
+      const endedA = waitFor(a, "call:ended");
+      expectError(await emitAck(b, "call:accept", { callId: call.id }), "invalid_state");
+      assert.equal((await endedA).reason, "ring_timeout");
+      // Written before the accept was answered.
+      assert.equal((await late.db.call.findUniqueOrThrow({ where: { id: call.id } })).outcome, "missed");
+    } finally {
+      await late.close();
+    }
   });
 
   test("busy: ringing someone in an active call is recorded as busy at once; a caller in a call gets caller_busy", async () => {

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import type { IceServer } from "../../server/call/protocol";
-import { createLimits } from "../../server/rate-limits";
+import { createLimits, MessageLimit } from "../../server/rate-limits";
 import {
   emitAck,
   expectError,
@@ -36,7 +36,7 @@ describe("races", () => {
     const limits = {
       ...createLimits(),
       ring: new RateLimiterMemory({ keyPrefix: "ring-races", points: 100_000, duration: 60 }),
-      socketMessages: new RateLimiterMemory({ keyPrefix: "sock-races", points: 100_000, duration: 1 }),
+      socketMessages: new MessageLimit(100_000),
     };
     h = await startHarness({ ringTimeoutMs: 10_000, iceServers: () => ICE, limits });
     [alice, bob] = [await h.createUser("Alice"), await h.createUser("Bob")];
