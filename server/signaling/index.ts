@@ -24,6 +24,7 @@ import { onContactsChanged } from "../realtime";
 import { ContactDirectory } from "../contacts/directory";
 import { CallService, callRoom, userRoom, type SignalingNamespace, type SocketData } from "../calls/service";
 import { DatabaseCallStore, MemoryCallStore, type CallStore } from "../calls/store";
+import { RecoveryAdapter } from "./recovery-adapter";
 import { broadcastPresence, presenceOf, type PresenceSources } from "./presence";
 
 const PRESENCE_BATCH_MS = 50;
@@ -67,7 +68,9 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     // Middlewares still run, so a recovered socket is authenticated again.
     connectionStateRecovery: { maxDisconnectionDuration: Math.max(o.graceMs, 2_000), skipMiddlewares: false },
   });
-  if (o.redis) {
+  if (!o.redis) {
+    io.adapter(RecoveryAdapter);
+  } else {
     // Redis Streams adapter: rooms and broadcasts span every node; it also
     // supports Socket.IO's connection-state recovery.
     io.adapter(
