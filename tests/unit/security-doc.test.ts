@@ -57,7 +57,7 @@ describe("docs/security.md", () => {
       const full = path.join(root, file!);
       assert.ok(fs.existsSync(full), `${file} does not exist`);
       const src = fs.readFileSync(full, "utf8");
-      const declared = new RegExp(`\\b(?:function\\*?|class|const|let|var|async)\\s+${name}\\b|\\b${name}\\s*[(=:<]`);
+      const declared = new RegExp(`\\b(?:function\\*?|class|interface|type|const|let|var|async)\\s+${name}\\b|\\b${name}\\s*[(=:<]`);
       assert.ok(declared.test(src), `${file} has no ${name}`);
     }
   });
