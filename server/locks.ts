@@ -1,8 +1,8 @@
 // Per-user mutual exclusion for the call lifecycle. An invite or an accept
 // reads who is busy and then writes; two of them for the same user must not
 // interleave, or that user could end up in two calls. One node: promise
-// chains per key. Several nodes: a Redis lock per key (SET NX PX + compare-
-// and-delete), taken in sorted order so two operations cannot deadlock.
+// chains per key. Several nodes: a Redis lock per key (set with a time to
+// live, deleted only by its holder), all keys of one operation taken at once.
 import { randomUUID } from "node:crypto";
 import type { RedisClient } from "./redis";
 
@@ -29,7 +29,17 @@ export class MemoryLocks implements KeyedLocks {
   }
 }
 
-const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
+// All of an operation's keys are taken, or none, in one round trip; and
+// released in one. (One Redis server: the keys need not share a hash slot.)
+const ACQUIRE = `for _, key in ipairs(KEYS) do
+  if redis.call("exists", key) == 1 then return 0 end
+end
+for _, key in ipairs(KEYS) do redis.call("set", key, ARGV[1], "PX", ARGV[2]) end
+return 1`;
+const RELEASE = `for _, key in ipairs(KEYS) do
+  if redis.call("get", key) == ARGV[1] then redis.call("del", key) end
+end
+return 1`;
 
 export class RedisLocks implements KeyedLocks {
   constructor(
@@ -39,26 +49,22 @@ export class RedisLocks implements KeyedLocks {
   ) {}
 
   async withLocks<T>(keys: string[], task: () => Promise<T>): Promise<T> {
-    const sorted = [...new Set(keys)].sort();
+    const redisKeys = [...new Set(keys)].sort().map((k) => `dialtone:lock:${k}`);
     const token = randomUUID();
-    const held: string[] = [];
+    await this.acquire(redisKeys, token);
     try {
-      for (const k of sorted) {
-        await this.acquire(`dialtone:lock:${k}`, token);
-        held.push(`dialtone:lock:${k}`);
-      }
       return await task();
     } finally {
-      for (const key of held.reverse()) await this.redis.eval(RELEASE, { keys: [key], arguments: [token] }).catch(() => undefined);
+      await this.redis.eval(RELEASE, { keys: redisKeys, arguments: [token] }).catch(() => undefined);
     }
   }
 
-  private async acquire(key: string, token: string): Promise<void> {
+  private async acquire(keys: string[], token: string): Promise<void> {
     const deadline = Date.now() + this.waitMs;
     for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
-      const ok = await this.redis.set(key, token, { NX: true, PX: this.ttlMs });
-      if (ok === "OK") return;
-      if (Date.now() > deadline) throw new Error(`lock ${key} not acquired within ${this.waitMs} ms`);
+      const ok = await this.redis.eval(ACQUIRE, { keys, arguments: [token, String(this.ttlMs)] });
+      if (ok === 1) return;
+      if (Date.now() > deadline) throw new Error(`locks ${keys.join(", ")} not acquired within ${this.waitMs} ms`);
       await new Promise((r) => setTimeout(r, delay));
     }
   }

@@ -15,6 +15,8 @@ import { actOnContact, requestContact } from "../../server/contacts/service";
 import { createDb, type Db } from "../../server/db/client";
 import { migrate } from "../../server/db/migrate";
 import { listHistory } from "../../server/history/service";
+import { RedisLocks } from "../../server/locks";
+import { connectRedis } from "../../server/redis";
 import { emitAck, expectError, expectOk, sleep, waitFor, type ClientSocket } from "../integration/harness";
 import { createTestDatabase, findPostgresBinDir, POSTGRES_INSTALL_HINT, startPostgres, type TestPostgres } from "../support/postgres";
 import { startRedis, type TestRedis } from "../support/redis";
@@ -242,6 +244,63 @@ describe("several nodes over Redis", () => {
     }
     assert.equal(wins, 10);
     assert.equal(await db.call.count({ where: { callerId: alice.id, status: { not: "ended" } } }), 0);
+  });
+
+  test("a block made through one node's API stops ringing on the other node at once (the contact cache is dropped on every node)", async () => {
+    const alice = await user("Alice");
+    const bob = await user("Bob");
+    await contacts(alice, bob);
+    const a = await connect(alice, A);
+    await connect(bob, B);
+    // Both nodes have answered for these two (A the invite, B presence).
+    const placed = expectOk(await emitAck(a, "call:invite", { calleeId: bob.id, kind: "audio" })).call;
+    expectOk(await emitAck(a, "call:cancel", { callId: placed.id }));
+    const res = await fetch(`${B.url}/api/contacts/${alice.id}`, {
+      method: "POST",
+      headers: { cookie: bob.cookie, "content-type": "application/json", origin: B.url },
+      body: JSON.stringify({ action: "block" }),
+    });
+    assert.equal(res.status, 200, await res.text());
+    // Node A hears of it over Redis within moments; until then an invite may still ring.
+    const started = Date.now();
+    for (;;) {
+      const r = await emitAck(a, "call:invite", { calleeId: bob.id, kind: "audio" });
+      if (!r.ok) {
+        assert.equal(r.code, "not_contact");
+        break;
+      }
+      expectOk(await emitAck(a, "call:cancel", { callId: r.call.id }));
+      assert.ok(Date.now() - started < 1_000, "node A still lets Alice ring Bob 1 s after the block");
+      await sleep(20);
+    }
+  });
+
+  test("RedisLocks: operations on overlapping users from two nodes' clients never overlap", async () => {
+    const clients = [await connectRedis(redis.url), await connectRedis(redis.url)];
+    try {
+      const locks = clients.map((c) => new RedisLocks(c));
+      const held = new Set<string>();
+      let overlaps = 0;
+      let ran = 0;
+      const users = ["u1", "u2", "u3", "u4"];
+      await Promise.all(
+        Array.from({ length: 60 }, async (_, i) => {
+          const keys = [users[i % 4]!, users[(i * 3 + 1) % 4]!];
+          await locks[i % 2]!.withLocks(keys, async () => {
+            if (keys.some((k) => held.has(k))) overlaps++;
+            for (const k of keys) held.add(k);
+            await sleep(2);
+            for (const k of keys) held.delete(k);
+            ran++;
+          });
+        }),
+      );
+      assert.equal(ran, 60);
+      assert.equal(overlaps, 0);
+      assert.equal((await clients[0]!.keys("dialtone:lock:*")).length, 0, "every lock released");
+    } finally {
+      for (const c of clients) await c.quit();
+    }
   });
 
   test("a node crashes while a call it placed rings: a surviving node ends it as missed", async () => {
