@@ -1,7 +1,9 @@
 // B3 history at scale: 1,000,000 call rows across 10,000 users, then the
 // history page of a heavy user (~20,000 calls): the first page and a deep page
 // (keyset cursor ~5,000 entries down), through the app's own function
-// (listHistory, server/history/service.ts, Prisma) against the floor: the bare
+// (listHistory, server/history/service.ts, on the app's own client: Prisma on
+// PostgreSQL; on SQLite the client's read-only connection, server/db/
+// sqlite-reader.ts, running the same SQL text Prisma would) against the floor: the bare
 // indexed SQL through the raw driver (better-sqlite3 / pg) on the same database
 // in the same run: a UNION of the caller-side and callee-side index scans,
 // ordered by createdAt desc, id desc, LIMIT 51. Prints every query plan
@@ -232,7 +234,8 @@ async function benchDatabase(kind: "sqlite" | "postgresql", url: string, d: Data
   let heavyCalls = 0;
   for (let i = 0; i < ROWS; i++) if (d.caller[i] === 0 || d.callee[i] === 0) heavyCalls++;
 
-  // The app's own client (timed), and a second one that logs the SQL listHistory runs (for EXPLAIN).
+  // The app's own client (timed), and a second one that logs the SQL listHistory runs (for EXPLAIN;
+  // built without createDb, so it has no SQLite reader and runs that same SQL through Prisma).
   const db = createDb(url);
   const logged: { query: string; params: string }[] = [];
   const logging =

@@ -10,6 +10,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client";
 import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client";
 import { dbKind } from "./kind";
+import { attachSqliteReader } from "./sqlite-reader";
 
 /**
  * The app types against the SQLite client. Both clients are generated from the
@@ -33,8 +34,16 @@ export function createDb(url: string): Db {
     // cannot relate the two generated modules' generic signatures by itself.
     return new PostgresPrismaClient({ adapter }) as unknown as Db;
   }
-  const adapter = new PrismaBetterSqlite3({ url: url.replace(/^file:/, ""), timeout: 5000 });
-  return new SqlitePrismaClient({ adapter });
+  const file = url.replace(/^file:/, "");
+  const client = new SqlitePrismaClient({ adapter: new PrismaBetterSqlite3({ url: file, timeout: 5000 }) });
+  // A read-only connection for the history page, closed with the client (./sqlite-reader.ts says why).
+  const reader = attachSqliteReader(client, file);
+  const disconnect = client.$disconnect.bind(client);
+  client.$disconnect = async () => {
+    reader.close();
+    await disconnect();
+  };
+  return client;
 }
 
 /** The shared client for DATABASE_URL (created on first use). */

@@ -3,11 +3,20 @@
 // from both sides (placed and received), with the other party's name and the
 // exact start time, ties on the same millisecond broken by id; nothing of other
 // users' calls or of live calls shows. Runs on SQLite and PostgreSQL like the
-// rest of the suite (listHistory is plain SQL written for both).
+// rest of the suite (listHistory is plain SQL written for both). On SQLite the
+// shared client reads it through its read-only connection
+// (server/db/sqlite-reader.ts); a transaction client takes the Prisma path, and
+// both must return the same pages.
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { createDb } from "../../server/db/client";
+import { migrateSqlite } from "../../server/db/migrate";
+import { sqliteReaderOf } from "../../server/db/sqlite-reader";
 import { listHistory, PAGE_SIZE, parseCursor } from "../../server/history/service";
-import { startHarness, type Harness, type TestUser } from "./harness";
+import { startHarness, TEST_DB, type Harness, type TestUser } from "./harness";
 
 describe("history pages", () => {
   let h: Harness;
@@ -73,10 +82,60 @@ describe("history pages", () => {
     } while (cursor && pages < 10);
     assert.equal(pages, 3);
     assert.deepEqual(seen, expected.map((x) => x.id));
+
+    // The same pages through Prisma (a transaction client has no reader), first and keyset.
+    const second = parseCursor((await listHistory(h.db, me.id)).nextCursor);
+    for (const cursor of [undefined, second]) {
+      const viaPrisma = await h.db.$transaction((tx) => {
+        assert.equal(sqliteReaderOf(tx), undefined);
+        return listHistory(tx as typeof h.db, me.id, cursor);
+      });
+      assert.deepEqual(await listHistory(h.db, me.id, cursor), viaPrisma);
+    }
+  });
+
+  test("the shared client sees each committed call at once (on SQLite through its read-only connection, elsewhere Prisma)", async () => {
+    assert.equal(sqliteReaderOf(h.db) !== undefined, TEST_DB === "sqlite");
+    const [a, b] = [await h.createUser("Ada"), await h.createUser("Bob")];
+    for (let i = 0; i < 3; i++) {
+      const at = new Date(Date.UTC(2026, 1, 1, 12, 0, i));
+      const { id } = await h.db.call.create({
+        data: { callerId: a.id, calleeId: b.id, kind: "audio", status: "ended", outcome: "missed", createdAt: at, ringExpiresAt: at, endedAt: at },
+      });
+      const page = await listHistory(h.db, b.id);
+      assert.equal(page.entries.length, i + 1);
+      assert.deepEqual(page.entries[0], {
+        id,
+        other: { id: a.id, name: "Ada" },
+        direction: "Incoming",
+        kind: "audio",
+        label: "Missed",
+        startedAt: at.toISOString(),
+        durationSeconds: null,
+      });
+    }
   });
 
   test("a user without calls gets an empty page and no cursor", async () => {
     const loner = await h.createUser("Loner");
     assert.deepEqual(await listHistory(h.db, loner.id), { entries: [], nextCursor: null });
+  });
+});
+
+describe("SQLite history reader", { skip: TEST_DB !== "sqlite" }, () => {
+  test("closes with the client: the last connection out checkpoints and removes the WAL file", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dialtone-reader-"));
+    try {
+      const file = path.join(dir, "r.db");
+      migrateSqlite(`file:${file}`);
+      const db = createDb(`file:${file}`);
+      const user = await db.user.create({ data: { email: "r@x.io", name: "R", passwordHash: "x" } });
+      assert.deepEqual(await listHistory(db, user.id), { entries: [], nextCursor: null });
+      assert.ok(fs.existsSync(`${file}-wal`));
+      await db.$disconnect();
+      assert.ok(!fs.existsSync(`${file}-wal`), "a reader left open would keep the WAL file");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,45 @@
+// server/db/sqlite-reader.ts: DateTime text read raw parses to the instant
+// Prisma wrote (its adapter's "+00:00" ISO text, SQLite's zone-less UTC
+// CURRENT_TIMESTAMP, epoch ms); statements bind values as the adapter does, so a
+// Date compares equal to the text Prisma stored.
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, test } from "node:test";
+import Database from "better-sqlite3";
+import { Prisma } from "../../server/db/generated/sqlite/client";
+import { openSqliteReader, sqliteDate } from "../../server/db/sqlite-reader";
+
+describe("sqlite reader", () => {
+  test("sqliteDate reads every DateTime form SQLite holds as UTC", () => {
+    const at = Date.UTC(2026, 0, 31, 23, 59, 58, 123);
+    assert.equal(sqliteDate("2026-01-31T23:59:58.123+00:00").getTime(), at);
+    assert.equal(sqliteDate("2026-01-31T23:59:58.123Z").getTime(), at);
+    assert.equal(sqliteDate("2026-02-01T01:59:58.123+02:00").getTime(), at);
+    assert.equal(sqliteDate("2026-01-31 23:59:58").getTime(), at - 123);
+    assert.equal(sqliteDate(at).getTime(), at);
+  });
+
+  test("rows: arrays in column order, Dates bound as Prisma's ISO text, statements reused, read-only", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dialtone-reader-unit-"));
+    const file = path.join(dir, "t.db");
+    const rw = new Database(file);
+    const reader = openSqliteReader(file);
+    try {
+      rw.pragma("journal_mode = WAL");
+      rw.exec(`CREATE TABLE t (id TEXT, at DATETIME)`);
+      const at = new Date(Date.UTC(2026, 0, 1, 0, 0, 0, 5));
+      rw.prepare(`INSERT INTO t VALUES ('a', ?), ('b', ?)`).run(at.toISOString().replace("Z", "+00:00"), "2026-01-02T00:00:00.000+00:00");
+      const q = (before: Date) => Prisma.sql`SELECT id, at FROM t WHERE at < ${before} ORDER BY at DESC`;
+      assert.deepEqual(reader.rows(q(new Date(Date.UTC(2026, 0, 2)))), [["a", "2026-01-01T00:00:00.005+00:00"]]);
+      rw.prepare(`INSERT INTO t VALUES ('c', '2026-01-01T12:00:00.000+00:00')`).run();
+      assert.deepEqual(reader.rows<[string, string]>(q(new Date(Date.UTC(2026, 0, 2)))).map(([id]) => id), ["c", "a"], "sees the commit");
+      assert.throws(() => reader.rows(Prisma.sql`DELETE FROM t RETURNING id`), /readonly/i);
+    } finally {
+      reader.close();
+      rw.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
