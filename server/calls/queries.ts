@@ -42,6 +42,20 @@ export async function findCall(db: Db, id: string): Promise<(CallInfo & { caller
   return row ? { ...toCallInfo(row), callerId: row.callerId, calleeId: row.calleeId } : null;
 }
 
+/**
+ * Every live call (active, or ringing, rings past their time included) that
+ * involves any of these users: all of an invite's busy checks answered by one
+ * read (raw: it is on the path of every ring on several nodes).
+ */
+export async function liveCallsInvolving(db: Db, userIds: string[]) {
+  const ids = Prisma.join(userIds);
+  const rows = await db.$queryRaw<{ id: string; callerId: string; calleeId: string; status: CallStatus; ringExpiresAt: Date | string }[]>`
+    SELECT "id", "callerId", "calleeId", "status", "ringExpiresAt" FROM "Call"
+    WHERE "status" IN ('ringing', 'active') AND ("callerId" IN (${ids}) OR "calleeId" IN (${ids}))`;
+  // SQLite returns the timestamp as text, PostgreSQL as a Date.
+  return rows.map((r) => ({ ...r, ringExpiresAt: new Date(r.ringExpiresAt) }));
+}
+
 export async function liveCallsOf(db: Db, userId: string, now: Date) {
   const rows = await db.call.findMany({
     where: {

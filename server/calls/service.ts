@@ -189,7 +189,7 @@ export class CallService {
    * accepting cancels the callee's own outgoing ring.
    */
   async accept(callId: string, userId: string, socketId: string): Promise<{ call: CallInfo; iceServers: IceServer[] }> {
-    const target = await this.o.store.participants(callId);
+    const target = await this.asActor(userId, () => this.o.store.participants(callId));
     if (!target || (target.callerId !== userId && target.calleeId !== userId)) throw new DialtoneError("not_found");
     return this.locks.withLocks([target.callerId, target.calleeId], () => this.acceptNow(callId, userId, socketId));
   }
@@ -285,7 +285,7 @@ export class CallService {
   /** A participant's socket may (re)join a live call: after a reload or reconnect. */
   async rejoin(callId: string, userId: string, socketId: string, fresh = false): Promise<{ call: CallInfo; iceServers: IceServer[] }> {
     const { nsp } = this.o;
-    const current = await this.o.store.find(callId);
+    const current = await this.asActor(userId, () => this.o.store.find(callId));
     if (!current || (current.callerId !== userId && current.calleeId !== userId)) throw new DialtoneError("not_found");
     const isCallerRinging = current.status === "ringing" && current.callerId === userId;
     if (current.status !== "active" && !isCallerRinging) throw new DialtoneError("invalid_state");
@@ -346,7 +346,7 @@ export class CallService {
   }
 
   private async apply(callId: string, userId: string, event: (role: Role) => CallEvent): Promise<CallInfo> {
-    const call = await this.o.store.find(callId);
+    const call = await this.asActor(userId, () => this.o.store.find(callId));
     if (!call || (call.callerId !== userId && call.calleeId !== userId)) throw new DialtoneError("not_found");
     const role: Role = call.callerId === userId ? "caller" : "callee";
     return this.applyAs(call, userId, event(role));
@@ -387,6 +387,18 @@ export class CallService {
     if (call.status === "active") this.o.onPresenceChange?.([callerId, calleeId]);
     if (!written) throw new DialtoneError("internal");
     return info;
+  }
+
+  /**
+   * Look up a call a user names. A call may ring before its row is visible
+   * (see CallStore.announcedBeforeVisible): on a miss, wait for that user's
+   * lock (held by the invite until the row is written) and look again.
+   */
+  private async asActor<T>(userId: string, lookup: () => Promise<T | null>): Promise<T | null> {
+    const found = await lookup();
+    if (found || !this.o.store.announcedBeforeVisible) return found;
+    await this.locks.withLocks([userId], async () => undefined);
+    return lookup();
   }
 
   /** The acting socket joins the call room: directly when it is on this node (it always is: it sent the event). */

@@ -17,7 +17,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "../db/client";
 import type { CallInfo, CallKind, UserRef } from "../call/protocol";
 import type { CallOutcome, CallStatus } from "../call/state-machine";
-import { activeCalls, callInclude, expiredRingingCalls, findCall, insertCall, liveCallsOf, toCallInfo, updateCallIf, usersInActiveCalls, type CallRowInsert } from "./queries";
+import { activeCalls, callInclude, expiredRingingCalls, findCall, insertCall, liveCallsInvolving, liveCallsOf, toCallInfo, updateCallIf, usersInActiveCalls, type CallRowInsert } from "./queries";
 
 export type StoredCall = CallInfo & { callerId: string; calleeId: string };
 /** The fields an invite's busy checks need. */
@@ -49,6 +49,12 @@ export type Written = { won: boolean; persisted: Promise<void> };
 export interface CallStore {
   /** Resolves once the store can answer (the memory store has loaded live calls). */
   readonly ready: Promise<void>;
+  /**
+   * A new call may be announced before `find` can see it: the database store
+   * writes the row while the invite still holds both users' locks, so an
+   * actor who misses it looks again once those locks are free.
+   */
+  readonly announcedBeforeVisible: boolean;
   find(id: string): Promise<StoredCall | null>;
   participants(id: string): Promise<{ callerId: string; calleeId: string } | null>;
   /** Live calls (ringing, rings past their time included, or active) involving any of these users. */
@@ -82,6 +88,7 @@ function rowData(c: NewCall, id: string, createdAt: Date): CallRowInsert {
 
 export class DatabaseCallStore implements CallStore {
   readonly ready = done;
+  readonly announcedBeforeVisible = true;
   constructor(private readonly db: Db) {}
 
   find(id: string) {
@@ -93,18 +100,16 @@ export class DatabaseCallStore implements CallStore {
   }
 
   liveInvolving(userIds: string[]): Promise<LiveRef[]> {
-    return this.db.call.findMany({
-      where: { status: { in: ["ringing", "active"] }, OR: [{ callerId: { in: userIds } }, { calleeId: { in: userIds } }] },
-      select: { id: true, callerId: true, calleeId: true, status: true, ringExpiresAt: true },
-    }) as Promise<LiveRef[]>;
+    return liveCallsInvolving(this.db, userIds);
   }
 
   async create(c: NewCall) {
-    // Written before anyone is told: another node may act on the call at once.
+    // Written while the caller is told and the callee rings: the invite holds
+    // both users' locks until it is (CallService waits for `persisted`).
     const row = rowData(c, randomUUID(), new Date());
-    await insertCall(this.db, row);
+    const persisted = insertCall(this.db, row);
     const call = toCallInfo({ ...row, answeredAt: null, caller: c.caller, callee: c.callee });
-    return { call: { ...call, callerId: c.callerId, calleeId: c.calleeId }, persisted: done };
+    return { call: { ...call, callerId: c.callerId, calleeId: c.calleeId }, persisted };
   }
 
   async transition(id: string, from: CallStatus, change: CallChange, guard: CallGuard = {}): Promise<Written> {
@@ -133,6 +138,7 @@ type MemoryCall = StoredCall & { ringExpires: number };
 
 export class MemoryCallStore implements CallStore {
   readonly ready: Promise<void>;
+  readonly announcedBeforeVisible = false;
   /** Live calls, and ended ones until their end is written. */
   private readonly calls = new Map<string, MemoryCall>();
   /** userId → ids of that user's live calls. */
