@@ -63,8 +63,10 @@ async function main() {
       await actOnContact(db, callee.id, caller.id, { action: "accept" });
       const cs = await connect(caller.cookie, callerNode);
       const es = await connect(callee.cookie, calleeNode);
-      // Let the presence broadcasts that follow a connect settle first.
-      await new Promise((r) => setTimeout(r, 30));
+      // Let the work that follows a connect settle first: presence goes out in
+      // a batch 50 ms later (server/signaling/index.ts), and that is when the
+      // node reads these fresh users' contacts.
+      await new Promise((r) => setTimeout(r, 120));
       return ringOnce(cs, es, callee.id);
     };
     const scenarios = { "single node (no Redis)": [solo, solo], "same node (cluster)": [a, a], "cross node (cluster)": [a, b] } as const;

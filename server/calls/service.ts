@@ -87,8 +87,19 @@ export class CallService {
    * other at once) resolve to one call: the second invite answers the first.
    * `socketId` is the inviting socket: it joins the call room.
    */
-  invite(callerId: string, calleeId: string, kind: CallKind, socketId: string): Promise<{ call: CallInfo; iceServers?: IceServer[] }> {
-    return this.locks.withLocks([callerId, calleeId], () => this.inviteNow(callerId, calleeId, kind, socketId));
+  invite(
+    callerId: string,
+    calleeId: string,
+    kind: CallKind,
+    socketId: string,
+    /** The ring limit's verdict, asked while the locks are taken (each a Redis round trip on several nodes). */
+    admitted: Promise<void> = Promise.resolve(),
+  ): Promise<{ call: CallInfo; iceServers?: IceServer[] }> {
+    admitted.catch(() => undefined); // awaited below; never unhandled if the locks fail first
+    return this.locks.withLocks([callerId, calleeId], async () => {
+      await admitted;
+      return this.inviteNow(callerId, calleeId, kind, socketId);
+    });
   }
 
   private async inviteNow(

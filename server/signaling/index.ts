@@ -151,10 +151,10 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
   const handlers: { [E in ClientEventName]: Handler<E> } = {
     "session:sync": (s) => calls.sessionState(s.data.userId),
     "call:invite": async (s, p) => {
-      await consume(o.limits.ring, s.data.userId);
       // Joins this socket to the call room (ringing), or, on glare, answers the
       // callee's ring to us from this socket (the ack then has the active call).
-      return calls.invite(s.data.userId, p.calleeId, p.kind, s.id);
+      // Nothing is read or rung before the ring limit has admitted the invite.
+      return calls.invite(s.data.userId, p.calleeId, p.kind, s.id, consume(o.limits.ring, s.data.userId));
     },
     "call:accept": (s, p) => calls.accept(p.callId, s.data.userId, s.id),
     "call:decline": async (s, p) => ({ call: await calls.decline(p.callId, s.data.userId) }),
