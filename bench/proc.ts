@@ -7,6 +7,7 @@ import fs from "node:fs";
 import { Session } from "node:inspector/promises";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import v8 from "node:v8";
 
 export type ServerStats = { cpuUs: number; rss: number; heapUsed: number; loopDelayP99Ms: number; loopDelayMaxMs: number };
 type Reply = { type: "stats"; id: number } & ServerStats;
@@ -40,6 +41,7 @@ export function serveStats(port: number): void {
     if (m.gc) (globalThis as { gc?: () => void }).gc?.();
     const cpu = process.cpuUsage();
     const mem = process.memoryUsage();
+    if (process.env.BENCH_MEM_DEBUG) console.error(memoryBreakdown(mem));
     const loopDelay = { loopDelayP99Ms: loop.percentile(99) / 1e6, loopDelayMaxMs: loop.max / 1e6 };
     loop.reset();
     send({ type: "stats", id: m.id ?? 0, cpuUs: cpu.user + cpu.system, rss: mem.rss, heapUsed: mem.heapUsed, ...loopDelay } satisfies Reply);
@@ -47,6 +49,34 @@ export function serveStats(port: number): void {
   // The bench process is gone (crashed, interrupted): do not linger.
   process.on("disconnect", () => process.exit(0));
   send({ type: "ready", port });
+}
+
+/**
+ * BENCH_MEM_DEBUG=1: where the server's memory is, printed on every stats request: V8's
+ * spaces (committed / used) and resident memory by kind of mapping from /proc/self/smaps
+ * (V8 pages are anonymous mappings under 1 MB; [heap] is malloc's main arena).
+ */
+function memoryBreakdown(mem: NodeJS.MemoryUsage): string {
+  const mb = (b: number) => (b / 2 ** 20).toFixed(1);
+  const spaces = v8.getHeapSpaceStatistics().map((x) => `${x.space_name.replace("_space", "")} ${mb(x.space_size)}/${mb(x.space_used_size)}`);
+  const resident = new Map<string, number>();
+  let kind = "";
+  try {
+    for (const line of fs.readFileSync("/proc/self/smaps", "utf8").split("\n")) {
+      const head = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+      if (head) {
+        const bytes = parseInt(head[2]!, 16) - parseInt(head[1]!, 16);
+        const name = head[3] ?? "";
+        kind = name.startsWith("/") ? "files" : name || (bytes >= 2 ** 20 ? "anon>=1M" : "anon<1M");
+      } else if (line.startsWith("Rss:")) resident.set(kind, (resident.get(kind) ?? 0) + Number(line.split(/\s+/)[1]) * 1024);
+    }
+  } catch {
+    // no /proc (not Linux)
+  }
+  return (
+    `[mem] rss ${mb(mem.rss)} MB, heap ${mb(mem.heapUsed)} used of ${mb(mem.heapTotal)}; spaces (committed/used): ${spaces.join(", ")}; ` +
+    `resident by mapping: ${[...resident].filter(([, v]) => v >= 2 ** 20).map(([k, v]) => `${k} ${mb(v)}`).join(", ")}`
+  );
 }
 
 export type ServerProcess = {

@@ -8,11 +8,23 @@
 //   BENCH_DB_URL=file:… BENCH_SECRET=… node --import tsx bench/signaling-node.ts
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
+import v8 from "node:v8";
 import { createDb } from "../server/db/client";
 import { iceServersFromEnv } from "../server/ice";
 import { createLimits } from "../server/rate-limits";
 import { createSignaling } from "../server/signaling";
 import { serveStats } from "./proc";
+
+// BENCH_HEAP_SNAPSHOT=<dir>: `kill -USR2 <pid>` writes a heap snapshot there (after a full
+// GC), to see what each idle socket retains. For analysis only: not used by the bench itself.
+const snapshotDir = process.env.BENCH_HEAP_SNAPSHOT;
+if (snapshotDir) {
+  process.on("SIGUSR2", () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    console.log(`[signaling-node] heap snapshot: ${v8.writeHeapSnapshot(path.join(snapshotDir, `signaling-${process.pid}-${Date.now()}.heapsnapshot`))}`);
+  });
+}
 
 async function main() {
   const url = process.env.BENCH_DB_URL;

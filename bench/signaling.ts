@@ -10,10 +10,13 @@
 // auth, no database) carrying the same messages for the same N, rate and pair
 // choices. Every figure is printed with its ratio to the baseline. Writes
 // bench/results/signaling.json.
-//   node --import tsx bench/signaling.ts [--quick] [--n 1000,10000] [--repeats 3] [--seconds 12] [--rate 25]
+//   node --import tsx bench/signaling.ts [--quick] [--n 1000,10000] [--repeats 3] [--seconds 12] [--rate 25] [--only dialtone|ws]
 // Defaults: N = 1,000 (12 s of rings) and 10,000 (20 s), 3 repeats each, 25 rings/s;
 // --quick: N = 1,000 only, 6 s. BENCH_CPU_PROF=<dir> writes a CPU profile of each
-// server's measured phase; BENCH_IDLE_MS sets the idle time before RSS is read (2 s).
+// server's measured phase; BENCH_IDLE_MS sets the idle time before RSS is read (2 s);
+// BENCH_MEM_DEBUG=1 prints where each server's memory is (bench/proc.ts); BENCH_HEAP_SNAPSHOT=<dir>
+// lets `kill -USR2` write a heap snapshot of the Dialtone node (bench/signaling-node.ts).
+// --only runs one of the two servers (quicker iterations; no ratios then).
 //
 // Clients live in this process, spread over several loopback source addresses
 // (127.0.<k>.1) so 10,000 connections never run short of ephemeral ports; the
@@ -53,6 +56,8 @@ const sizes = (flag("--n") ?? (quick ? "1000" : "1000,10000")).split(",").map(Nu
 const rate = Number(flag("--rate")) || 25;
 const secondsFor = (n: number) => Number(flag("--seconds")) || (quick ? 6 : n >= 10_000 ? 20 : 12);
 const repeatsFor = (n: number) => Number(flag("--repeats")) || 3;
+// --only dialtone|ws: run one side (for quick iterations; the report then has no floor to compare with).
+const only = flag("--only") as "ws" | "dialtone" | undefined;
 const SOURCE_ADDRESSES = 16; // 127.0.1.1 … 127.0.16.1
 const CONNECT_CONCURRENCY = 200;
 const TIMEOUT_MS = 5_000;
@@ -613,7 +618,7 @@ async function main() {
       const seconds = secondsFor(n);
       for (let repeat = 1; repeat <= repeatsFor(n); repeat++) {
         // Alternate which goes first, so drift on a shared machine hits both alike.
-        const order: Impl[] = repeat % 2 === 1 ? ["ws", "dialtone"] : ["dialtone", "ws"];
+        const order: Impl[] = (repeat % 2 === 1 ? ["ws", "dialtone"] : ["dialtone", "ws"]).filter((i) => !only || i === only) as Impl[];
         for (const impl of order) {
           const r = await runOnce(impl, s, n, repeat, seconds);
           results.push(r);
