@@ -1,7 +1,7 @@
 // The /signaling namespace: handshake auth, then one handler per event:
 // parse (zod) → authorise → call service → ack. Nothing is relayed unless the
 // sending socket is a member of that call's room.
-import type { Server as HttpServer } from "node:http";
+import type { Server as HttpServer, IncomingMessage } from "node:http";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { Server, type Socket } from "socket.io";
 import { RedisLocks } from "../locks";
@@ -197,30 +197,36 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     }
   }
 
+  // The listeners below are shared by every socket (Socket.IO calls them with
+  // `this` = the socket), not closures per socket: an idle connection should
+  // hold as little as possible (it kept ten per-event closures once, then
+  // three).
+  function onAnyEvent(this: Sock, event: string, ...args: unknown[]): void {
+    // Own keys only: `"toString" in schemas` is true (inherited), and such an event would never be answered.
+    if (Object.hasOwn(schemas, event)) return void onEvent(this, event as ClientEventName, args);
+    // Unknown events: answer with an error when the client asked for an ack.
+    const ack = args[args.length - 1];
+    if (typeof ack === "function") ack(toAckError(new DialtoneError("invalid_payload", `Unknown event.`)));
+  }
+  function onDisconnecting(this: Sock): void {
+    const callIds = [...this.rooms].filter((r) => r.startsWith("call:")).map((r) => r.slice(5));
+    if (callIds.length > 0) calls.socketLeftCalls(this.data.userId, callIds);
+  }
+  function onDisconnect(this: Sock): void {
+    presenceChanged([this.data.userId]);
+  }
+
   nsp.on("connection", (socket: Sock) => {
     const { userId } = socket.data;
+    forgetUpgradeRequest(socket);
     void socket.join(userRoom(userId));
     // Presence is recomputed from every node's sockets, so a second tab or a
     // tab on another node never flips it wrongly.
     presenceChanged([userId]);
-
-    // One listener for every event, not one closure per event name per socket:
-    // every idle connection kept ten of them.
-    socket.onAny((event: string, ...args: unknown[]) => {
-      // Own keys only: `"toString" in schemas` is true (inherited), and such an event would never be answered.
-      if (Object.hasOwn(schemas, event)) return void onEvent(socket, event as ClientEventName, args);
-      // Unknown events: answer with an error when the client asked for an ack.
-      const ack = args[args.length - 1];
-      if (typeof ack === "function") ack(toAckError(new DialtoneError("invalid_payload", `Unknown event.`)));
-    });
-
-    socket.on("disconnecting", () => {
-      const callIds = [...socket.rooms].filter((r) => r.startsWith("call:")).map((r) => r.slice(5));
-      if (callIds.length > 0) calls.socketLeftCalls(userId, callIds);
-    });
-    socket.on("disconnect", () => {
-      presenceChanged([userId]);
-    });
+    // One listener for every event, not one per event name.
+    socket.onAny(onAnyEvent);
+    socket.on("disconnecting", onDisconnecting);
+    socket.on("disconnect", onDisconnect);
   });
 
   return {
@@ -235,6 +241,32 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };
+}
+
+/**
+ * After the middleware has authenticated the socket, nothing reads its upgrade
+ * request again, but engine.io keeps the whole IncomingMessage for the
+ * connection's life (engine Socket.request, and its WebSocketResponse through a
+ * "close" listener on the TCP socket) and socket.io's handshake points at its
+ * headers: every raw and parsed header (the ~300-byte session cookie twice),
+ * the query and the URL, ~0.8 KB of heap per idle socket. Drop them. A later
+ * namespace handshake on the same connection would then see no headers and be
+ * refused (fails closed); a reconnection is a new request and is authenticated
+ * afresh.
+ */
+function forgetUpgradeRequest(socket: Sock): void {
+  const conn = socket.conn as { request: IncomingMessage | null };
+  const req = conn.request;
+  conn.request = null;
+  socket.handshake.headers = {};
+  socket.handshake.query = {};
+  if (req) {
+    // Still referenced by engine.io's WebSocketResponse: empty it instead.
+    req.headers = {};
+    req.rawHeaders = [];
+    req.url = "";
+    (req as IncomingMessage & { _query?: unknown })._query = undefined;
+  }
 }
 
 /** No Origin (not a browser), or an Origin whose host is the host the request came to. */

@@ -1,7 +1,8 @@
 // Socket.IO's connection-state recovery on one node (server/signaling/
 // recovery-adapter.ts): a socket that blips comes back with its id, its rooms
-// (the call room included) and the events it missed, without a rejoin; and the
-// adapter's packet log holds no more than the recovery window.
+// (the call room included) and the events it missed, without a rejoin; the
+// adapter's packet log holds no more than the recovery window, and no
+// presence updates.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { io } from "socket.io-client";
@@ -57,6 +58,29 @@ describe("connection-state recovery (one node)", () => {
     expectOk(await emitAck(a, "signal:candidate", { callId: call.id, candidate: null }));
     assert.equal((await got).candidate, null);
     expectOk(await emitAck(b, "call:hangup", { callId: call.id }));
+  });
+
+  test("presence updates are delivered but not logged for replay (a recovered client asks presence:list)", async () => {
+    const [ann, ben] = [await h.createUser("Ann"), await h.createUser("Ben")];
+    await h.makeContacts(ann, ben);
+    const a = await h.connect(ann);
+    const update = waitFor(a, "presence:update", (p) => p.userId === ben.id && p.presence === "online");
+    await h.connect(ben);
+    await update;
+    const logged = (h.signaling.nsp.adapter as unknown as { packets: { data: unknown[] }[] }).packets;
+    assert.ok(logged.length > 0, "other broadcasts are logged");
+    assert.equal(logged.filter((p) => p.data[0] === "presence:update").length, 0);
+  });
+
+  test("an authenticated socket keeps no copy of its upgrade request (headers, session cookie) for its lifetime", async () => {
+    const u = await h.createUser("Lean");
+    const client = await h.connect(u);
+    const server = h.signaling.nsp.sockets.get(client.id!);
+    assert.ok(server, "the server-side socket");
+    assert.deepEqual(server.handshake.headers, {});
+    assert.equal((server.conn as unknown as { request: unknown }).request, null);
+    // Still a working socket.
+    expectOk(await emitAck(client, "session:sync", {}));
   });
 
   test("the packet log is kept to the recovery window (pruned every second, not every minute)", async () => {
