@@ -10,7 +10,9 @@
 // auth, no database) carrying the same messages for the same N, rate and pair
 // choices. Every figure is printed with its ratio to the baseline. Writes
 // bench/results/signaling.json.
-//   node --import tsx bench/signaling.ts [--quick] [--n 1000,10000] [--repeats 3] [--seconds 12] [--rate 25] [--only dialtone|ws]
+//   node --import tsx bench/signaling.ts [--quick] [--n 1000,10000] [--repeats 3] [--seconds 12] [--rate 25] [--socketio] [--only dialtone|ws]
+//   --socketio also runs a plain Socket.IO relay (bench/socketio-baseline.ts, no auth, no database, no
+//   recovery) with the same messages: not a floor, but what the mandated transport costs by itself.
 // Defaults: N = 1,000 (12 s of rings) and 10,000 (20 s), 3 repeats each, 25 rings/s;
 // --quick: N = 1,000 only, 6 s. BENCH_CPU_PROF=<dir> writes a CPU profile of each
 // server's measured phase; BENCH_IDLE_MS sets the idle time before RSS is read (2 s);
@@ -57,7 +59,9 @@ const rate = Number(flag("--rate")) || 25;
 const secondsFor = (n: number) => Number(flag("--seconds")) || (quick ? 6 : n >= 10_000 ? 20 : 12);
 const repeatsFor = (n: number) => Number(flag("--repeats")) || 3;
 // --only dialtone|ws: run one side (for quick iterations; the report then has no floor to compare with).
-const only = flag("--only") as "ws" | "dialtone" | undefined;
+const only = flag("--only") as Impl | undefined;
+/** Also run the plain Socket.IO reference (bench/socketio-baseline.ts): what the transport alone costs. */
+const withSocketIo = args.includes("--socketio") || only === "socketio";
 const SOURCE_ADDRESSES = 16; // 127.0.1.1 … 127.0.16.1
 const CONNECT_CONCURRENCY = 200;
 const TIMEOUT_MS = 5_000;
@@ -198,7 +202,8 @@ class DialtoneClient extends BenchClient {
   constructor(
     userId: string,
     private readonly url: string,
-    private readonly cookie: string,
+    /** A session cookie (Dialtone), or null: the user id goes in the query (the plain Socket.IO reference). */
+    private readonly cookie: string | null,
     private readonly localAddress: string,
     private readonly onLost: (why: string) => void,
   ) {
@@ -206,7 +211,8 @@ class DialtoneClient extends BenchClient {
   }
   connect(): Promise<void> {
     // localAddress is handed by engine.io-client to the `ws` WebSocket it opens.
-    const options = { transports: ["websocket"], forceNew: true, reconnection: false, extraHeaders: { cookie: this.cookie }, localAddress: this.localAddress };
+    const who = this.cookie === null ? { query: { u: this.userId } } : { extraHeaders: { cookie: this.cookie } };
+    const options = { transports: ["websocket"], forceNew: true, reconnection: false, ...who, localAddress: this.localAddress };
     const s = io(`${this.url}/signaling`, options);
     this.socket = s;
     s.onAny((event: string, payload: Payload) => this.dispatch(event, payload));
@@ -363,7 +369,7 @@ async function seed(dir: string, n: number): Promise<Seed> {
 }
 
 // ── one repeat: start a server, connect N, measure idle RSS, ring for T s ────
-type Impl = "ws" | "dialtone";
+type Impl = "ws" | "socketio" | "dialtone";
 type RunResult = {
   impl: Impl;
   n: number;
@@ -411,7 +417,7 @@ async function runOnce(impl: Impl, s: Seed, n: number, repeat: number, seconds: 
   const server: ServerProcess =
     impl === "dialtone"
       ? await startServerProcess("bench/signaling-node.ts", { BENCH_DB_URL: s.dbUrl, BENCH_SECRET: s.secret })
-      : await startServerProcess("bench/ws-baseline.ts");
+      : await startServerProcess(impl === "ws" ? "bench/ws-baseline.ts" : "bench/socketio-baseline.ts");
   const url = `http://127.0.0.1:${server.port}`;
   const clients: BenchClient[] = [];
   try {
@@ -421,7 +427,9 @@ async function runOnce(impl: Impl, s: Seed, n: number, repeat: number, seconds: 
     for (let i = 0; i < n; i++) {
       const u = s.users[i]!;
       const local = `127.0.${1 + (i % SOURCE_ADDRESSES)}.1`;
-      clients.push(impl === "dialtone" ? new DialtoneClient(u.id, url, u.cookie, local, fail) : new WsClient(u.id, url, local, fail));
+      clients.push(
+        impl === "ws" ? new WsClient(u.id, url, local, fail) : new DialtoneClient(u.id, url, impl === "dialtone" ? u.cookie : null, local, fail),
+      );
     }
     await pool(clients, CONNECT_CONCURRENCY, async (c) => {
       await c.connect().catch((err: Error) => fail(`connect: ${err.message}`));
@@ -553,7 +561,17 @@ const METRICS: Metric[] = [
   { key: "errors", label: "errors", unit: "", digits: 0 },
 ];
 
-export type Row = { n: number; metric: string; unit: string; ws: [number, number, number]; dialtone: [number, number, number]; ratio: number };
+export type Row = {
+  n: number;
+  metric: string;
+  unit: string;
+  ws: [number, number, number];
+  dialtone: [number, number, number];
+  ratio: number;
+  /** The plain Socket.IO reference, when run (--socketio). */
+  socketio?: [number, number, number];
+  socketioRatio?: number;
+};
 
 function report(results: RunResult[]): Row[] {
   const rows: Row[] = [];
@@ -561,16 +579,30 @@ function report(results: RunResult[]): Row[] {
     const of = (impl: Impl, key: keyof RunResult) => results.filter((r) => r.n === n && r.impl === impl).map((r) => r[key] as number);
     const reps = of("dialtone", "ringP50").length;
     console.log(`\nB1 signaling, N = ${n.toLocaleString("en")} users, ${rate} rings/s, ${reps} repeat(s): min / median / max over repeats`);
-    console.log("metric".padEnd(30), "raw ws".padStart(24), "Dialtone".padStart(24), "ratio".padStart(8));
+    const withSio = of("socketio", "ringP50").length > 0;
+    console.log(
+      "metric".padEnd(30),
+      "raw ws".padStart(24),
+      ...(withSio ? ["plain Socket.IO".padStart(24), "ratio".padStart(8)] : []),
+      "Dialtone".padStart(24),
+      "ratio".padStart(8),
+    );
     for (const m of METRICS) {
       const mmm = (xs: number[]): [number, number, number] => [Math.min(...xs), median(xs), Math.max(...xs)];
       const w = mmm(of("ws", m.key));
       const d = mmm(of("dialtone", m.key));
+      const sio = withSio ? mmm(of("socketio", m.key)) : undefined;
       const ratio = d[1] / w[1];
-      rows.push({ n, metric: m.label, unit: m.unit, ws: w, dialtone: d, ratio });
+      rows.push({ n, metric: m.label, unit: m.unit, ws: w, dialtone: d, ratio, ...(sio ? { socketio: sio, socketioRatio: sio[1] / w[1] } : {}) });
       const cell = (x: [number, number, number]) => `${x.map((v) => fmt(v, m.digits)).join(" / ")} ${m.unit}`;
-      const ratioCell = m.key === "errors" ? "" : `${fmt(ratio)}×`;
-      console.log(m.label.padEnd(30), cell(w).padStart(24), cell(d).padStart(24), ratioCell.padStart(8));
+      const ratioCell = (r: number) => (m.key === "errors" ? "" : `${fmt(r)}×`);
+      console.log(
+        m.label.padEnd(30),
+        cell(w).padStart(24),
+        ...(sio ? [cell(sio).padStart(24), ratioCell(sio[1] / w[1]).padStart(8)] : []),
+        cell(d).padStart(24),
+        ratioCell(ratio).padStart(8),
+      );
     }
     const other = results.filter((r) => r.n === n).map((r) => r.otherCpuPct);
     console.log(`other processes during the ring phases: ${fmt(Math.min(...other), 0)}–${fmt(Math.max(...other), 0)} % of one core`);
@@ -618,7 +650,8 @@ async function main() {
       const seconds = secondsFor(n);
       for (let repeat = 1; repeat <= repeatsFor(n); repeat++) {
         // Alternate which goes first, so drift on a shared machine hits both alike.
-        const order: Impl[] = (repeat % 2 === 1 ? ["ws", "dialtone"] : ["dialtone", "ws"]).filter((i) => !only || i === only) as Impl[];
+        const impls: Impl[] = withSocketIo ? ["ws", "socketio", "dialtone"] : ["ws", "dialtone"];
+        const order = (repeat % 2 === 1 ? impls : [...impls].reverse()).filter((i) => !only || i === only);
         for (const impl of order) {
           const r = await runOnce(impl, s, n, repeat, seconds);
           results.push(r);

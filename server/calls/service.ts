@@ -178,20 +178,29 @@ export class CallService {
   }
 
   /**
-   * Wait for the database to have a change the others were already told about.
-   * If it cannot be written the call is over: both sides are told it failed.
+   * Wait for the database to have a ring or an accept the others were already
+   * told about (the actor's ack waits for it, so whatever the actor does next
+   * finds the row). If it cannot be written the call is over for both.
    */
   private async settle(call: StoredCall, persisted: Promise<void>): Promise<void> {
-    try {
-      await persisted;
-    } catch {
-      if (call.status === "ended") throw new DialtoneError("internal");
-      const ended: CallInfo = { ...publicInfo(call), status: "ended", outcome: "failed", endedAt: new Date().toISOString() };
-      this.clearRingTimer(call.id);
-      this.o.nsp.to([userRoom(call.callerId), userRoom(call.calleeId)]).emit("call:ended", { call: ended, reason: "server_error" });
-      this.o.nsp.in(callRoom(call.id)).socketsLeave(callRoom(call.id));
+    const written = await persisted.then(
+      () => true,
+      () => false,
+    );
+    if (!written) {
+      this.unwritten(call);
       throw new DialtoneError("internal");
     }
+  }
+
+  /** A live call that could not be written ends as failed (server_error) for both sides. */
+  private unwritten(call: StoredCall): void {
+    const now = new Date();
+    void this.o.store.transition(call.id, call.status, { status: "ended", outcome: "failed", endReason: "server_error", endedAt: now }).catch(() => undefined);
+    const ended: CallInfo = { ...publicInfo(call), status: "ended", outcome: "failed", endedAt: now.toISOString() };
+    this.clearRingTimer(call.id);
+    this.o.nsp.to([userRoom(call.callerId), userRoom(call.calleeId)]).emit("call:ended", { call: ended, reason: "server_error" });
+    this.o.nsp.in(callRoom(call.id)).socketsLeave(callRoom(call.id));
   }
 
   /**

@@ -178,11 +178,13 @@ export class MemoryCallStore implements CallStore {
 
   /**
    * Queue a write for this call after its earlier ones; an ended call leaves
-   * memory once its writes are done. The first write waits for setImmediate:
-   * the sockets are told first (in this tick), the query runs after.
+   * memory once its writes are done. The first write of a burst waits for
+   * setImmediate: the sockets are told first (in this tick), the query runs
+   * after.
    */
   private write(id: string, op: () => Promise<unknown>): Promise<void> {
-    const mine = (this.writes.get(id) ?? new Promise<void>((resolve) => setImmediate(resolve))).then(op).then(
+    const start = this.writes.get(id) ?? new Promise<void>((resolve) => setImmediate(resolve));
+    const mine = start.then(op).then(
       () => undefined,
       (err: unknown) => {
         this.onWriteError(id, err);

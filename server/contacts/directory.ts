@@ -6,20 +6,24 @@
 // which calls contactsChanged() (server/realtime.ts), and the signaling drops
 // those entries on this node and, over the Redis adapter, on every other node.
 // Entries also expire after `ttlMs`, a safety net for writes made outside the
-// app (an operator's SQL).
+// app (an operator's SQL). Users who connect together are read together (one
+// set of queries per presence batch), and an entry is a few short strings:
+// every connected user has one.
 import type { Db } from "../db/client";
 
 export type DirectoryEntry = {
   name: string;
-  /** Accepted contacts that neither blocked nor were blocked by this user, and their names (same order). */
-  contactIds: string[];
-  contactNames: string[];
+  /** " id1 id2 … ": accepted contacts that neither blocked nor were blocked by this user (ids never contain spaces). */
+  ids: string;
+  /** Their names, same order, as a JSON array (read only when a ring needs one). */
+  names: string;
   loadedAt: number;
 };
 
 export class ContactDirectory {
   private readonly entries = new Map<string, DirectoryEntry>();
-  private readonly loading = new Map<string, Promise<DirectoryEntry | null>>();
+  /** Loads in flight, by user: each resolves to the entries it read. */
+  private readonly loading = new Map<string, Promise<Map<string, DirectoryEntry>>>();
   /** Bumped by every invalidation: a load that overlapped one is not kept. */
   private epoch = 0;
 
@@ -30,24 +34,49 @@ export class ContactDirectory {
 
   /** The user's entry, or null when there is no such user. */
   async entry(userId: string): Promise<DirectoryEntry | null> {
-    const hit = this.entries.get(userId);
-    if (hit && Date.now() - hit.loadedAt < (this.o.ttlMs ?? 5 * 60_000)) return hit;
-    let pending = this.loading.get(userId);
-    if (!pending) {
-      pending = this.load(userId).finally(() => this.loading.delete(userId));
-      this.loading.set(userId, pending);
+    return this.fresh(userId) ?? (await this.preload([userId])).get(userId) ?? null;
+  }
+
+  /** The entries of these users; those not cached are read in one set of queries. */
+  async preload(userIds: string[]): Promise<Map<string, DirectoryEntry>> {
+    const out = new Map<string, DirectoryEntry>();
+    const pending: [string, Promise<Map<string, DirectoryEntry>>][] = [];
+    const missing: string[] = [];
+    for (const id of new Set(userIds)) {
+      const hit = this.fresh(id);
+      if (hit) out.set(id, hit);
+      else {
+        const inFlight = this.loading.get(id);
+        if (inFlight) pending.push([id, inFlight]);
+        else missing.push(id);
+      }
     }
-    return pending;
+    if (missing.length > 0) {
+      const load = this.load(missing).finally(() => {
+        for (const id of missing) if (this.loading.get(id) === load) this.loading.delete(id);
+      });
+      for (const id of missing) {
+        this.loading.set(id, load);
+        pending.push([id, load]);
+      }
+    }
+    for (const [id, load] of pending) {
+      const entry = (await load).get(id);
+      if (entry) out.set(id, entry);
+    }
+    return out;
   }
 
   /** Accepted contacts, and neither blocked the other. */
   async canRing(callerId: string, calleeId: string): Promise<boolean> {
     if (callerId === calleeId) return false;
-    return (await this.entry(callerId))?.contactIds.includes(calleeId) ?? false;
+    const entry = await this.entry(callerId);
+    return entry ? entry.ids.includes(` ${calleeId} `) : false;
   }
 
   async contactIds(userId: string): Promise<string[]> {
-    return (await this.entry(userId))?.contactIds ?? [];
+    const entry = await this.entry(userId);
+    return entry ? idsOf(entry) : [];
   }
 
   /** Forget these users' entries (their contacts or blocks changed). */
@@ -56,42 +85,80 @@ export class ContactDirectory {
     for (const id of userIds) this.entries.delete(id);
   }
 
-  private async load(userId: string): Promise<DirectoryEntry | null> {
-    const epoch = this.epoch;
+  private fresh(userId: string): DirectoryEntry | undefined {
+    const hit = this.entries.get(userId);
+    return hit && Date.now() - hit.loadedAt < (this.o.ttlMs ?? 5 * 60_000) ? hit : undefined;
+  }
+
+  private async load(userIds: string[]): Promise<Map<string, DirectoryEntry>> {
+    // A contact or block changed while reading: read again, so nobody is
+    // answered from a state older than the change (three tries, then the last).
+    for (let attempt = 1; ; attempt++) {
+      const epoch = this.epoch;
+      const out = await this.read(userIds);
+      if (epoch === this.epoch) {
+        for (const [id, entry] of out) this.keep(id, entry);
+        return out;
+      }
+      if (attempt === 3) return out;
+    }
+  }
+
+  private keep(userId: string, entry: DirectoryEntry): void {
+    // Bounded: the oldest entry goes first (Map keeps insertion order).
+    if (this.entries.size >= (this.o.maxEntries ?? 100_000)) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(userId, entry);
+  }
+
+  private async read(userIds: string[]): Promise<Map<string, DirectoryEntry>> {
     const { db } = this;
-    const user = await db.user.findUnique({ where: { id: userId }, select: { name: true } });
-    if (!user) return null;
+    const out = new Map<string, DirectoryEntry>();
+    const users = await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true } });
+    if (users.length === 0) return out;
+    const ids = users.map((u) => u.id);
     const person = { select: { id: true, name: true } } as const;
     const rows = await db.contact.findMany({
-      where: { status: "accepted", OR: [{ requesterId: userId }, { addresseeId: userId }] },
+      where: { status: "accepted", OR: [{ requesterId: { in: ids } }, { addresseeId: { in: ids } }] },
       select: { requester: person, addressee: person },
     });
     const blocks = await db.block.findMany({
-      where: { OR: [{ blockerId: userId }, { blockedId: userId }] },
+      where: { OR: [{ blockerId: { in: ids } }, { blockedId: { in: ids } }] },
       select: { blockerId: true, blockedId: true },
     });
-    const blocked = new Set(blocks.map((b) => (b.blockerId === userId ? b.blockedId : b.blockerId)));
-    const entry: DirectoryEntry = { name: user.name, contactIds: [], contactNames: [], loadedAt: Date.now() };
+    const blocked = new Set(blocks.map((b) => `${b.blockerId} ${b.blockedId}`));
+    const isBlocked = (a: string, b: string) => blocked.has(`${a} ${b}`) || blocked.has(`${b} ${a}`);
+    const contacts = new Map<string, { id: string; name: string }[]>(ids.map((id) => [id, []]));
     for (const r of rows) {
-      const other = r.requester.id === userId ? r.addressee : r.requester;
-      if (blocked.has(other.id)) continue;
-      entry.contactIds.push(other.id);
-      entry.contactNames.push(other.name);
+      if (isBlocked(r.requester.id, r.addressee.id)) continue;
+      contacts.get(r.requester.id)?.push(r.addressee);
+      contacts.get(r.addressee.id)?.push(r.requester);
     }
-    if (epoch === this.epoch) {
-      // Bounded: the oldest entry goes first (Map keeps insertion order).
-      if (this.entries.size >= (this.o.maxEntries ?? 100_000)) {
-        const oldest = this.entries.keys().next().value;
-        if (oldest !== undefined) this.entries.delete(oldest);
-      }
-      this.entries.set(userId, entry);
+    const now = Date.now();
+    for (const u of users) {
+      const list = contacts.get(u.id) ?? [];
+      const entry: DirectoryEntry = {
+        name: u.name,
+        ids: ` ${list.map((c) => c.id).join(" ")} `,
+        names: JSON.stringify(list.map((c) => c.name)),
+        loadedAt: now,
+      };
+      out.set(u.id, entry);
     }
-    return entry;
+    return out;
   }
+}
+
+function idsOf(entry: DirectoryEntry): string[] {
+  const trimmed = entry.ids.trim();
+  return trimmed === "" ? [] : trimmed.split(" ");
 }
 
 /** The name of `contactId` in `entry`, if they are ringable contacts. */
 export function contactName(entry: DirectoryEntry, contactId: string): string | undefined {
-  const i = entry.contactIds.indexOf(contactId);
-  return i >= 0 ? entry.contactNames[i] : undefined;
+  if (!entry.ids.includes(` ${contactId} `)) return undefined;
+  const i = idsOf(entry).indexOf(contactId);
+  return (JSON.parse(entry.names) as string[])[i];
 }

@@ -35,6 +35,8 @@ export async function presenceOf(p: PresenceSources, ids: string[]): Promise<Rec
 
 /** Tell each user's accepted contacts their current presence. */
 export async function broadcastPresence(p: PresenceSources, userIds: string[]): Promise<void> {
+  // One read for the whole batch's contacts (a burst of connects is one batch).
+  await p.directory.preload(userIds);
   for (const userId of userIds) {
     const contacts = await p.directory.contactIds(userId);
     if (contacts.length === 0) continue;
