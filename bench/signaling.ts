@@ -302,11 +302,17 @@ async function ringOnce(caller: BenchClient, callee: BenchClient): Promise<{ rin
   const t0 = performance.now();
   const incoming = callee.wait("call:incoming", (p) => (p.call as { caller?: { id: string } } | undefined)?.caller?.id === caller.userId);
   const invite = caller.request("call:invite", { calleeId: callee.userId, kind: "video" });
-  await incoming;
+  const ring = await incoming;
   const tRing = performance.now();
-  const inv = ok(await invite, "invite");
-  if (inv.call?.status !== "ringing" || !inv.call.id) throw new Error(`invite: not ringing (${inv.call?.status})`);
-  const callId = inv.call.id;
+  // The callee answers the ring it got, as the app does: the call id comes
+  // with call:incoming, not from the caller's ack (checked below, off the path).
+  const callId = (ring.call as { id?: string } | undefined)?.id;
+  if (!callId) throw new Error("call:incoming without a call id");
+  const invited = invite.then((res) => {
+    const inv = ok(res, "invite");
+    if (inv.call?.status !== "ringing" || inv.call.id !== callId) throw new Error(`invite: not ringing this call (${inv.call?.status})`);
+  });
+  invited.catch(() => undefined);
   const forCall = (p: Payload) => p.callId === callId;
 
   // Register every wait before the action that causes it.
@@ -331,6 +337,7 @@ async function ringOnce(caller: BenchClient, callee: BenchClient): Promise<{ rin
   })();
   await Promise.all([calleeSide, callerSide, answer, calleeCandidates, callerCandidates]);
   const tSetup = performance.now();
+  await invited;
   for (const a of await Promise.all(acks)) ok(a, "relay");
 
   const ended = callee.wait("call:ended", (p) => p.call?.id === callId);

@@ -9,7 +9,7 @@ import path from "node:path";
 import { describe, test } from "node:test";
 import Database from "better-sqlite3";
 import { Prisma } from "../../server/db/generated/sqlite/client";
-import { openSqliteReader, sqliteDate } from "../../server/db/sqlite-reader";
+import { openSqliteReader, openSqliteWriter, sqliteDate } from "../../server/db/sqlite-reader";
 
 describe("sqlite reader", () => {
   test("sqliteDate reads every DateTime form SQLite holds as UTC", () => {
@@ -39,6 +39,28 @@ describe("sqlite reader", () => {
     } finally {
       reader.close();
       rw.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("writer: runs statements with Dates bound as Prisma's ISO text, returns rows changed, visible to other connections", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dialtone-writer-unit-"));
+    const file = path.join(dir, "t.db");
+    const other = new Database(file);
+    const writer = openSqliteWriter(file);
+    try {
+      other.pragma("journal_mode = WAL");
+      other.exec(`CREATE TABLE t (id TEXT PRIMARY KEY, status TEXT, at DATETIME)`);
+      const at = new Date(Date.UTC(2026, 0, 1, 0, 0, 0, 5));
+      assert.equal(writer.run(Prisma.sql`INSERT INTO t VALUES (${"a"}, ${"ringing"}, ${at})`), 1);
+      assert.deepEqual(other.prepare(`SELECT id, status, at FROM t`).raw(true).all(), [["a", "ringing", "2026-01-01T00:00:00.005+00:00"]]);
+      const move = (from: string) => Prisma.sql`UPDATE t SET status = ${"active"} WHERE id = ${"a"} AND status = ${from} AND at > ${new Date(Date.UTC(2025, 0, 1))}`;
+      assert.equal(writer.run(move("ringing")), 1, "conditional update applies");
+      assert.equal(writer.run(move("ringing")), 0, "and only once");
+      assert.equal(writer.rows<[string]>(Prisma.sql`SELECT status FROM t`)[0]?.[0], "active");
+    } finally {
+      writer.close();
+      other.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
