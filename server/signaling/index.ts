@@ -25,6 +25,7 @@ import { ContactDirectory } from "../contacts/directory";
 import { CallService, callRoom, userRoom, type SignalingNamespace, type SocketData } from "../calls/service";
 import { DatabaseCallStore, MemoryCallStore, type CallStore } from "../calls/store";
 import { RecoveryAdapter } from "./recovery-adapter";
+import { createUserBatch } from "./user-batch";
 import { broadcastPresence, presenceOf, type PresenceSources } from "./presence";
 
 const PRESENCE_BATCH_MS = 50;
@@ -126,6 +127,7 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
   });
   void store.ready.then(() => calls.start(o.sweepEveryMs)).catch((err: unknown) => console.error("[signaling] loading live calls failed", err));
 
+  const userById = createUserBatch(o.db);
   nsp.use(async (socket, next) => {
     // Socket.IO does not await middleware: a rejection here would be unhandled
     // (a crash under Node's default) and leave the handshake hanging.
@@ -137,7 +139,7 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
       if (!sameOrigin(socket.handshake.headers.origin, socket.handshake.headers.host)) return next(new Error("unauthorized"));
       const user = await userFromCookieHeader(socket.handshake.headers.cookie, o.authSecret, o.secureCookie);
       if (!user) return next(new Error("unauthorized"));
-      const exists = await o.db.user.findUnique({ where: { id: user.id }, select: { id: true, name: true } });
+      const exists = await userById(user.id);
       if (!exists) return next(new Error("unauthorized"));
       socket.data.userId = exists.id;
       socket.data.name = exists.name;

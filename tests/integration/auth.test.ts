@@ -50,16 +50,17 @@ describe("signaling handshake auth", () => {
   test("a database failure during the handshake → connect_error internal, and the server keeps going", async () => {
     const hank = await h.createUser("Hank");
     const cookie = await h.cookieFor(hank);
-    const users = h.db.user as unknown as { findUnique: unknown };
-    const findUnique = users.findUnique;
+    // The handshake looks users up in batches (server/signaling/user-batch.ts).
+    const users = h.db.user as unknown as { findMany: unknown };
+    const findMany = users.findMany;
     const logged: unknown[] = [];
     const consoleError = console.error;
-    users.findUnique = () => Promise.reject(new Error("SQLITE_BUSY: database is locked"));
+    users.findMany = () => Promise.reject(new Error("SQLITE_BUSY: database is locked"));
     console.error = (...args: unknown[]) => logged.push(args);
     try {
       assert.equal(await h.connectError(cookie), "internal");
     } finally {
-      users.findUnique = findUnique;
+      users.findMany = findMany;
       console.error = consoleError;
     }
     assert.equal(logged.length, 1, "the failure is logged once");
