@@ -1,7 +1,7 @@
 // All Prisma access of the call domain.
 import { Prisma } from "../db/generated/sqlite/client";
 import type { Db } from "../db/client";
-import { sqliteWriterOf } from "../db/sqlite-reader";
+import { sqliteDate, sqliteReaderOf, sqliteWriterOf } from "../db/sqlite-reader";
 import type { CallInfo, CallKind } from "../call/protocol";
 import type { CallOutcome, CallStatus } from "../call/state-machine";
 
@@ -50,10 +50,21 @@ export async function findCall(db: Db, id: string): Promise<(CallInfo & { caller
  */
 export async function liveCallsInvolving(db: Db, userIds: string[]) {
   const ids = Prisma.join(userIds);
-  const rows = await db.$queryRaw<{ id: string; callerId: string; calleeId: string; status: CallStatus; ringExpiresAt: Date | string }[]>`
-    SELECT "id", "callerId", "calleeId", "status", "ringExpiresAt" FROM "Call"
+  const query = Prisma.sql`SELECT "id", "callerId", "calleeId", "status", "ringExpiresAt" FROM "Call"
     WHERE "status" IN ('ringing', 'active') AND ("callerId" IN (${ids}) OR "calleeId" IN (${ids}))`;
-  // SQLite returns the timestamp as text, PostgreSQL as a Date.
+  // On SQLite through the prepared read-only connection: under the invite's
+  // locks every write that matters here is committed, and WAL shows it.
+  const reader = sqliteReaderOf(db);
+  if (reader) {
+    return reader.rows<[string, string, string, CallStatus, string]>(query).map(([id, callerId, calleeId, status, ringExpiresAt]) => ({
+      id,
+      callerId,
+      calleeId,
+      status,
+      ringExpiresAt: sqliteDate(ringExpiresAt),
+    }));
+  }
+  const rows = await db.$queryRaw<{ id: string; callerId: string; calleeId: string; status: CallStatus; ringExpiresAt: Date }[]>(query);
   return rows.map((r) => ({ ...r, ringExpiresAt: new Date(r.ringExpiresAt) }));
 }
 
