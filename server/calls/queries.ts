@@ -1,7 +1,7 @@
 // All Prisma access of the call domain.
 import { Prisma } from "../db/generated/sqlite/client";
 import type { Db } from "../db/client";
-import { sqliteDate, sqliteReaderOf, sqliteWriterOf } from "../db/sqlite-reader";
+import { isSqliteBusy, sqliteDate, sqliteReaderOf, sqliteWriterOf } from "../db/sqlite-reader";
 import type { CallInfo, CallKind } from "../call/protocol";
 import type { CallOutcome, CallStatus } from "../call/state-machine";
 
@@ -119,10 +119,21 @@ export type CallRowInsert = {
 // create ~430 µs, insert through $executeRaw ~210 µs, prepared ~50 µs;
 // updateMany ~180 µs, update through $executeRaw ~80 µs, prepared ~20 µs.
 
-/** Runs one write: on SQLite's own prepared connection, else through Prisma. Returns the rows changed. */
+/**
+ * Runs one write: on SQLite's own prepared connection, else (PostgreSQL, or
+ * that connection finding the file locked by another writer) through Prisma.
+ * Returns the rows changed.
+ */
 async function execute(db: Db, query: Prisma.Sql): Promise<number> {
   const writer = sqliteWriterOf(db);
-  return writer ? writer.run(query) : db.$executeRaw(query);
+  if (writer) {
+    try {
+      return writer.run(query);
+    } catch (err) {
+      if (!isSqliteBusy(err)) throw err;
+    }
+  }
+  return db.$executeRaw(query);
 }
 
 /** Insert one call row (id and createdAt chosen by the caller). */

@@ -44,13 +44,22 @@ export function openSqliteReader(file: string, busyTimeoutMs = 5000): SqliteRead
  * A writable connection beside Prisma's: the statements the signaling runs on
  * every ring (insert a call, move it on) prepared once, ~50 µs of CPU each
  * against ~200-400 µs through Prisma's raw-query path. Both connections write
- * the same file: SQLite serialises writers (each of these statements is its
- * own short transaction; the busy timeout waits out the other connection's),
- * and in WAL mode each sees the other's committed writes. synchronous=NORMAL,
- * as server/index.ts sets on Prisma's connection.
+ * the same file and SQLite lets one write at a time; in WAL mode each sees the
+ * other's committed writes. It does not wait for a lock (busy timeout 0):
+ * better-sqlite3 waits synchronously, and Prisma's connection may hold the
+ * write lock across awaits inside one of its transactions, which that wait
+ * would stall; the caller takes Prisma's path instead when it gets
+ * SQLITE_BUSY (server/calls/queries.ts). synchronous=NORMAL, as
+ * server/index.ts sets on Prisma's connection.
  */
-export function openSqliteWriter(file: string, busyTimeoutMs = 5000): SqliteWriter {
-  return openSqlite(file, false, busyTimeoutMs);
+export function openSqliteWriter(file: string): SqliteWriter {
+  return openSqlite(file, false, 0);
+}
+
+/** The error a writer throws when another connection holds the write lock. */
+export function isSqliteBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === "SQLITE_BUSY" || code === "SQLITE_BUSY_SNAPSHOT" || code === "SQLITE_LOCKED";
 }
 
 function openSqlite(file: string, readonly: boolean, busyTimeoutMs: number): SqliteWriter {

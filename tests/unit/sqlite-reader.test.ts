@@ -9,7 +9,7 @@ import path from "node:path";
 import { describe, test } from "node:test";
 import Database from "better-sqlite3";
 import { Prisma } from "../../server/db/generated/sqlite/client";
-import { openSqliteReader, openSqliteWriter, sqliteDate } from "../../server/db/sqlite-reader";
+import { isSqliteBusy, openSqliteReader, openSqliteWriter, sqliteDate } from "../../server/db/sqlite-reader";
 
 describe("sqlite reader", () => {
   test("sqliteDate reads every DateTime form SQLite holds as UTC", () => {
@@ -58,6 +58,13 @@ describe("sqlite reader", () => {
       assert.equal(writer.run(move("ringing")), 1, "conditional update applies");
       assert.equal(writer.run(move("ringing")), 0, "and only once");
       assert.equal(writer.rows<[string]>(Prisma.sql`SELECT status FROM t`)[0]?.[0], "active");
+      // Another connection holds the write lock: no waiting (that would block the event loop), SQLITE_BUSY at once.
+      other.exec("BEGIN IMMEDIATE");
+      const started = Date.now();
+      assert.throws(() => writer.run(Prisma.sql`UPDATE t SET status = ${"ended"}`), (err: unknown) => isSqliteBusy(err));
+      assert.ok(Date.now() - started < 200, "did not wait");
+      other.exec("COMMIT");
+      assert.equal(writer.run(Prisma.sql`UPDATE t SET status = ${"ended"}`), 1, "works again once released");
     } finally {
       writer.close();
       other.close();
