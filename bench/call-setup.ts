@@ -30,6 +30,8 @@ declare global {
     __ringAt?: number;
     __frameAt?: number;
     __probe?: (fromIndex: number) => void;
+    /** Per peer connection: when it was made, got its remote offer/answer, and connected (Date.now()). */
+    __pcTimes?: { created: number; remote?: number; connected?: number }[];
     startCall?: () => void;
     stopCall?: () => void;
   }
@@ -39,11 +41,31 @@ declare global {
 function instrument() {
   const Original = window.RTCPeerConnection;
   const pcs: RTCPeerConnection[] = [];
+  const times: { created: number; remote?: number; connected?: number }[] = [];
   window.__pcs = pcs;
+  window.__pcTimes = times;
+  const gum: { start: number; end?: number }[] = [];
+  (window as unknown as { __gum: typeof gum }).__gum = gum;
+  const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = async (c?: MediaStreamConstraints) => {
+    const entry: { start: number; end?: number } = { start: Date.now() };
+    gum.push(entry);
+    const stream = await getUserMedia(c);
+    entry.end = Date.now();
+    return stream;
+  };
   window.RTCPeerConnection = class extends Original {
     constructor(config?: RTCConfiguration) {
       super(config);
       pcs.push(this);
+      const t: { created: number; remote?: number; connected?: number } = { created: Date.now() };
+      times.push(t);
+      this.addEventListener("signalingstatechange", () => {
+        if (t.remote === undefined && this.remoteDescription) t.remote = Date.now();
+      });
+      this.addEventListener("connectionstatechange", () => {
+        if (t.connected === undefined && this.connectionState === "connected") t.connected = Date.now();
+      });
     }
   };
   window.__probe = (fromIndex: number) => {
@@ -144,6 +166,7 @@ async function dialtoneRuns(browser: Browser, baseURL: string) {
   const ring: number[] = [];
   const calleeFrame: number[] = [];
   const callerFrame: number[] = [];
+  const phases: Record<string, number>[] = [];
   for (let i = 0; i < calls + 1; i++) {
     await bob.page.evaluate(() => delete window.__ringAt);
     const tClick = await alice.page.evaluate(() => {
@@ -169,6 +192,13 @@ async function dialtoneRuns(browser: Browser, baseURL: string) {
       ring.push(tRing - tClick);
       calleeFrame.push(fb - tAccept);
       callerFrame.push(fa - tAccept);
+      const [bt, at] = await Promise.all([
+        bob.page.evaluate((n) => window.__pcTimes?.[n], bobPcs),
+        alice.page.evaluate((n) => window.__pcTimes?.[n], alicePcs),
+      ]);
+      const g = await bob.page.evaluate((t) => (window as unknown as { __gum: { start: number; end?: number }[] }).__gum.filter((x) => x.start >= t - 5).at(0), tAccept);
+      if (g) phases.push({ calleeGumStart: g.start - tAccept, calleeGumEnd: (g.end ?? NaN) - tAccept });
+      if (bt && at) phases.push({ callerPc: at.created - tAccept, calleePc: bt.created - tAccept, offerAtCallee: (bt.remote ?? NaN) - tAccept, answerAtCaller: (at.remote ?? NaN) - tAccept, connected: (bt.connected ?? NaN) - tAccept, frame: fb - tAccept });
     }
     await alice.page.getByRole("button", { name: "Hang up", exact: true }).click();
     await bob.page.getByRole("region", { name: "Call with Alice" }).waitFor({ state: "detached" });
@@ -176,7 +206,7 @@ async function dialtoneRuns(browser: Browser, baseURL: string) {
     await alice.page.waitForTimeout(200);
   }
   for (const c of contexts) await c.close();
-  return { ring, calleeFrame, callerFrame };
+  return { ring, calleeFrame, callerFrame, phases };
 }
 
 async function bareRuns(browser: Browser, url: string) {
@@ -189,8 +219,10 @@ async function bareRuns(browser: Browser, url: string) {
   await Promise.all([a.waitForFunction(() => typeof window.startCall === "function"), b.waitForFunction(() => typeof window.startCall === "function")]);
   await a.waitForTimeout(300);
   const frame: number[] = [];
+  const phases: Record<string, number>[] = [];
   for (let i = 0; i < calls + 1; i++) {
     const n = await b.evaluate(() => window.__pcs?.length ?? 0);
+    const na = await a.evaluate(() => window.__pcs?.length ?? 0);
     const t0 = await b.evaluate((k) => {
       window.__probe?.(k);
       const t = Date.now();
@@ -198,12 +230,16 @@ async function bareRuns(browser: Browser, url: string) {
       return t;
     }, n);
     const f = await waitForValue(b, "__frameAt");
-    if (i > 0) frame.push(f - t0);
+    if (i > 0) {
+      frame.push(f - t0);
+      const [bt, at] = await Promise.all([b.evaluate((k) => window.__pcTimes?.[k], n), a.evaluate((k) => window.__pcTimes?.[k], na)]);
+      if (bt && at) phases.push({ callerPc: at.created - t0, calleePc: bt.created - t0, offerAtCallee: (bt.remote ?? NaN) - t0, answerAtCaller: (at.remote ?? NaN) - t0, connected: (bt.connected ?? NaN) - t0, frame: f - t0 });
+    }
     await Promise.all([a.evaluate(() => window.stopCall?.()), b.evaluate(() => window.stopCall?.())]);
     await a.waitForTimeout(200);
   }
   await context.close();
-  return { frame };
+  return { frame, phases };
 }
 
 async function main() {
@@ -239,6 +275,19 @@ async function main() {
       const ratio = name.includes("ring") ? "" : `${(r.p50 / bare.p50).toFixed(2)}×`;
       console.log(name.padEnd(42), `${r.min.toFixed(0)} ms`.padStart(9), `${r.p50.toFixed(0)} ms`.padStart(9), `${r.max.toFixed(0)} ms`.padStart(9), ratio.padStart(9));
     }
+    // Where the time goes: medians of each phase, from Accept (Dialtone) or start
+    // (bare pair): the callee's getUserMedia, each side's RTCPeerConnection made,
+    // the offer applied at the callee, the answer applied at the caller, ICE
+    // connected at the callee, the first decoded frame at the callee.
+    const phaseNames = ["calleeGumStart", "calleeGumEnd", "callerPc", "calleePc", "offerAtCallee", "answerAtCaller", "connected", "frame"] as const;
+    const med = (rows: Record<string, number>[], k: string) => {
+      const xs = rows.map((r) => r[k]).filter((x): x is number => x !== undefined && Number.isFinite(x));
+      return xs.length > 0 ? summarise(xs).p50 : NaN;
+    };
+    console.log(`\nphases, median ms after Accept / start: ${phaseNames.join(" · ")}`);
+    const cell = (v: number) => (Number.isFinite(v) ? v.toFixed(0) : "–");
+    console.log(`  bare pair  ${phaseNames.map((k) => cell(med([...bare1.phases, ...bare2.phases], k))).join(" · ")}`);
+    console.log(`  Dialtone   ${phaseNames.map((k) => cell(med(dial.phases, k))).join(" · ")}`);
     const callee = summarise(dial.calleeFrame);
     const ring = summarise(dial.ring);
     console.log(`\nP3: Accept → first frame median ${(callee.p50 / bare.p50).toFixed(2)}× the bare pair (goal ≤ 1.3×): ${callee.p50 / bare.p50 <= 1.3 ? "met" : "NOT met"}; caller click → ring median ${ring.p50.toFixed(0)} ms (goal ≤ 50 ms): ${ring.p50 <= 50 ? "met" : "NOT met"}`);
