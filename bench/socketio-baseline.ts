@@ -5,10 +5,10 @@
 // limits, no connection-state recovery. Not a goal's floor (that is raw `ws`);
 // it shows how much of the budget the mandated transport takes by itself.
 //   node --import tsx bench/socketio-baseline.ts   (started by bench/signaling.ts)
-import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Server, type Socket } from "socket.io";
+import { benchCallInfo } from "./call-info";
 import { serveStats } from "./proc";
 
 type Call = { id: string; callerId: string; calleeId: string; info: Record<string, unknown> };
@@ -26,20 +26,8 @@ function handle(socket: Socket, userId: string, event: string, p: Record<string,
   switch (event) {
     case "call:invite": {
       const calleeId = String(p.calleeId);
-      const id = `c${randomBytes(12).toString("hex")}`;
-      const now = new Date();
-      const info = {
-        id,
-        kind: p.kind,
-        status: "ringing",
-        outcome: null,
-        caller: { id: userId, name: "Bench user" },
-        callee: { id: calleeId, name: "Bench user" },
-        createdAt: now.toISOString(),
-        ringExpiresAt: new Date(now.getTime() + 45_000).toISOString(),
-        answeredAt: null,
-        endedAt: null,
-      };
+      const info = benchCallInfo(userId, calleeId, p.kind);
+      const id = info.id;
       calls.set(id, { id, callerId: userId, calleeId, info });
       void socket.join(`call:${id}`);
       nsp.to(`user:${calleeId}`).emit("call:incoming", { call: info });

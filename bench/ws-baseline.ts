@@ -7,10 +7,10 @@
 //
 // Wire format: client → server {e, p, a} (event, payload, ack id); server →
 // client {e, p} (an event) or {a, r} (the ack for a).
-import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
+import { benchCallInfo } from "./call-info";
 import { serveStats } from "./proc";
 
 type Msg = { e: string; p: Record<string, unknown>; a?: number };
@@ -34,21 +34,8 @@ function handle(ws: WebSocket, userId: string, m: Msg): Record<string, unknown> 
   switch (m.e) {
     case "call:invite": {
       const calleeId = String(m.p.calleeId);
-      const id = `c${randomBytes(12).toString("hex")}`;
-      const now = new Date();
-      // The same fields as Dialtone's CallInfo, so the messages are the same size.
-      const info = {
-        id,
-        kind: m.p.kind,
-        status: "ringing",
-        outcome: null,
-        caller: { id: userId, name: "Bench user" },
-        callee: { id: calleeId, name: "Bench user" },
-        createdAt: now.toISOString(),
-        ringExpiresAt: new Date(now.getTime() + 45_000).toISOString(),
-        answeredAt: null,
-        endedAt: null,
-      };
+      const info = benchCallInfo(userId, calleeId, m.p.kind);
+      const id = info.id;
       calls.set(id, { id, callerId: userId, calleeId, members: new Set([ws]), info });
       toUser(calleeId, "call:incoming", { call: info });
       return { call: info };

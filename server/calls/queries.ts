@@ -38,7 +38,10 @@ export function toCallInfo(row: CallRow): CallInfo {
   };
 }
 
-export async function findCall(db: Db, id: string): Promise<(CallInfo & { callerId: string; calleeId: string }) | null> {
+/** A call with its participants' ids (what the server knows; CallInfo is what a participant may know). */
+export type StoredCall = CallInfo & { callerId: string; calleeId: string };
+
+export async function findCall(db: Db, id: string): Promise<StoredCall | null> {
   const row = await db.call.findUnique({ where: { id }, include: callInclude });
   return row ? { ...toCallInfo(row), callerId: row.callerId, calleeId: row.calleeId } : null;
 }
@@ -168,6 +171,11 @@ export async function updateCallIf(
   if (guard.ringExpiresAfter !== undefined) where.push(Prisma.sql`"ringExpiresAt" > ${guard.ringExpiresAfter}`);
   const count = await execute(db, Prisma.sql`UPDATE "Call" SET ${Prisma.join(set, ", ")} WHERE ${Prisma.join(where, " AND ")}`);
   return count === 1;
+}
+
+/** Who is in a call, without loading the rest (one indexed read). */
+export function findCallParticipants(db: Db, id: string) {
+  return db.call.findUnique({ where: { id }, select: { callerId: true, calleeId: true } });
 }
 
 /** Ringing calls whose ring time is over, and active calls for the periodic sweep. */

@@ -183,11 +183,7 @@ export class CallService {
    * finds the row). If it cannot be written the call is over for both.
    */
   private async settle(call: StoredCall, persisted: Promise<void>): Promise<void> {
-    const written = await persisted.then(
-      () => true,
-      () => false,
-    );
-    if (!written) {
+    if (!(await written(persisted))) {
       this.unwritten(call);
       throw new DialtoneError("internal");
     }
@@ -325,8 +321,7 @@ export class CallService {
     await this.joinCall(socketId, callId);
     this.clearGraceTimer(callId, userId);
     nsp.to(callRoom(callId)).except(socketId).emit("call:peer-connection", { callId, connected: true, fresh });
-    const { callerId: _c, calleeId: _e, ...call } = current;
-    return { call, iceServers: this.o.iceServers(userId) };
+    return { call: publicInfo(current), iceServers: this.o.iceServers(userId) };
   }
 
   /**
@@ -397,15 +392,12 @@ export class CallService {
     // An end is not on anyone's latency path: it is written before anyone is
     // told, so a history read right after call:ended finds it. One that cannot
     // be written is still an end for both sides; the actor hears of the failure.
-    const written = await persisted.then(
-      () => true,
-      () => false,
-    );
+    const stored = await written(persisted);
     const { nsp } = this.o;
     nsp.to([userRoom(callerId), userRoom(calleeId)]).emit("call:ended", { call: info, reason: result.reason });
     nsp.in(callRoom(call.id)).socketsLeave(callRoom(call.id));
     if (call.status === "active") this.o.onPresenceChange?.([callerId, calleeId]);
-    if (!written) throw new DialtoneError("internal");
+    if (!stored) throw new DialtoneError("internal");
     return info;
   }
 
@@ -446,4 +438,12 @@ export class CallService {
 function publicInfo(c: StoredCall): CallInfo {
   const { callerId: _c, calleeId: _e, ...info } = c;
   return info;
+}
+
+/** Whether a write the store queued reached the database. */
+function written(persisted: Promise<void>): Promise<boolean> {
+  return persisted.then(
+    () => true,
+    () => false,
+  );
 }

@@ -17,9 +17,23 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "../db/client";
 import type { CallInfo, CallKind, UserRef } from "../call/protocol";
 import type { CallOutcome, CallStatus } from "../call/state-machine";
-import { activeCalls, callInclude, expiredRingingCalls, findCall, insertCall, liveCallsInvolving, liveCallsOf, toCallInfo, updateCallIf, usersInActiveCalls, type CallRowInsert } from "./queries";
+import {
+  activeCalls,
+  callInclude,
+  expiredRingingCalls,
+  findCall,
+  findCallParticipants,
+  insertCall,
+  liveCallsInvolving,
+  liveCallsOf,
+  toCallInfo,
+  updateCallIf,
+  usersInActiveCalls,
+  type CallRowInsert,
+  type StoredCall,
+} from "./queries";
 
-export type StoredCall = CallInfo & { callerId: string; calleeId: string };
+export type { StoredCall };
 /** The fields an invite's busy checks need. */
 export type LiveRef = { id: string; callerId: string; calleeId: string; status: CallStatus; ringExpiresAt: Date };
 export type NewCall = {
@@ -96,7 +110,7 @@ export class DatabaseCallStore implements CallStore {
   }
 
   participants(id: string) {
-    return this.db.call.findUnique({ where: { id }, select: { callerId: true, calleeId: true } });
+    return findCallParticipants(this.db, id);
   }
 
   liveInvolving(userIds: string[]): Promise<LiveRef[]> {
@@ -218,7 +232,7 @@ export class MemoryCallStore implements CallStore {
   async participants(id: string) {
     const c = this.calls.get(id);
     if (c) return { callerId: c.callerId, calleeId: c.calleeId };
-    return this.db.call.findUnique({ where: { id }, select: { callerId: true, calleeId: true } });
+    return findCallParticipants(this.db, id);
   }
 
   async liveInvolving(userIds: string[]): Promise<LiveRef[]> {
