@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { encode } from "next-auth/jwt";
+import { createUserBatch } from "../../server/signaling/user-batch";
 import { emitAck, expectOk, startHarness, type Harness } from "./harness";
 
 describe("signaling handshake auth", () => {
@@ -45,6 +46,27 @@ describe("signaling handshake auth", () => {
     const gina = await h.createUser("Gina");
     const token = await encode({ token: { sub: gina.id, name: gina.name }, secret: h.secret, maxAge: -60 });
     assert.equal(await h.connectError(`next-auth.session-token=${token}`), "unauthorized");
+  });
+
+  test("lookups that arrive together (a burst of handshakes) are one query; each gets its own user, a missing one null", async () => {
+    const users = await Promise.all(Array.from({ length: 12 }, (_, i) => h.createUser(`Burst${i}`)));
+    const db = h.db.user as unknown as { findMany: (...args: unknown[]) => unknown };
+    const findMany = db.findMany;
+    let queries = 0;
+    db.findMany = (...args: unknown[]) => {
+      queries++;
+      return findMany.apply(h.db.user, args);
+    };
+    try {
+      const userById = createUserBatch(h.db);
+      const found = await Promise.all([...users.map((u) => userById(u.id)), userById("no_such_user"), userById(users[0]!.id)]);
+      assert.equal(queries, 1);
+      for (const [i, u] of users.entries()) assert.deepEqual(found[i], { id: u.id, name: u.name });
+      assert.equal(found[12], null);
+      assert.deepEqual(found[13], { id: users[0]!.id, name: users[0]!.name }, "the same user asked twice");
+    } finally {
+      db.findMany = findMany;
+    }
   });
 
   test("a database failure during the handshake → connect_error internal, and the server keeps going", async () => {
