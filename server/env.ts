@@ -45,7 +45,7 @@ const schema = z.object({
    * a call that is already relayed outlives its credential.
    */
   TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
-  /** Set when several nodes run: Socket.IO Redis Streams adapter, shared rate limits and locks. */
+  /** Set when several nodes run: Socket.IO Redis Streams adapter, shared rate limits and the live call state. */
   REDIS_URL: z
     .string()
     .optional()

@@ -27,7 +27,7 @@ async function main() {
   // SQLite only (WAL is set by the migration runner): 2x faster writes, still safe in WAL.
   if (dbKind(env.DATABASE_URL) === "sqlite") await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
 
-  // Several nodes: Redis carries rooms/broadcasts, shared rate limits and locks.
+  // Several nodes: Redis carries rooms/broadcasts, shared rate limits and the live call state.
   const redis = env.REDIS_URL ? await connectRedis(env.REDIS_URL) : undefined;
   const limits = createLimits({ signUpsPerHour: env.SIGNUPS_PER_IP_PER_HOUR, ringsPerMinute: env.RINGS_PER_USER_PER_MINUTE, redis });
   setLimits(limits);

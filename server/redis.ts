@@ -1,5 +1,5 @@
 // The Redis connection of a node (only when REDIS_URL is set): the Socket.IO
-// adapter between nodes, rate limits and the per-user locks all use it.
+// adapter between nodes, rate limits and the live call state all use it.
 import { createClient } from "redis";
 
 export type RedisClient = ReturnType<typeof createClient>;

@@ -1,7 +1,7 @@
 // All Prisma access of the call domain.
 import { Prisma } from "../db/generated/sqlite/client";
 import type { Db } from "../db/client";
-import { isSqliteBusy, sqliteDate, sqliteReaderOf, sqliteWriterOf } from "../db/sqlite-reader";
+import { isSqliteBusy, sqliteWriterOf } from "../db/sqlite-reader";
 import type { CallInfo, CallKind } from "../call/protocol";
 import type { CallOutcome, CallStatus } from "../call/state-machine";
 
@@ -44,61 +44,6 @@ export type StoredCall = CallInfo & { callerId: string; calleeId: string };
 export async function findCall(db: Db, id: string): Promise<StoredCall | null> {
   const row = await db.call.findUnique({ where: { id }, include: callInclude });
   return row ? { ...toCallInfo(row), callerId: row.callerId, calleeId: row.calleeId } : null;
-}
-
-/**
- * Every live call (active, or ringing, rings past their time included) that
- * involves any of these users: all of an invite's busy checks answered by one
- * read (raw: it is on the path of every ring on several nodes).
- */
-export async function liveCallsInvolving(db: Db, userIds: string[]) {
-  const ids = Prisma.join(userIds);
-  const query = Prisma.sql`SELECT "id", "callerId", "calleeId", "status", "ringExpiresAt" FROM "Call"
-    WHERE "status" IN ('ringing', 'active') AND ("callerId" IN (${ids}) OR "calleeId" IN (${ids}))`;
-  // On SQLite through the prepared read-only connection: under the invite's
-  // locks every write that matters here is committed, and WAL shows it.
-  const reader = sqliteReaderOf(db);
-  if (reader) {
-    return reader.rows<[string, string, string, CallStatus, string]>(query).map(([id, callerId, calleeId, status, ringExpiresAt]) => ({
-      id,
-      callerId,
-      calleeId,
-      status,
-      ringExpiresAt: sqliteDate(ringExpiresAt),
-    }));
-  }
-  const rows = await db.$queryRaw<{ id: string; callerId: string; calleeId: string; status: CallStatus; ringExpiresAt: Date }[]>(query);
-  return rows.map((r) => ({ ...r, ringExpiresAt: new Date(r.ringExpiresAt) }));
-}
-
-export async function liveCallsOf(db: Db, userId: string, now: Date) {
-  const rows = await db.call.findMany({
-    where: {
-      OR: [
-        { status: "active", OR: [{ callerId: userId }, { calleeId: userId }] },
-        { status: "ringing", ringExpiresAt: { gt: now }, OR: [{ callerId: userId }, { calleeId: userId }] },
-      ],
-    },
-    include: callInclude,
-    orderBy: { createdAt: "desc" },
-    take: 20,
-  });
-  return rows;
-}
-
-/** Users among `ids` who are in an active call. */
-export async function usersInActiveCalls(db: Db, ids: string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db.call.findMany({
-    where: { status: "active", OR: [{ callerId: { in: ids } }, { calleeId: { in: ids } }] },
-    select: { callerId: true, calleeId: true },
-  });
-  const set = new Set<string>();
-  for (const r of rows) {
-    set.add(r.callerId);
-    set.add(r.calleeId);
-  }
-  return set;
 }
 
 export type CallRowInsert = {
@@ -148,6 +93,29 @@ export async function insertCall(db: Db, c: CallRowInsert): Promise<void> {
   );
 }
 
+/** A call row as a whole (RedisCallStore writes each state of a call so). */
+export type CallRowSave = CallRowInsert & { answeredAt: Date | null; endedById: string | null };
+
+const statusRank = (column: Prisma.Sql) => Prisma.sql`(CASE ${column} WHEN 'ringing' THEN 0 WHEN 'active' THEN 1 ELSE 2 END)`;
+
+/**
+ * Write a call as it now is, unless the row already holds a later state.
+ * Several nodes write one call (placed on one, answered on another, ended on
+ * a third), each right after its own decision, so their writes may land out of
+ * order; a call only ever moves ringing → active → ended, so the later state
+ * wins whatever the order.
+ */
+export async function saveCall(db: Db, c: CallRowSave): Promise<void> {
+  await execute(
+    db,
+    Prisma.sql`INSERT INTO "Call" ("id", "createdAt", "callerId", "calleeId", "kind", "status", "outcome", "endReason", "endedById", "ringExpiresAt", "answeredAt", "endedAt")
+    VALUES (${c.id}, ${c.createdAt}, ${c.callerId}, ${c.calleeId}, ${c.kind}, ${c.status}, ${c.outcome}, ${c.endReason}, ${c.endedById}, ${c.ringExpiresAt}, ${c.answeredAt}, ${c.endedAt})
+    ON CONFLICT ("id") DO UPDATE SET "status" = excluded."status", "outcome" = excluded."outcome", "endReason" = excluded."endReason",
+      "endedById" = excluded."endedById", "answeredAt" = excluded."answeredAt", "endedAt" = excluded."endedAt"
+    WHERE ${statusRank(Prisma.raw('"Call"."status"'))} < ${statusRank(Prisma.raw('excluded."status"'))}`,
+  );
+}
+
 /**
  * Conditional transition in one statement: applies only if the call is still
  * in `from` (and, for an accept, the sender is its callee and the ring time is
@@ -176,19 +144,4 @@ export async function updateCallIf(
 /** Who is in a call, without loading the rest (one indexed read). */
 export function findCallParticipants(db: Db, id: string) {
   return db.call.findUnique({ where: { id }, select: { callerId: true, calleeId: true } });
-}
-
-/** Ringing calls whose ring time is over, and active calls for the periodic sweep. */
-export function expiredRingingCalls(db: Db, now: Date) {
-  return db.call.findMany({ where: { status: "ringing", ringExpiresAt: { lte: now } }, select: { id: true }, take: 500 });
-}
-
-/** Active calls, oldest first (the sweep checks their participants are still connected). */
-export function activeCalls(db: Db, take = 500) {
-  return db.call.findMany({
-    where: { status: "active" },
-    select: { id: true, callerId: true, calleeId: true },
-    orderBy: { answeredAt: "asc" },
-    take,
-  });
 }

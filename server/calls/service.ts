@@ -5,13 +5,14 @@
 // Timers are only a fast path: the periodic sweep closes whatever a timer
 // missed (e.g. after a restart).
 import type { Namespace } from "socket.io";
-import { MemoryLocks, type KeyedLocks } from "../locks";
+import { randomUUID } from "node:crypto";
+import type { Announcer } from "../signaling/cluster-broadcast";
 import type { MessageCounter } from "../rate-limits";
 import { contactName, type ContactDirectory } from "../contacts/directory";
 import { DialtoneError } from "../call/errors";
 import type { CallInfo, CallKind, ClientToServerEvents, IceServer, ServerToClientEvents } from "../call/protocol";
 import { transition, type CallEvent, type Role } from "../call/state-machine";
-import type { CallStore, LiveRef, StoredCall } from "./store";
+import type { CallStore, RingLimit, StoredCall } from "./store";
 
 /** Messages between the nodes of one deployment (Socket.IO serverSideEmit). */
 export type ServerSideEvents = { "contacts:changed": (userIds: string[]) => void };
@@ -33,14 +34,14 @@ export type CallServiceOptions = {
   graceMs: number;
   /** ICE servers for one participant: TURN credentials are signed per user (server/ice.ts). */
   iceServers: (userId: string) => IceServer[];
-  /**
-   * Invites and accepts that involve the same user run one at a time (they
-   * read who is busy, then write). In memory for one node, Redis for several.
-   */
-  locks?: KeyedLocks;
+  /** Several nodes: publishes the callee's ring with the invite's decision (server/signaling/cluster-broadcast.ts). */
+  announce?: Announcer;
   /** Called after a user's call state changed (presence). */
   onPresenceChange?: (userIds: string[]) => void;
 };
+
+/** How an invite is rate limited: a verdict asked apart (settled before anything is read), or a limit the store checks in its decision. */
+export type RingAdmission = { admitted: Promise<void> } | { limit: RingLimit };
 
 export const userRoom = (userId: string) => `user:${userId}`;
 export const callRoom = (callId: string) => `call:${callId}`;
@@ -50,16 +51,13 @@ export class CallService {
   private readonly graceTimers = new Map<string, NodeJS.Timeout>();
   private sweepTimer: NodeJS.Timeout | undefined;
 
-  private readonly locks: KeyedLocks;
-
-  constructor(private readonly o: CallServiceOptions) {
-    this.locks = o.locks ?? new MemoryLocks();
-  }
+  constructor(private readonly o: CallServiceOptions) {}
 
   start(sweepEveryMs = 5_000): void {
     if (this.stopped) return;
     this.sweepTimer = setInterval(() => {
       void this.sweep().catch(() => undefined);
+      void this.o.store.maintain?.().catch((err: unknown) => console.error("[calls] store maintenance failed", err));
       void this.sweepAbandoned().catch(() => undefined);
     }, sweepEveryMs);
     this.sweepTimer.unref();
@@ -80,101 +78,89 @@ export class CallService {
   }
 
   /**
-   * Invites run one at a time per user (locks on caller and callee): the busy
-   * checks and the insert below are separate queries, and two interleaved
-   * invites (two callers ringing one callee, or one caller's two tabs) both saw
-   * "not busy" and both rang. The same locks make glare (two users ringing each
-   * other at once) resolve to one call: the second invite answers the first.
+   * Place a call. The store decides it in one atomic step (CallStore.invite:
+   * the ring limit when it keeps it, the busy rules, the new ringing call), so
+   * two invites at once (two callers ringing one callee, one caller's two
+   * tabs, two nodes) never both ring. Glare (two users ringing each other at
+   * once) resolves to one call: the second invite answers the first.
    * `socketId` is the inviting socket: it joins the call room.
    */
-  invite(
+  async invite(
     callerId: string,
     calleeId: string,
     kind: CallKind,
     socketId: string,
-    /** The ring limit's verdict, asked while the locks are taken (each a Redis round trip on several nodes). */
-    admitted: Promise<void> = Promise.resolve(),
+    admission: RingAdmission = { admitted: Promise.resolve() },
   ): Promise<{ call: CallInfo; iceServers?: IceServer[] }> {
-    admitted.catch(() => undefined); // awaited below; never unhandled if the locks fail first
-    return this.locks.withLocks([callerId, calleeId], async () => {
-      await admitted;
-      return this.inviteNow(callerId, calleeId, kind, socketId);
-    });
-  }
-
-  private async inviteNow(
-    callerId: string,
-    calleeId: string,
-    kind: CallKind,
-    socketId: string,
-  ): Promise<{ call: CallInfo; iceServers?: IceServer[] }> {
-    const { store } = this.o;
+    // A limit kept apart from the store is settled before anything is read.
+    if ("admitted" in admission) await admission.admitted;
     const caller = callerId === calleeId ? null : await this.o.directory.entry(callerId);
     const calleeName = caller ? contactName(caller, calleeId) : undefined;
     if (!caller || calleeName === undefined) throw new DialtoneError("not_contact");
     const names = { caller: { id: callerId, name: caller.name }, callee: { id: calleeId, name: calleeName } };
-    const now = new Date();
-    // Every busy check below reads this one list.
-    let live = await store.liveInvolving([callerId, calleeId]);
-    // Finish expired rings of these two users first so they do not count as
-    // "busy" (everyone else's are closed by their timers and the sweep).
-    const expired = live.filter((c) => c.status === "ringing" && c.ringExpiresAt.getTime() <= now.getTime());
-    for (const c of expired) await this.timeout(c.id);
-    live = live.filter((c) => !expired.includes(c));
-    const involves = (c: LiveRef, userId: string) => c.callerId === userId || c.calleeId === userId;
-    // The caller cannot place a call while in an active call or while a call
-    // they placed still rings; a call merely ringing FOR them does not stop them.
-    if (live.some((c) => (c.status === "active" && involves(c, callerId)) || (c.status === "ringing" && c.callerId === callerId))) {
-      throw new DialtoneError("caller_busy");
-    }
-    // Glare: the callee is ringing this caller right now (both pressed Call at
-    // once). Answering that call is what both want; placing a second one would
-    // only make it "busy" against the first, and neither side could answer.
-    const crossing = live.find((c) => c.status === "ringing" && c.callerId === calleeId && c.calleeId === callerId);
-    if (crossing) {
-      try {
-        return await this.acceptNow(crossing.id, callerId, socketId);
-      } catch (err) {
-        // It stopped ringing a moment ago (cancelled, timed out): place the call as usual.
-        if (!(err instanceof DialtoneError && err.code === "invalid_state")) throw err;
-        live = live.filter((c) => c !== crossing);
-      }
-    }
-    // The callee is "Busy" in any live call (active, or ringing either way).
-    const calleeLive = live.some((c) => involves(c, calleeId));
-    if (calleeLive) {
-      const busy = await store.create({
+    const { store, nsp, announce } = this.o;
+    // The store's limit counts once, on the first attempt.
+    let limit = "limit" in admission ? admission.limit : undefined;
+    for (let attempt = 0; ; attempt++) {
+      const id = randomUUID();
+      // The caller's socket is in the call room before anyone can accept
+      // (a callee on another node may hear of the ring before the decision's
+      // reply is back here), so call:accepted always finds it.
+      await this.joinCall(socketId, id);
+      const d = await store.invite({
+        id,
         callerId,
         calleeId,
         kind,
-        status: "ended",
-        outcome: "busy",
-        endReason: "callee_busy",
-        ringExpiresAt: now,
-        endedAt: now,
         ...names,
+        now: new Date(),
+        ringTimeoutMs: this.o.ringTimeoutMs,
+        limit,
+        announce: announce && ((call) => announce([userRoom(calleeId)], "call:incoming", { call: publicInfo(call) })),
       });
-      await busy.persisted;
-      return { call: publicInfo(busy.call) };
+      limit = undefined;
+      if (d.kind !== "rang") this.leaveCall(socketId, id);
+      if (d.kind === "rate_limited") throw new DialtoneError("rate_limited");
+      // These users' rings past their time did not count as busy; close them.
+      for (const expired of d.expired) void this.timeout(expired).catch(() => undefined);
+      switch (d.kind) {
+        case "caller_busy":
+          throw new DialtoneError("caller_busy");
+        case "glare":
+          try {
+            return await this.acceptNow(d.callId, callerId, socketId);
+          } catch (err) {
+            // It stopped ringing a moment ago (cancelled, timed out): place the call as usual.
+            if (!(err instanceof DialtoneError && err.code === "invalid_state") || attempt > 0) throw err;
+            continue;
+          }
+        case "callee_busy": {
+          const now = new Date();
+          const busy = await store.recordEnded({
+            callerId,
+            calleeId,
+            kind,
+            status: "ended",
+            outcome: "busy",
+            endReason: "callee_busy",
+            ringExpiresAt: now,
+            endedAt: now,
+            ...names,
+          });
+          await busy.persisted;
+          return { call: publicInfo(busy.call) };
+        }
+        case "rang": {
+          const call = publicInfo(d.call);
+          if (!d.announced) nsp.to(userRoom(calleeId)).emit("call:incoming", { call });
+          const timer = setTimeout(() => void this.timeout(call.id).catch(() => undefined), this.o.ringTimeoutMs + (this.o.ringTimerSlackMs ?? 50));
+          timer.unref();
+          this.ringTimers.set(call.id, timer);
+          await this.settle(d.call, d.persisted);
+          return { call };
+        }
+      }
     }
-    const created = await store.create({
-      callerId,
-      calleeId,
-      kind,
-      status: "ringing",
-      ringExpiresAt: new Date(now.getTime() + this.o.ringTimeoutMs),
-      ...names,
-    });
-    const call = publicInfo(created.call);
-    // The caller's socket joins the call room before anyone can accept (still
-    // under the locks), so call:accepted always finds it.
-    await this.joinCall(socketId, call.id);
-    this.o.nsp.to(userRoom(calleeId)).emit("call:incoming", { call });
-    const timer = setTimeout(() => void this.timeout(call.id).catch(() => undefined), this.o.ringTimeoutMs + (this.o.ringTimerSlackMs ?? 50));
-    timer.unref();
-    this.ringTimers.set(call.id, timer);
-    await this.settle(created.call, created.persisted);
-    return { call };
   }
 
   /**
@@ -202,51 +188,38 @@ export class CallService {
   /**
    * The callee's device accepts. Exactly one device can win. Nobody is ever in
    * two calls: a callee already in an active call cannot accept another, and
-   * accepting cancels the callee's own outgoing ring.
+   * accepting cancels the callee's own outgoing ring. The store decides in one
+   * step (CallStore.accept).
    */
-  async accept(callId: string, userId: string, socketId: string): Promise<{ call: CallInfo; iceServers: IceServer[] }> {
-    const target = await this.asActor(userId, () => this.o.store.participants(callId));
-    if (!target || (target.callerId !== userId && target.calleeId !== userId)) throw new DialtoneError("not_found");
-    return this.locks.withLocks([target.callerId, target.calleeId], () => this.acceptNow(callId, userId, socketId));
+  accept(callId: string, userId: string, socketId: string): Promise<{ call: CallInfo; iceServers: IceServer[] }> {
+    return this.acceptNow(callId, userId, socketId);
   }
 
   private async acceptNow(callId: string, userId: string, socketId: string): Promise<{ call: CallInfo; iceServers: IceServer[] }> {
     const { store, nsp } = this.o;
-    const mine = await store.liveInvolving([userId]);
-    const inCall = mine.find((c) => c.status === "active");
-    if (inCall && inCall.id !== callId) {
-      const target = await store.participants(callId);
-      if (!target || (target.callerId !== userId && target.calleeId !== userId)) throw new DialtoneError("not_found");
-      throw new DialtoneError("caller_busy");
-    }
-    const now = new Date();
-    const { won, persisted } = await store.transition(callId, "ringing", { status: "active", answeredAt: now }, { calleeId: userId, ringExpiresAfter: now });
-    const current = await store.find(callId);
-    if (!current || (current.callerId !== userId && current.calleeId !== userId)) throw new DialtoneError("not_found");
-    if (!won) {
-      if (current.calleeId !== userId) throw new DialtoneError("invalid_state");
-      if (current.status === "active") throw new DialtoneError("answered_elsewhere");
-      if (current.status === "ringing") {
-        // Ring time is over but the timer has not fired yet: close it now.
+    const d = await store.accept(callId, userId, new Date());
+    if (d.kind === "refused") {
+      // Ring time is over but the timer has not fired yet: close it now.
+      if (d.code === "ring_over") {
         await this.timeout(callId);
+        throw new DialtoneError("invalid_state");
       }
-      throw new DialtoneError("invalid_state");
+      throw new DialtoneError(d.code);
     }
     this.clearRingTimer(callId);
-    const { callerId, calleeId, ...call } = current;
+    const { callerId, calleeId, ...call } = d.call;
     // Each participant gets TURN credentials signed for themselves.
     const iceServers = this.o.iceServers(userId);
     await this.joinCall(socketId, callId);
     // Only the caller's socket that placed (or rejoined) the call is in its room.
     nsp.to(callRoom(callId)).except(socketId).emit("call:accepted", { call, iceServers: this.o.iceServers(callerId) });
     nsp.to(userRoom(calleeId)).except(socketId).emit("call:answered-elsewhere", { callId });
-    const ownRings = mine.filter((c) => c.status === "ringing" && c.callerId === userId && c.id !== callId);
-    for (const ring of ownRings) {
-      const c = await store.find(ring.id);
+    for (const ring of d.ownRings) {
+      const c = await store.find(ring);
       if (c) await this.applyAs(c, userId, { type: "cancel", by: "caller" }).catch(() => undefined);
     }
     this.o.onPresenceChange?.([callerId, calleeId]);
-    await this.settle(current, persisted);
+    await this.settle(d.call, d.persisted);
     return { call, iceServers };
   }
 
@@ -301,7 +274,7 @@ export class CallService {
   /** A participant's socket may (re)join a live call: after a reload or reconnect. */
   async rejoin(callId: string, userId: string, socketId: string, fresh = false): Promise<{ call: CallInfo; iceServers: IceServer[] }> {
     const { nsp } = this.o;
-    const current = await this.asActor(userId, () => this.o.store.find(callId));
+    const current = await this.o.store.find(callId);
     if (!current || (current.callerId !== userId && current.calleeId !== userId)) throw new DialtoneError("not_found");
     const isCallerRinging = current.status === "ringing" && current.callerId === userId;
     if (current.status !== "active" && !isCallerRinging) throw new DialtoneError("invalid_state");
@@ -361,7 +334,7 @@ export class CallService {
   }
 
   private async apply(callId: string, userId: string, event: (role: Role) => CallEvent): Promise<CallInfo> {
-    const call = await this.asActor(userId, () => this.o.store.find(callId));
+    const call = await this.o.store.find(callId);
     if (!call || (call.callerId !== userId && call.calleeId !== userId)) throw new DialtoneError("not_found");
     const role: Role = call.callerId === userId ? "caller" : "callee";
     return this.applyAs(call, userId, event(role));
@@ -401,23 +374,17 @@ export class CallService {
     return info;
   }
 
-  /**
-   * Look up a call a user names. A call may ring before its row is visible
-   * (see CallStore.announcedBeforeVisible): on a miss, wait for that user's
-   * lock (held by the invite until the row is written) and look again.
-   */
-  private async asActor<T>(userId: string, lookup: () => Promise<T | null>): Promise<T | null> {
-    const found = await lookup();
-    if (found || !this.o.store.announcedBeforeVisible) return found;
-    await this.locks.withLocks([userId], async () => undefined);
-    return lookup();
-  }
-
   /** The acting socket joins the call room: directly when it is on this node (it always is: it sent the event). */
   private async joinCall(socketId: string, callId: string): Promise<void> {
     const local = this.o.nsp.sockets.get(socketId);
     if (local) local.join(callRoom(callId));
     else await this.o.nsp.in(socketId).socketsJoin(callRoom(callId));
+  }
+
+  private leaveCall(socketId: string, callId: string): void {
+    const local = this.o.nsp.sockets.get(socketId);
+    if (local) local.leave(callRoom(callId));
+    else this.o.nsp.in(socketId).socketsLeave(callRoom(callId));
   }
 
   private clearRingTimer(callId: string) {

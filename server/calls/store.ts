@@ -3,39 +3,22 @@
 //
 // - MemoryCallStore, one node (no REDIS_URL): this process is the only writer
 //   of calls, so the live calls (ringing, active) are held in memory and every
-//   decision (busy, glare, who won an accept) is made there, synchronously; the
-//   database is written right after, per call in order. The service tells the
-//   other party first and answers the actor once the write is done, so a ring
-//   never waits for a query and a history read after an ack sees the row.
-//   Live calls are loaded from the database at start (after a restart).
-// - DatabaseCallStore, several nodes: the database decides. Every transition
-//   is a conditional update (`UPDATE … WHERE status = 'ringing'`), so two nodes
-//   cannot both win; the per-user Redis locks order invites and accepts.
+//   decision (busy, glare, who won an accept) is one synchronous step there.
+// - RedisCallStore (server/calls/redis-store.ts), several nodes: the live calls
+//   are in Redis and every decision is one Lua script, atomic across nodes.
 //
-// Either way `persisted` resolves once the database has the change.
+// Either way the database is the record, written right after the decision
+// (per call, in order): the service tells the other party first and answers
+// the actor once `persisted` resolves, so a ring never waits for a query and a
+// history read after an ack sees the row. An invite or an accept is decided in
+// one step (`invite`, `accept`), so no locks are needed around them.
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db/client";
 import type { CallInfo, CallKind, UserRef } from "../call/protocol";
 import type { CallOutcome, CallStatus } from "../call/state-machine";
-import {
-  activeCalls,
-  callInclude,
-  expiredRingingCalls,
-  findCall,
-  findCallParticipants,
-  insertCall,
-  liveCallsInvolving,
-  liveCallsOf,
-  toCallInfo,
-  updateCallIf,
-  usersInActiveCalls,
-  type CallRowInsert,
-  type StoredCall,
-} from "./queries";
+import { callInclude, findCall, findCallParticipants, insertCall, toCallInfo, updateCallIf, type CallRowInsert, type StoredCall } from "./queries";
 
 export type { StoredCall };
-/** The fields an invite's busy checks need. */
-export type LiveRef = { id: string; callerId: string; calleeId: string; status: CallStatus; ringExpiresAt: Date };
 export type NewCall = {
   callerId: string;
   calleeId: string;
@@ -56,36 +39,77 @@ export type CallChange = {
   answeredAt?: Date;
   endedAt?: Date;
 };
-/** Extra conditions of a transition: accepted only by the callee, before the ring time ends. */
-export type CallGuard = { calleeId?: string; ringExpiresAfter?: Date };
 export type Written = { won: boolean; persisted: Promise<void> };
 
+/** A ring limit the store checks in the same step as the invite (RedisCallStore: the same Redis keys as rate-limiter-flexible's). */
+export type RingLimit = { key: string; points: number; durationMs: number };
+/**
+ * The callee's call:incoming as an entry of the cluster's stream, published by
+ * the store in the same step that places the call (server/signaling/
+ * cluster-broadcast.ts); `deliverLocally` then hands it to this node's sockets.
+ */
+export type Announcement = { stream: string; maxLen: number; fields: string[]; deliverLocally: (offset: string) => void };
+
+export type InviteRequest = {
+  /** The new call's id (chosen by the service: its socket joins the call room first). */
+  id: string;
+  callerId: string;
+  calleeId: string;
+  kind: CallKind;
+  caller: UserRef;
+  callee: UserRef;
+  now: Date;
+  ringTimeoutMs: number;
+  limit?: RingLimit;
+  announce?: (call: StoredCall) => Announcement | undefined;
+};
+
+/**
+ * What an invite became. `expired`: these users' rings whose time is over
+ * (not counted as busy; the service closes them).
+ */
+export type InviteDecision =
+  | { kind: "rang"; call: StoredCall; persisted: Promise<void>; announced: boolean; expired: string[] }
+  | { kind: "glare"; callId: string; expired: string[] }
+  | { kind: "caller_busy" | "callee_busy"; expired: string[] }
+  | { kind: "rate_limited" };
+
+export type AcceptRefusal = "not_found" | "caller_busy" | "invalid_state" | "answered_elsewhere" | "ring_over";
+/** `ownRings`: the accepting user's own outgoing rings, which the service cancels (nobody is in two calls). */
+export type AcceptDecision =
+  | { kind: "accepted"; call: StoredCall; persisted: Promise<void>; ownRings: string[] }
+  | { kind: "refused"; code: AcceptRefusal };
+
 export interface CallStore {
-  /** Resolves once the store can answer (the memory store has loaded live calls). */
+  /** Resolves once the store can answer (live calls loaded). */
   readonly ready: Promise<void>;
-  /**
-   * A new call may be announced before `find` can see it: the database store
-   * writes the row while the invite still holds both users' locks, so an
-   * actor who misses it looks again once those locks are free.
-   */
-  readonly announcedBeforeVisible: boolean;
   find(id: string): Promise<StoredCall | null>;
   participants(id: string): Promise<{ callerId: string; calleeId: string } | null>;
-  /** Live calls (ringing, rings past their time included, or active) involving any of these users. */
-  liveInvolving(userIds: string[]): Promise<LiveRef[]>;
-  create(c: NewCall): Promise<{ call: StoredCall; persisted: Promise<void> }>;
-  /** Conditional: only if the call is still in `from` (and the guard holds). */
-  transition(id: string, from: CallStatus, change: CallChange, guard?: CallGuard): Promise<Written>;
+  /**
+   * One atomic step: the ring limit (if given), then the busy rules (the
+   * caller is not in an active call nor placing one; a ring from the callee to
+   * the caller is glare; a callee in any live call is busy), then the new
+   * ringing call (and its announcement).
+   */
+  invite(r: InviteRequest): Promise<InviteDecision>;
+  /** One atomic step: the callee's device moves a ringing call to active, unless that user is in another active call. */
+  accept(callId: string, userId: string, now: Date): Promise<AcceptDecision>;
+  /** A call that never rang (the callee was busy): written straight to history. */
+  recordEnded(c: NewCall): Promise<{ call: StoredCall; persisted: Promise<void> }>;
+  /** Conditional: only if the call is still in `from`. */
+  transition(id: string, from: CallStatus, change: CallChange): Promise<Written>;
   expiredRinging(now: Date): Promise<string[]>;
   active(): Promise<{ id: string; callerId: string; calleeId: string }[]>;
   inActiveCalls(userIds: string[]): Promise<Set<string>>;
   /** A user's live calls that still matter (rings not past their time), newest first. */
   liveOf(userId: string, now: Date): Promise<StoredCall[]>;
+  /** Run with every sweep (RedisCallStore: reload live calls if Redis lost them). */
+  maintain?(): Promise<void>;
 }
 
-const done = Promise.resolve();
+export const done = Promise.resolve();
 
-function rowData(c: NewCall, id: string, createdAt: Date): CallRowInsert {
+export function rowData(c: NewCall, id: string, createdAt: Date): CallRowInsert {
   return {
     id,
     createdAt,
@@ -100,70 +124,67 @@ function rowData(c: NewCall, id: string, createdAt: Date): CallRowInsert {
   };
 }
 
-export class DatabaseCallStore implements CallStore {
-  readonly ready = done;
-  readonly announcedBeforeVisible = true;
-  constructor(private readonly db: Db) {}
+/** The call an invite places, before any store has it. */
+export function newRinging(r: InviteRequest): { call: StoredCall; row: CallRowInsert } {
+  const ringExpiresAt = new Date(r.now.getTime() + r.ringTimeoutMs);
+  const n: NewCall = { callerId: r.callerId, calleeId: r.calleeId, kind: r.kind, status: "ringing", ringExpiresAt, caller: r.caller, callee: r.callee };
+  const row = rowData(n, r.id, r.now);
+  return { call: { ...toCallInfo({ ...row, answeredAt: null, caller: r.caller, callee: r.callee }), callerId: r.callerId, calleeId: r.calleeId }, row };
+}
 
-  find(id: string) {
-    return findCall(this.db, id);
-  }
+/**
+ * Each call's database writes, in order, behind the decisions: the first of a
+ * burst waits for setImmediate (the sockets are told first, in this tick, the
+ * query runs after). `drained` is called when a call has no write left.
+ */
+export class WriteQueue {
+  private readonly tails = new Map<string, Promise<void>>();
 
-  participants(id: string) {
-    return findCallParticipants(this.db, id);
-  }
+  constructor(
+    private readonly onError: (callId: string, err: unknown) => void,
+    private readonly drained: (callId: string) => void = () => undefined,
+  ) {}
 
-  liveInvolving(userIds: string[]): Promise<LiveRef[]> {
-    return liveCallsInvolving(this.db, userIds);
-  }
-
-  async create(c: NewCall) {
-    // Written while the caller is told and the callee rings: the invite holds
-    // both users' locks until it is (CallService waits for `persisted`).
-    const row = rowData(c, randomUUID(), new Date());
-    const persisted = insertCall(this.db, row);
-    const call = toCallInfo({ ...row, answeredAt: null, caller: c.caller, callee: c.callee });
-    return { call: { ...call, callerId: c.callerId, calleeId: c.calleeId }, persisted };
-  }
-
-  async transition(id: string, from: CallStatus, change: CallChange, guard: CallGuard = {}): Promise<Written> {
-    return { won: await updateCallIf(this.db, id, from, change, guard), persisted: done };
-  }
-
-  async expiredRinging(now: Date) {
-    return (await expiredRingingCalls(this.db, now)).map((r) => r.id);
-  }
-
-  active() {
-    return activeCalls(this.db);
-  }
-
-  inActiveCalls(userIds: string[]) {
-    return usersInActiveCalls(this.db, userIds);
-  }
-
-  async liveOf(userId: string, now: Date) {
-    const rows = await liveCallsOf(this.db, userId, now);
-    return rows.map((r) => ({ ...toCallInfo(r), callerId: r.callerId, calleeId: r.calleeId }));
+  push(id: string, op: () => Promise<unknown>): Promise<void> {
+    const start = this.tails.get(id) ?? new Promise<void>((resolve) => setImmediate(resolve));
+    const mine = start.then(op).then(
+      () => undefined,
+      (err: unknown) => {
+        this.onError(id, err);
+        throw err;
+      },
+    );
+    const tail = mine.catch(() => undefined);
+    this.tails.set(id, tail);
+    void tail.then(() => {
+      if (this.tails.get(id) !== tail) return;
+      this.tails.delete(id);
+      this.drained(id);
+    });
+    return mine;
   }
 }
+
+export const logWriteError = (id: string, err: unknown) => console.error(`[calls] writing call ${id} failed`, err);
 
 type MemoryCall = StoredCall & { ringExpires: number };
 
 export class MemoryCallStore implements CallStore {
   readonly ready: Promise<void>;
-  readonly announcedBeforeVisible = false;
   /** Live calls, and ended ones until their end is written. */
   private readonly calls = new Map<string, MemoryCall>();
   /** userId → ids of that user's live calls. */
   private readonly byUser = new Map<string, Set<string>>();
-  /** callId → the tail of that call's database writes (applied in order). */
-  private readonly writes = new Map<string, Promise<void>>();
+  private readonly writes: WriteQueue;
 
   constructor(
     private readonly db: Db,
-    private readonly onWriteError: (callId: string, err: unknown) => void = (id, err) => console.error(`[calls] writing call ${id} failed`, err),
+    onWriteError: (callId: string, err: unknown) => void = logWriteError,
   ) {
+    // An ended call leaves memory once its writes are done.
+    this.writes = new WriteQueue(onWriteError, (id) => {
+      if (this.calls.get(id)?.status === "ended") this.calls.delete(id);
+    });
     this.ready = this.load();
   }
 
@@ -190,34 +211,21 @@ export class MemoryCallStore implements CallStore {
     }
   }
 
-  /**
-   * Queue a write for this call after its earlier ones; an ended call leaves
-   * memory once its writes are done. The first write of a burst waits for
-   * setImmediate: the sockets are told first (in this tick), the query runs
-   * after.
-   */
-  private write(id: string, op: () => Promise<unknown>): Promise<void> {
-    const start = this.writes.get(id) ?? new Promise<void>((resolve) => setImmediate(resolve));
-    const mine = start.then(op).then(
-      () => undefined,
-      (err: unknown) => {
-        this.onWriteError(id, err);
-        throw err;
-      },
-    );
-    const tail = mine.catch(() => undefined);
-    this.writes.set(id, tail);
-    void tail.then(() => {
-      if (this.writes.get(id) !== tail) return;
-      this.writes.delete(id);
-      if (this.calls.get(id)?.status === "ended") this.calls.delete(id);
-    });
-    return mine;
-  }
-
   private view(c: MemoryCall): StoredCall {
     const { ringExpires: _r, ...call } = c;
     return { ...call };
+  }
+
+  /** The live calls of these users (each once). */
+  private liveOfUsers(userIds: string[]): MemoryCall[] {
+    const out = new Set<MemoryCall>();
+    for (const u of userIds) {
+      for (const id of this.byUser.get(u) ?? []) {
+        const c = this.calls.get(id);
+        if (c) out.add(c);
+      }
+    }
+    return [...out];
   }
 
   async find(id: string): Promise<StoredCall | null> {
@@ -235,58 +243,63 @@ export class MemoryCallStore implements CallStore {
     return findCallParticipants(this.db, id);
   }
 
-  async liveInvolving(userIds: string[]): Promise<LiveRef[]> {
-    const out: LiveRef[] = [];
-    const seen = new Set<string>();
-    for (const u of userIds) {
-      for (const id of this.byUser.get(u) ?? []) {
-        const c = this.calls.get(id);
-        if (!c || seen.has(id)) continue;
-        seen.add(id);
-        out.push({ id, callerId: c.callerId, calleeId: c.calleeId, status: c.status, ringExpiresAt: new Date(c.ringExpires) });
-      }
+  async invite(r: InviteRequest): Promise<InviteDecision> {
+    // Synchronous from here to the end: nothing can interleave.
+    const now = r.now.getTime();
+    const live = this.liveOfUsers([r.callerId, r.calleeId]);
+    const expired = live.filter((c) => c.status === "ringing" && c.ringExpires <= now);
+    const current = live.filter((c) => !expired.includes(c));
+    const expiredIds = expired.map((c) => c.id);
+    const decision = decideInvite(current, r.callerId, r.calleeId);
+    if (decision) return { ...decision, expired: expiredIds };
+    const { call, row } = newRinging(r);
+    this.add({ ...call, ringExpires: row.ringExpiresAt.getTime() });
+    const persisted = this.writes.push(call.id, () => insertCall(this.db, row));
+    return { kind: "rang", call, persisted, announced: false, expired: expiredIds };
+  }
+
+  async accept(callId: string, userId: string, now: Date): Promise<AcceptDecision> {
+    const c = this.calls.get(callId);
+    if (!c) {
+      // Not live here: ended (or never made, or not this user's).
+      const p = await findCallParticipants(this.db, callId);
+      return { kind: "refused", code: p && (p.callerId === userId || p.calleeId === userId) ? "invalid_state" : "not_found" };
     }
-    return out;
+    const refused = refuseAccept(c, this.liveOfUsers([userId]), userId, now.getTime());
+    if (refused) return { kind: "refused", code: refused };
+    const change: CallChange = { status: "active", answeredAt: now };
+    c.status = "active";
+    c.answeredAt = now.toISOString();
+    const ownRings = this.liveOfUsers([userId])
+      .filter((o) => o.status === "ringing" && o.callerId === userId && o.id !== callId)
+      .map((o) => o.id);
+    const persisted = this.writes.push(callId, () => this.update(callId, "ringing", change));
+    return { kind: "accepted", call: this.view(c), persisted, ownRings };
   }
 
-  async create(n: NewCall) {
+  async recordEnded(n: NewCall) {
     const createdAt = new Date();
-    const id = randomUUID();
-    const c: MemoryCall = {
-      id,
-      kind: n.kind,
-      status: n.status,
-      outcome: n.outcome ?? null,
-      caller: n.caller,
-      callee: n.callee,
-      createdAt: createdAt.toISOString(),
-      ringExpiresAt: n.ringExpiresAt.toISOString(),
-      answeredAt: null,
-      endedAt: n.endedAt?.toISOString() ?? null,
-      callerId: n.callerId,
-      calleeId: n.calleeId,
-      ringExpires: n.ringExpiresAt.getTime(),
-    };
-    this.add(c);
-    const persisted = this.write(id, () => insertCall(this.db, rowData(n, id, createdAt)));
-    return { call: this.view(c), persisted };
+    const row = rowData(n, randomUUID(), createdAt);
+    const call: StoredCall = { ...toCallInfo({ ...row, answeredAt: null, caller: n.caller, callee: n.callee }), callerId: n.callerId, calleeId: n.calleeId };
+    this.add({ ...call, ringExpires: row.ringExpiresAt.getTime() });
+    const persisted = this.writes.push(call.id, () => insertCall(this.db, row));
+    return { call, persisted };
   }
 
-  async transition(id: string, from: CallStatus, change: CallChange, guard: CallGuard = {}): Promise<Written> {
+  async transition(id: string, from: CallStatus, change: CallChange): Promise<Written> {
     const c = this.calls.get(id);
     if (!c || c.status !== from) return { won: false, persisted: done };
-    if (guard.calleeId !== undefined && c.calleeId !== guard.calleeId) return { won: false, persisted: done };
-    if (guard.ringExpiresAfter && !(c.ringExpires > guard.ringExpiresAfter.getTime())) return { won: false, persisted: done };
     c.status = change.status;
     if (change.outcome !== undefined) c.outcome = change.outcome;
     if (change.answeredAt) c.answeredAt = change.answeredAt.toISOString();
     if (change.endedAt) c.endedAt = change.endedAt.toISOString();
     if (c.status === "ended") this.unindex(c);
-    const persisted = this.write(id, async () => {
-      // Memory decided; the row follows. It can only differ if something else wrote it.
-      if (!(await updateCallIf(this.db, id, from, change))) console.warn(`[calls] call ${id} was not "${from}" in the database; left as it was`);
-    });
-    return { won: true, persisted };
+    return { won: true, persisted: this.writes.push(id, () => this.update(id, from, change)) };
+  }
+
+  /** Memory decided; the row follows. It can only differ if something else wrote it. */
+  private async update(id: string, from: CallStatus, change: CallChange): Promise<void> {
+    if (!(await updateCallIf(this.db, id, from, change))) console.warn(`[calls] call ${id} was not "${from}" in the database; left as it was`);
   }
 
   async expiredRinging(now: Date): Promise<string[]> {
@@ -304,25 +317,55 @@ export class MemoryCallStore implements CallStore {
 
   async inActiveCalls(userIds: string[]): Promise<Set<string>> {
     const out = new Set<string>();
-    for (const u of userIds) {
-      for (const id of this.byUser.get(u) ?? []) {
-        const c = this.calls.get(id);
-        if (c?.status === "active") {
-          out.add(u);
-          break;
-        }
-      }
-    }
+    for (const u of userIds) if (this.liveOfUsers([u]).some((c) => c.status === "active")) out.add(u);
     return out;
   }
 
   async liveOf(userId: string, now: Date): Promise<StoredCall[]> {
-    const out: MemoryCall[] = [];
-    for (const id of this.byUser.get(userId) ?? []) {
-      const c = this.calls.get(id);
-      if (c && (c.status === "active" || (c.status === "ringing" && c.ringExpires > now.getTime()))) out.push(c);
-    }
+    const out = this.liveOfUsers([userId]).filter((c) => c.status === "active" || (c.status === "ringing" && c.ringExpires > now.getTime()));
     out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     return out.map((c) => this.view(c));
   }
+}
+
+type LiveCall = { id: string; callerId: string; calleeId: string; status: CallStatus };
+
+/**
+ * The busy rules of an invite over the live calls (rings past their time left
+ * out) of its caller and callee; undefined: it may ring. RedisCallStore's
+ * INVITE script is the same rules in Lua.
+ */
+export function decideInvite(live: LiveCall[], callerId: string, calleeId: string): Exclude<InviteDecision, { kind: "rang" | "rate_limited" }> | undefined {
+  const involves = (c: LiveCall, userId: string) => c.callerId === userId || c.calleeId === userId;
+  // The caller cannot place a call while in an active call or while a call
+  // they placed still rings; a call merely ringing FOR them does not stop them.
+  if (live.some((c) => (c.status === "active" && involves(c, callerId)) || (c.status === "ringing" && c.callerId === callerId))) {
+    return { kind: "caller_busy", expired: [] };
+  }
+  // Glare: the callee is ringing this caller right now (both pressed Call at
+  // once). Answering that call is what both want; placing a second one would
+  // only make it "busy" against the first, and neither side could answer.
+  const crossing = live.find((c) => c.status === "ringing" && c.callerId === calleeId && c.calleeId === callerId);
+  if (crossing) return { kind: "glare", callId: crossing.id, expired: [] };
+  // The callee is "Busy" in any live call (active, or ringing either way).
+  if (live.some((c) => involves(c, calleeId))) return { kind: "callee_busy", expired: [] };
+  return undefined;
+}
+
+/** Why this user may not accept this (live) call now, if they may not. RedisCallStore's ACCEPT script is the same rules in Lua. */
+export function refuseAccept(
+  c: LiveCall & { ringExpires: number },
+  userLive: LiveCall[],
+  userId: string,
+  now: number,
+): AcceptRefusal | undefined {
+  if (c.callerId !== userId && c.calleeId !== userId) return "not_found";
+  // Nobody is ever in two calls.
+  if (userLive.some((o) => o.status === "active" && o.id !== c.id)) return "caller_busy";
+  if (c.calleeId !== userId) return "invalid_state";
+  if (c.status === "active") return "answered_elsewhere";
+  if (c.status !== "ringing") return "invalid_state";
+  // Ring time is over but the timer has not fired yet: the service closes it.
+  if (c.ringExpires <= now) return "ring_over";
+  return undefined;
 }

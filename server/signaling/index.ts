@@ -4,7 +4,6 @@
 import type { Server as HttpServer, IncomingMessage } from "node:http";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { Server, type Socket } from "socket.io";
-import { RedisLocks } from "../locks";
 import type { RedisClient } from "../redis";
 import { userFromCookieHeader } from "../auth/session-cookie";
 import type { Db } from "../db/client";
@@ -19,11 +18,14 @@ import {
   type Payload,
   type ServerToClientEvents,
 } from "../call/protocol";
+import { RateLimiterRedis } from "rate-limiter-flexible";
 import { consume, type Limits } from "../rate-limits";
 import { onContactsChanged } from "../realtime";
 import { ContactDirectory } from "../contacts/directory";
-import { CallService, callRoom, userRoom, type SignalingNamespace, type SocketData } from "../calls/service";
-import { DatabaseCallStore, MemoryCallStore, type CallStore } from "../calls/store";
+import { CallService, callRoom, userRoom, type RingAdmission, type SignalingNamespace, type SocketData } from "../calls/service";
+import { MemoryCallStore, type CallStore } from "../calls/store";
+import { RedisCallStore } from "../calls/redis-store";
+import { clusterAnnouncer } from "./cluster-broadcast";
 import { RecoveryAdapter } from "./recovery-adapter";
 import { createUserBatch } from "./user-batch";
 import { broadcastPresence, presenceOf, type PresenceSources } from "./presence";
@@ -43,11 +45,12 @@ export type SignalingOptions = {
   /** Set when several nodes share the load: the adapter between them and the per-user locks. */
   redis?: RedisClient;
   /**
-   * Who decides call state: "memory" (one node: this process, the database
-   * written right after) or "database" (several nodes: conditional updates).
-   * Defaults by topology: "database" with `redis`, else "memory".
+   * Where call state is decided: in this process (one node) or in Redis
+   * (several nodes: server/calls/redis-store.ts); the database is written
+   * right after either way. Defaults to Redis with `redis`. Tests give a Redis
+   * (and a key prefix of their own) to a node that is otherwise single.
    */
-  callState?: "memory" | "database";
+  callState?: { redis: RedisClient; prefix?: string };
   /** See CallServiceOptions.ringTimerSlackMs (tests). */
   ringTimerSlackMs?: number;
 };
@@ -69,6 +72,8 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     // Middlewares still run, so a recovered socket is authenticated again.
     connectionStateRecovery: { maxDisconnectionDuration: Math.max(o.graceMs, 2_000), skipMiddlewares: false },
   });
+  const STREAM = "dialtone:socket.io";
+  const STREAM_MAX_LEN = 10_000;
   if (!o.redis) {
     io.adapter(RecoveryAdapter);
   } else {
@@ -76,7 +81,8 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     // supports Socket.IO's connection-state recovery.
     io.adapter(
       createAdapter(o.redis, {
-        streamName: "dialtone:socket.io",
+        streamName: STREAM,
+        maxLen: STREAM_MAX_LEN,
         onlyPlaintext: true,
         // A node that died is dropped from cross-node requests (fetchSockets) after 6 s.
         heartbeatInterval: 2_000,
@@ -88,7 +94,14 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
   // Nothing may use the default namespace.
   io.of("/").use((_socket, next) => next(new Error("unauthorized")));
 
-  const store: CallStore = (o.callState ?? (o.redis ? "database" : "memory")) === "memory" ? new MemoryCallStore(o.db) : new DatabaseCallStore(o.db);
+  const stateRedis = o.callState ?? (o.redis ? { redis: o.redis } : undefined);
+  const store: CallStore = stateRedis ? new RedisCallStore(o.db, stateRedis.redis, stateRedis.prefix) : new MemoryCallStore(o.db);
+  // With the call state in the same Redis as a shared ring limit, the limit is
+  // checked inside the invite's decision (one round trip for both).
+  const ringLimit = o.limits.ring;
+  const limitInStore = stateRedis !== undefined && ringLimit instanceof RateLimiterRedis && stateRedis.redis === o.redis;
+  const ringAdmission = (userId: string): RingAdmission =>
+    limitInStore ? { limit: { key: ringLimit.getKey(userId), points: ringLimit.points, durationMs: ringLimit.duration * 1000 } } : { admitted: consume(ringLimit, userId) };
   const directory = new ContactDirectory(o.db);
   // A contact or block changed (on this node, in Next's route code or here):
   // forget those users here and on every other node.
@@ -123,7 +136,7 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     graceMs: o.graceMs,
     iceServers: o.iceServers,
     onPresenceChange: presenceChanged,
-    locks: o.redis ? new RedisLocks(o.redis) : undefined,
+    announce: o.redis && stateRedis?.redis === o.redis ? clusterAnnouncer(nsp, STREAM, STREAM_MAX_LEN) : undefined,
   });
   void store.ready.then(() => calls.start(o.sweepEveryMs)).catch((err: unknown) => console.error("[signaling] loading live calls failed", err));
 
@@ -155,8 +168,8 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     "call:invite": async (s, p) => {
       // Joins this socket to the call room (ringing), or, on glare, answers the
       // callee's ring to us from this socket (the ack then has the active call).
-      // Nothing is read or rung before the ring limit has admitted the invite.
-      return calls.invite(s.data.userId, p.calleeId, p.kind, s.id, consume(o.limits.ring, s.data.userId));
+      // Nothing is rung before the ring limit has admitted the invite.
+      return calls.invite(s.data.userId, p.calleeId, p.kind, s.id, ringAdmission(s.data.userId));
     },
     "call:accept": (s, p) => calls.accept(p.callId, s.data.userId, s.id),
     "call:decline": async (s, p) => ({ call: await calls.decline(p.callId, s.data.userId) }),

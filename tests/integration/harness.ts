@@ -25,6 +25,8 @@ import { migrate } from "../../server/db/migrate";
 import { createLimits, type Limits } from "../../server/rate-limits";
 import { createSignaling, type Signaling } from "../../server/signaling";
 import { createTestDatabase } from "../support/postgres";
+import { startRedis, type TestRedis } from "../support/redis";
+import { connectRedis, type RedisClient } from "../../server/redis";
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type ServerEventName = keyof ServerToClientEvents;
@@ -42,12 +44,43 @@ export type HarnessOptions = {
 };
 
 /**
- * Who decides call state in this test process: the SQLite run uses the
- * one-node memory store, the PostgreSQL run the several-node database store
- * (what production runs with REDIS_URL), so the suite covers both.
+ * Where call state is decided in this test process: the SQLite run uses the
+ * one-node memory store, the PostgreSQL run the several-node Redis store
+ * (what production runs with REDIS_URL: a throwaway redis-server, shared by
+ * the process's harnesses, each under its own key prefix), so the suite
+ * covers both. DIALTONE_TEST_CALL_STATE=memory|redis overrides.
  */
-export const CALL_STATE: "memory" | "database" =
-  (process.env.DIALTONE_TEST_CALL_STATE as "memory" | "database" | undefined) ?? (process.env.DIALTONE_TEST_DB === "postgres" ? "database" : "memory");
+export const CALL_STATE: "memory" | "redis" =
+  (process.env.DIALTONE_TEST_CALL_STATE as "memory" | "redis" | undefined) ?? (process.env.DIALTONE_TEST_DB === "postgres" ? "redis" : "memory");
+
+type CallStateRedis = { redis: RedisClient; prefix: string };
+let sharedRedis: { users: number; started: Promise<{ server: TestRedis; client: RedisClient }> } | undefined;
+
+/** The Redis call state of one harness (undefined: memory), and its release. */
+async function openCallState(): Promise<{ state: CallStateRedis | undefined; release: () => Promise<void> }> {
+  if (CALL_STATE === "memory") return { state: undefined, release: async () => undefined };
+  sharedRedis ??= {
+    users: 0,
+    started: (async () => {
+      const server = await startRedis();
+      return { server, client: await connectRedis(server.url) };
+    })(),
+  };
+  const shared = sharedRedis;
+  shared.users++;
+  const { client } = await shared.started;
+  return {
+    state: { redis: client, prefix: `test:${randomBytes(6).toString("hex")}:` },
+    // The last harness of the process stops it, so the process can exit.
+    release: async () => {
+      if (--shared.users > 0) return;
+      if (sharedRedis === shared) sharedRedis = undefined;
+      const { server, client: c } = await shared.started;
+      await c.quit().catch(() => undefined);
+      await server.stop();
+    },
+  };
+}
 
 export type Harness = {
   url: string;
@@ -56,6 +89,8 @@ export type Harness = {
   secret: string;
   dir: string;
   signaling: Signaling;
+  /** Where call state lives (the Redis store's client and prefix; undefined: memory): a restarted node gets the same. */
+  callState: CallStateRedis | undefined;
   createUser(name?: string): Promise<TestUser>;
   /** Mutually accepted contacts (a asks, b accepts), through the real contacts service. */
   makeContacts(a: TestUser, b: TestUser): Promise<void>;
@@ -96,6 +131,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const fresh = await createFreshDb(dir);
   const db = createDb(fresh.url);
   const secret = randomBytes(32).toString("base64url");
+  const callState = await openCallState();
 
   const httpServer: HttpServer = createServer((_req, res) => {
     res.statusCode = 404;
@@ -110,7 +146,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     limits: options.limits ?? createLimits(),
     sweepEveryMs: options.sweepEveryMs ?? 200,
     ringTimerSlackMs: options.ringTimerSlackMs,
-    callState: CALL_STATE,
+    callState: callState.state,
   });
   await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
   const port = (httpServer.address() as AddressInfo).port;
@@ -138,6 +174,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     url,
     port,
     db,
+    callState: callState.state,
     secret,
     dir,
     signaling,
@@ -191,6 +228,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await signaling.close();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await db.$disconnect();
+      await callState.release();
       await fresh.drop();
       await fs.rm(dir, { recursive: true, force: true });
     },

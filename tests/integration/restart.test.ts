@@ -8,7 +8,7 @@ import { after, before, describe, test } from "node:test";
 import { io } from "socket.io-client";
 import { createLimits } from "../../server/rate-limits";
 import { createSignaling, type Signaling } from "../../server/signaling";
-import { CALL_STATE, emitAck, establish, expectOk, startHarness, until, waitFor, type ClientSocket, type Harness } from "./harness";
+import { emitAck, establish, expectOk, startHarness, until, waitFor, type ClientSocket, type Harness } from "./harness";
 
 const GRACE_MS = 400;
 
@@ -38,7 +38,7 @@ describe("after a server restart", () => {
       iceServers: () => [],
       limits: createLimits(),
       sweepEveryMs: 200,
-      callState: CALL_STATE,
+      callState: h.callState,
     });
     await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
     second = { signaling, url: `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}` };

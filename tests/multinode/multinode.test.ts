@@ -3,7 +3,7 @@
 // sockets of one call spread over the nodes. The full lifecycle across nodes, then nodes crashing
 // (SIGKILL) during a ringing and during an active call.
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -15,7 +15,8 @@ import { actOnContact, requestContact } from "../../server/contacts/service";
 import { createDb, type Db } from "../../server/db/client";
 import { migrate } from "../../server/db/migrate";
 import { listHistory } from "../../server/history/service";
-import { RedisLocks } from "../../server/locks";
+import { RedisCallStore } from "../../server/calls/redis-store";
+import { createLimits } from "../../server/rate-limits";
 import { connectRedis } from "../../server/redis";
 import { emitAck, expectError, expectOk, sleep, waitFor, type ClientSocket } from "../integration/harness";
 import { createTestDatabase, findPostgresBinDir, POSTGRES_INSTALL_HINT, startPostgres, type TestPostgres } from "../support/postgres";
@@ -275,31 +276,106 @@ describe("several nodes over Redis", () => {
     }
   });
 
-  test("RedisLocks: operations on overlapping users from two nodes' clients never overlap", async () => {
+  test("RedisCallStore: decisions made through two nodes' Redis clients at the same moment never conflict", async () => {
     const clients = [await connectRedis(redis.url), await connectRedis(redis.url)];
     try {
-      const locks = clients.map((c) => new RedisLocks(c));
-      const held = new Set<string>();
-      let overlaps = 0;
-      let ran = 0;
-      const users = ["u1", "u2", "u3", "u4"];
-      await Promise.all(
-        Array.from({ length: 60 }, async (_, i) => {
-          const keys = [users[i % 4]!, users[(i * 3 + 1) % 4]!];
-          await locks[i % 2]!.withLocks(keys, async () => {
-            if (keys.some((k) => held.has(k))) overlaps++;
-            for (const k of keys) held.add(k);
-            await sleep(2);
-            for (const k of keys) held.delete(k);
-            ran++;
-          });
-        }),
+      const prefix = `test:${randomBytes(4).toString("hex")}:`;
+      const stores = clients.map((c) => new RedisCallStore(db, c, prefix));
+      await Promise.all(stores.map((s) => s.ready));
+      const callee = await user("Callee");
+      const callers = await Promise.all(Array.from({ length: 8 }, (_, i) => user(`Caller${i}`)));
+      const ref = (u: User) => ({ id: u.id, name: u.name });
+      // Eight callers ring one callee at once, half through each node: one rings, seven find them busy.
+      const decisions = await Promise.all(
+        callers.map((c, i) =>
+          stores[i % 2]!.invite({ id: randomUUID(), callerId: c.id, calleeId: callee.id, kind: "video", caller: ref(c), callee: ref(callee), now: new Date(), ringTimeoutMs: 30_000 }),
+        ),
       );
-      assert.equal(ran, 60);
-      assert.equal(overlaps, 0);
-      assert.equal((await clients[0]!.keys("dialtone:lock:*")).length, 0, "every lock released");
+      const rang = decisions.flatMap((d) => (d.kind === "rang" ? [d] : []));
+      assert.equal(rang.length, 1, JSON.stringify(decisions.map((d) => d.kind)));
+      assert.equal(decisions.filter((d) => d.kind === "callee_busy").length, 7);
+      const ring = rang[0]!;
+      await ring.persisted;
+      assert.equal((await db.call.findUniqueOrThrow({ where: { id: ring.call.id } })).status, "ringing");
+      // The callee's two devices accept at once, one through each node: exactly one wins.
+      const accepts = await Promise.all(stores.map((s) => s.accept(ring.call.id, callee.id, new Date())));
+      const won = accepts.flatMap((a) => (a.kind === "accepted" ? [a] : []));
+      assert.equal(won.length, 1);
+      assert.deepEqual(
+        accepts.filter((a) => a.kind === "refused").map((a) => (a.kind === "refused" ? a.code : "")),
+        ["answered_elsewhere"],
+      );
+      await won[0]!.persisted;
+      assert.equal((await db.call.findUniqueOrThrow({ where: { id: ring.call.id } })).status, "active");
+      // Hang-up and a late second hang-up from the other node: one end, written once.
+      const ends = await Promise.all(
+        stores.map((s) => s.transition(ring.call.id, "active", { status: "ended", outcome: "completed", endReason: "hangup", endedAt: new Date() })),
+      );
+      assert.deepEqual(ends.map((e) => e.won).sort(), [false, true]);
+      await Promise.all(ends.map((e) => e.persisted));
+      const row = await db.call.findUniqueOrThrow({ where: { id: ring.call.id } });
+      assert.equal(row.status, "ended");
+      assert.equal(row.outcome, "completed");
+      assert.equal(await clients[0]!.sCard(`${prefix}live:${callee.id}`), 0, "no live call left for the callee");
     } finally {
       for (const c of clients) await c.quit();
+    }
+  });
+
+  test("RedisCallStore: the ring limit is counted in the invite's own step, on rate-limiter-flexible's key", async () => {
+    const client = await connectRedis(redis.url);
+    try {
+      const prefix = `test:${randomBytes(4).toString("hex")}:`;
+      const store = new RedisCallStore(db, client, prefix);
+      await store.ready;
+      const limiter = createLimits({ redis: client, ringsPerMinute: 2 }).ring;
+      const [caller, callee] = [await user("Eager"), await user("Patient")];
+      const ref = (u: User) => ({ id: u.id, name: u.name });
+      const limit = { key: limiter.getKey(caller.id), points: limiter.points, durationMs: limiter.duration * 1000 };
+      const invite = () =>
+        store.invite({ id: randomUUID(), callerId: caller.id, calleeId: callee.id, kind: "audio", caller: ref(caller), callee: ref(callee), now: new Date(), ringTimeoutMs: 30_000, limit });
+      const first = await invite();
+      assert.equal(first.kind, "rang");
+      assert.equal((await invite()).kind, "caller_busy", "within the limit, the busy rules answer");
+      assert.equal((await invite()).kind, "rate_limited", "the third invite in the minute is refused before anything is decided");
+      assert.equal((await limiter.get(caller.id))?.consumedPoints, 3, "rate-limiter-flexible reads the same count");
+      assert.ok((await client.pTTL(limit.key)) > 0, "the window expires");
+      if (first.kind === "rang") await first.persisted;
+    } finally {
+      await client.quit();
+    }
+  });
+
+  test("RedisCallStore: after Redis lost its data, the next sweep loads the live calls back from the database", async () => {
+    const client = await connectRedis(redis.url);
+    try {
+      const prefix = `test:${randomBytes(4).toString("hex")}:`;
+      const store = new RedisCallStore(db, client, prefix);
+      await store.ready;
+      const [caller, callee] = [await user("Before"), await user("After")];
+      const ref = (u: User) => ({ id: u.id, name: u.name });
+      const ring = await store.invite({ id: randomUUID(), callerId: caller.id, calleeId: callee.id, kind: "video", caller: ref(caller), callee: ref(callee), now: new Date(), ringTimeoutMs: 30_000 });
+      assert.equal(ring.kind, "rang");
+      if (ring.kind !== "rang") return;
+      await ring.persisted;
+      const keys = await client.keys(`${prefix}*`);
+      await client.del(keys);
+      assert.deepEqual(await store.liveOf(callee.id, new Date()), [], "Redis forgot the ring");
+      await store.maintain();
+      const back = await store.liveOf(callee.id, new Date());
+      assert.deepEqual(back.map((c) => [c.id, c.status, c.caller.name, c.callee.name]), [[ring.call.id, "ringing", "Before", "After"]]);
+      // It is live again for the busy rules and the transitions.
+      const again = await store.invite({ id: randomUUID(), callerId: caller.id, calleeId: callee.id, kind: "video", caller: ref(caller), callee: ref(callee), now: new Date(), ringTimeoutMs: 30_000 });
+      assert.equal(again.kind, "caller_busy");
+      const end = await store.transition(ring.call.id, "ringing", { status: "ended", outcome: "cancelled", endReason: "cancelled", endedAt: new Date() });
+      assert.equal(end.won, true);
+      await end.persisted;
+      // A second load leaves what Redis has (the ended call is not made live again).
+      await client.del(`${prefix}loaded`);
+      await store.maintain();
+      assert.deepEqual(await store.liveOf(callee.id, new Date()), []);
+    } finally {
+      await client.quit();
     }
   });
 
