@@ -118,15 +118,14 @@ export async function saveCall(db: Db, c: CallRowSave): Promise<void> {
 
 /**
  * Conditional transition in one statement: applies only if the call is still
- * in `from` (and, for an accept, the sender is its callee and the ring time is
- * not over). Returns whether it applied.
+ * in `from` (MemoryCallStore's write behind its decision). Returns whether it
+ * applied.
  */
 export async function updateCallIf(
   db: Db,
   id: string,
   from: CallStatus,
   data: { status: CallStatus; outcome?: CallOutcome | null; endReason?: string; endedById?: string | null; answeredAt?: Date; endedAt?: Date },
-  guard: { calleeId?: string; ringExpiresAfter?: Date } = {},
 ): Promise<boolean> {
   const set = [Prisma.sql`"status" = ${data.status}`];
   if (data.outcome !== undefined) set.push(Prisma.sql`"outcome" = ${data.outcome}`);
@@ -135,8 +134,6 @@ export async function updateCallIf(
   if (data.answeredAt !== undefined) set.push(Prisma.sql`"answeredAt" = ${data.answeredAt}`);
   if (data.endedAt !== undefined) set.push(Prisma.sql`"endedAt" = ${data.endedAt}`);
   const where = [Prisma.sql`"id" = ${id}`, Prisma.sql`"status" = ${from}`];
-  if (guard.calleeId !== undefined) where.push(Prisma.sql`"calleeId" = ${guard.calleeId}`);
-  if (guard.ringExpiresAfter !== undefined) where.push(Prisma.sql`"ringExpiresAt" > ${guard.ringExpiresAfter}`);
   const count = await execute(db, Prisma.sql`UPDATE "Call" SET ${Prisma.join(set, ", ")} WHERE ${Prisma.join(where, " AND ")}`);
   return count === 1;
 }
