@@ -4,20 +4,9 @@
 // missing and running as root.
 import { spawnSync } from "node:child_process";
 import { build, needsBuild } from "./start.mjs";
+import { ensureRedis } from "./ensure-redis.mjs";
 
-function ensureRedis() {
-  if (spawnSync("redis-server", ["--version"]).status === 0) return;
-  if (process.getuid?.() === 0 && spawnSync("apt-get", ["--version"]).status === 0) {
-    console.log("[multinode] redis-server missing: apt-get install -y redis-server");
-    spawnSync("apt-get", ["update"], { stdio: "inherit" });
-    const r = spawnSync("apt-get", ["install", "-y", "redis-server"], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
-    if (r.status === 0) return;
-  }
-  console.error("[multinode] redis-server is required: run `sudo apt-get install -y redis-server` and retry.");
-  process.exit(1);
-}
-
-ensureRedis();
+ensureRedis("multinode");
 if (needsBuild()) build();
 const r = spawnSync(
   process.execPath,
