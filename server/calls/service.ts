@@ -1,7 +1,8 @@
 // The call service: every lifecycle change goes through here. Each transition
-// is decided by the call store (server/calls/store.ts: in memory on one node, a
-// conditional update in the database on several), then the sockets involved
-// are told, then the actor is answered once the database has the change.
+// is decided by the call store in one atomic step (server/calls/store.ts: in
+// memory on one node; server/calls/redis-store.ts: a Lua script in Redis on
+// several), then the sockets involved are told, then the actor is answered
+// once the database has the change.
 // Timers are only a fast path: the periodic sweep closes whatever a timer
 // missed (e.g. after a restart).
 import type { Namespace } from "socket.io";
@@ -128,7 +129,7 @@ export class CallService {
           throw new DialtoneError("caller_busy");
         case "glare":
           try {
-            return await this.acceptNow(d.callId, callerId, socketId);
+            return await this.accept(d.callId, callerId, socketId);
           } catch (err) {
             // It stopped ringing a moment ago (cancelled, timed out): place the call as usual.
             if (!(err instanceof DialtoneError && err.code === "invalid_state") || attempt > 0) throw err;
@@ -191,11 +192,7 @@ export class CallService {
    * accepting cancels the callee's own outgoing ring. The store decides in one
    * step (CallStore.accept).
    */
-  accept(callId: string, userId: string, socketId: string): Promise<{ call: CallInfo; iceServers: IceServer[] }> {
-    return this.acceptNow(callId, userId, socketId);
-  }
-
-  private async acceptNow(callId: string, userId: string, socketId: string): Promise<{ call: CallInfo; iceServers: IceServer[] }> {
+  async accept(callId: string, userId: string, socketId: string): Promise<{ call: CallInfo; iceServers: IceServer[] }> {
     const { store, nsp } = this.o;
     const d = await store.accept(callId, userId, new Date());
     if (d.kind === "refused") {
