@@ -10,7 +10,7 @@ import type { RedisClient } from "./redis";
 
 export type Limits = ReturnType<typeof createLimits>;
 
-export function createLimits(o: { signUpsPerHour?: number; ringsPerMinute?: number; redis?: RedisClient } = {}) {
+export function createLimits(o: { signUpsPerHour?: number; ringsPerMinute?: number; socketsPerUser?: number; redis?: RedisClient } = {}) {
   const shared = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract =>
     o.redis
       ? new RateLimiterRedis({ storeClient: o.redis, useRedisPackage: true, keyPrefix: `dialtone:rl:${keyPrefix}`, points, duration })
@@ -20,6 +20,12 @@ export function createLimits(o: { signUpsPerHour?: number; ringsPerMinute?: numb
     ring: shared("ring", o.ringsPerMinute ?? 20, 60),
     /** Signaling messages (SDP/ICE and all other events) per socket per second. */
     socketMessages: new MessageLimit(100),
+    /**
+     * Signaling sockets one user may hold open on one node (tabs, devices):
+     * each costs memory and a share of every ring, and the per-socket message
+     * limit would otherwise grow with them.
+     */
+    socketsPerUser: o.socketsPerUser ?? 20,
     /** Sign-in attempts per email per 15 minutes, and per IP. */
     signInEmail: shared("signin-email", 10, 15 * 60),
     signInIp: shared("signin-ip", 50, 15 * 60),

@@ -154,6 +154,7 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
       if (!user) return next(new Error("unauthorized"));
       const exists = await userById(user.id);
       if (!exists) return next(new Error("unauthorized"));
+      if (socketsOf(exists.id) >= o.limits.socketsPerUser) return next(new Error("rate_limited"));
       socket.data.userId = exists.id;
       socket.data.name = exists.name;
       next();
@@ -231,10 +232,19 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     presenceChanged([this.data.userId]);
   }
 
+  /** This user's signaling sockets on this node. */
+  const socketsOf = (userId: string) => nsp.adapter.rooms.get(userRoom(userId))?.size ?? 0;
+
   nsp.on("connection", (socket: Sock) => {
     const { userId } = socket.data;
     forgetUpgradeRequest(socket);
     void socket.join(userRoom(userId));
+    // Handshakes that finish together all pass the middleware's count before
+    // any of them has joined: the cap holds here.
+    if (socketsOf(userId) > o.limits.socketsPerUser) {
+      socket.disconnect(true);
+      return;
+    }
     // Presence is recomputed from every node's sockets, so a second tab or a
     // tab on another node never flips it wrongly.
     presenceChanged([userId]);

@@ -5,7 +5,9 @@ import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { encode } from "next-auth/jwt";
 import { createUserBatch } from "../../server/signaling/user-batch";
-import { emitAck, expectOk, startHarness, type Harness } from "./harness";
+import { io } from "socket.io-client";
+import { createLimits } from "../../server/rate-limits";
+import { emitAck, expectOk, sleep, startHarness, until, type Harness } from "./harness";
 
 describe("signaling handshake auth", () => {
   let h: Harness;
@@ -128,5 +130,41 @@ describe("signaling handshake auth", () => {
     const server = (await h.signaling.nsp.fetchSockets()).find((s) => s.id === socket.id);
     assert.ok(server, "server-side socket not found");
     assert.deepEqual(server.data, { userId: frank.id, name: frank.name });
+  });
+});
+
+describe("signaling sockets per user", () => {
+  const CAP = 3;
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ limits: createLimits({ socketsPerUser: CAP }) });
+  });
+  after(() => h.close());
+
+  test(`a user holds at most ${CAP} sockets on a node: the next handshake is refused rate_limited; closing one frees a place; other users are not affected`, async () => {
+    const [greedy, other] = [await h.createUser("Greedy"), await h.createUser("Other")];
+    const cookie = await h.cookieFor(greedy);
+    const open = [];
+    for (let i = 0; i < CAP; i++) open.push(await h.connect({ cookie }));
+    assert.equal(await h.connectError(cookie), "rate_limited");
+    assert.equal((await h.connect(other)).connected, true, "another user still connects");
+    open[0]!.disconnect();
+    await until(async () => (h.signaling.nsp.adapter.rooms.get(`user:${greedy.id}`)?.size ?? 0) < CAP, "the closed socket to leave");
+    assert.equal((await h.connect({ cookie })).connected, true, "a place freed by a closed socket is usable");
+  });
+
+  test("handshakes that arrive together cannot push a user past the cap", async () => {
+    const eager = await h.createUser("Eager");
+    const cookie = await h.cookieFor(eager);
+    const sockets = Array.from({ length: 10 * CAP }, () =>
+      io(`${h.url}/signaling`, { transports: ["websocket"], forceNew: true, reconnection: false, extraHeaders: { cookie } }),
+    );
+    try {
+      await sleep(500);
+      assert.ok((h.signaling.nsp.adapter.rooms.get(`user:${eager.id}`)?.size ?? 0) <= CAP, "server-side sockets over the cap");
+      assert.ok(sockets.filter((s) => s.connected).length <= CAP, "client sockets connected over the cap");
+    } finally {
+      for (const s of sockets) s.disconnect();
+    }
   });
 });
