@@ -1,18 +1,20 @@
 "use client";
 // Owns the signaling socket of this tab and the call state the UI shows:
 // incoming rings, the outgoing ring, the active call. Pages below it use
-// `useCalls()`. The WebRTC side lives in PeerSession (see call-screen.tsx).
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+// `useCalls()`. The WebRTC side lives in PeerSession, started for the active
+// call by live-call.ts the moment the call becomes active.
+import { createContext, startTransition, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import type { CallInfo, CallKind, IceServer, Payload, Presence } from "@/server/call/protocol";
 import { historyLabel } from "@/server/call/state-machine";
 import { connectSignaling, request, RequestError, type SignalingSocket } from "@/app/lib/signaling-client";
+import { startLiveCall, type LiveCall } from "./live-call";
 import { prefetchLocalMedia, releasePrefetchedMedia } from "./local-media";
 import { startRingtone } from "./ringtone";
 
 /** `generation` bumps when the other side comes back with a new peer connection (it reloaded): we start a new one too. */
 export type ActiveCall = { call: CallInfo; role: "caller" | "callee"; iceServers: IceServer[]; generation?: number };
 export type Outgoing = { call: CallInfo; outcome: string | null };
-type SignalMessage =
+export type SignalMessage =
   | { type: "description"; payload: Payload<"signal:description"> }
   | { type: "candidate"; payload: Payload<"signal:candidate"> };
 
@@ -36,12 +38,14 @@ type CallsContext = {
   accept: (callId: string) => Promise<void>;
   decline: (callId: string) => Promise<void>;
   hangUp: () => Promise<void>;
-  /** Subscribe to the SDP/ICE messages of one call; messages that came earlier are replayed once. */
-  subscribeSignals: (callId: string, fn: (m: SignalMessage) => void) => () => void;
+  /** The peer session and local media of the active call (made when the call became active). */
+  liveCall: (callId: string, generation: number) => LiveCall | null;
 };
 
 const Ctx = createContext<CallsContext | null>(null);
 const ACTIVE_KEY = "dialtone.activeCall";
+/** The longest the caller's call screen waits for its offer to go out. */
+const OFFER_FIRST_MS = 100;
 
 export function useCalls(): CallsContext {
   const ctx = useContext(Ctx);
@@ -64,6 +68,8 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
   const outgoingRef = useRef<Outgoing | null>(null);
   const signalBuffer = useRef(new Map<string, SignalMessage[]>());
   const signalSubs = useRef(new Map<string, (m: SignalMessage) => void>());
+  const socketRef = useRef<SignalingSocket | null>(null);
+  const liveRef = useRef<LiveCall | null>(null);
   useEffect(() => {
     activeRef.current = active;
   }, [active]);
@@ -71,20 +77,78 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
     outgoingRef.current = outgoing;
   }, [outgoing]);
 
-  const becomeActive = useCallback((next: ActiveCall | null) => {
+  /** Subscribe to the SDP/ICE messages of one call; messages that came earlier are replayed once. */
+  const subscribeSignals = useCallback((callId: string, fn: (m: SignalMessage) => void) => {
+    signalSubs.current.set(callId, fn);
+    const buffered = signalBuffer.current.get(callId) ?? [];
+    signalBuffer.current.delete(callId);
+    for (const m of buffered) fn(m);
+    return () => {
+      if (signalSubs.current.get(callId) === fn) signalSubs.current.delete(callId);
+    };
+  }, []);
+
+  /** Stop the live call if it is not `next`'s any more, and start `next`'s at once (before React renders it). */
+  const syncLiveCall = useCallback(
+    (next: ActiveCall | null) => {
+      const live = liveRef.current;
+      if (live && (!next || live.callId !== next.call.id || live.generation !== (next.generation ?? 0))) {
+        live.stop();
+        liveRef.current = null;
+      }
+      const socket = socketRef.current;
+      if (next && !liveRef.current && socket) liveRef.current = startLiveCall(next, socket, subscribeSignals);
+    },
+    [subscribeSignals],
+  );
+
+  const liveCall = useCallback((callId: string, generation: number) => {
+    const live = liveRef.current;
+    return live && live.callId === callId && live.generation === generation ? live : null;
+  }, []);
+
+  /**
+   * `afterOffer`: render the call screen only once this side's offer is out
+   * (a few ms; at most OFFER_FIRST_MS): the caller's offer is the next step of
+   * the call's set-up, and rendering first would hold it back.
+   */
+  const becomeActive = useCallback((next: ActiveCall | null, { afterOffer = false }: { afterOffer?: boolean } = {}) => {
     activeRef.current = next;
-    setActive(next);
-    setPeerAway(false);
+    syncLiveCall(next);
+    const callId = next?.call.id;
+    const render = () => {
+      // The call screen renders as a transition: React yields every few ms, so the
+      // peer connection's callbacks and the offer/answer messages are not kept
+      // waiting behind one long render while the call connects.
+      startTransition(() => {
+        // Ringing for this call ends with the call screen, not a frame before it.
+        setOutgoing((o) => (o && o.call.id === callId ? null : o));
+        if (activeRef.current !== next) return; // superseded while waiting
+        setActive(next);
+        setPeerAway(false);
+      });
+    };
+    const live = liveRef.current;
+    if (afterOffer && live) {
+      let rendered = false;
+      const once = () => {
+        if (!rendered) render();
+        rendered = true;
+      };
+      void live.offerSent.then(once);
+      setTimeout(once, OFFER_FIRST_MS);
+    } else render();
     try {
       if (next) sessionStorage.setItem(ACTIVE_KEY, next.call.id);
       else sessionStorage.removeItem(ACTIVE_KEY);
     } catch {
       // storage unavailable: reload will not rejoin
     }
-  }, []);
+  }, [syncLiveCall]);
 
   useEffect(() => {
     const s = connectSignaling();
+    socketRef.current = s;
     const deliver = (callId: string, m: SignalMessage) => {
       const sub = signalSubs.current.get(callId);
       if (sub) sub(m);
@@ -137,8 +201,7 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
     s.on("call:accepted", ({ call, iceServers }) => {
       if (outgoingRef.current?.call.id !== call.id) return;
       outgoingRef.current = null;
-      setOutgoing(null);
-      becomeActive({ call, role: "caller", iceServers });
+      becomeActive({ call, role: "caller", iceServers }, { afterOffer: true });
     });
     s.on("call:ended", ({ call }) => {
       setIncoming((list) => list.filter((c) => c.id !== call.id));
@@ -167,12 +230,14 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
         // The other side reloaded: its old peer connection is gone, so ours goes too.
         const next = { ...current, generation: (current.generation ?? 0) + 1 };
         activeRef.current = next;
+        syncLiveCall(next);
         setActive(next);
       }
     });
     s.on("signal:description", (p) => deliver(p.callId, { type: "description", payload: p }));
     s.on("signal:candidate", (p) => deliver(p.callId, { type: "candidate", payload: p }));
-    s.on("presence:update", ({ userId, presence: value }) => setPresence((prev) => ({ ...prev, [userId]: value })));
+    // Presence is never urgent (and changes exactly when a call starts).
+    s.on("presence:update", ({ userId, presence: value }) => startTransition(() => setPresence((prev) => ({ ...prev, [userId]: value }))));
     s.on("contacts:changed", () => {
       setContactsVersion((v) => v + 1);
       void request(s, "presence:list", {})
@@ -182,10 +247,13 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
     s.connect();
     setSocket(s);
     return () => {
+      liveRef.current?.stop();
+      liveRef.current = null;
+      socketRef.current = null;
       s.removeAllListeners();
       s.disconnect();
     };
-  }, [me.id, becomeActive]);
+  }, [me.id, becomeActive, syncLiveCall]);
 
   // Ring while any call is ringing for us and we are not already in one.
   const ringing = incoming.length > 0 && !active;
@@ -265,8 +333,8 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
         if (ringing) void prefetchLocalMedia(ringing.kind);
         try {
           const res = await request(socket, "call:accept", { callId });
-          setIncoming((list) => list.filter((c) => c.id !== callId));
           becomeActive({ call: res.call, role: "callee", iceServers: res.iceServers });
+          startTransition(() => setIncoming((list) => list.filter((c) => c.id !== callId)));
         } catch (err) {
           releasePrefetchedMedia();
           setIncoming((list) => list.filter((c) => c.id !== callId));
@@ -294,17 +362,9 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
           // already ended on the server: nothing to do
         }
       },
-      subscribeSignals: (callId, fn) => {
-        signalSubs.current.set(callId, fn);
-        const buffered = signalBuffer.current.get(callId) ?? [];
-        signalBuffer.current.delete(callId);
-        for (const m of buffered) fn(m);
-        return () => {
-          if (signalSubs.current.get(callId) === fn) signalSubs.current.delete(callId);
-        };
-      },
+      liveCall,
     }),
-    [socket, connected, me, presence, contactsVersion, historyVersion, incoming, outgoing, active, notice, peerAway, fail, becomeActive],
+    [socket, connected, me, presence, contactsVersion, historyVersion, incoming, outgoing, active, notice, peerAway, fail, becomeActive, liveCall],
   );
 
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;

@@ -12,6 +12,9 @@ const STATE_TEXT = {
   closed: "Call ended",
 } as const;
 
+/** The latest the local preview waits for the connection. */
+const PREVIEW_DELAY_MS = 1000;
+
 export function CallScreen({ active }: { active: ActiveCall }) {
   const { hangUp, me, peerAway } = useCalls();
   const { sessionRef, state, localStream, remoteStream, mediaProblem } = usePeerSession(active);
@@ -29,9 +32,19 @@ export function CallScreen({ active }: { active: ActiveCall }) {
       void remoteRef.current.play().catch(() => undefined);
     }
   }, [remoteStream]);
+  // Your own picture starts once the call has connected (or after a moment if
+  // it takes long): while it connects, a second video pipeline and its frames
+  // would compete with the connection for the page's main thread.
+  const [previewOn, setPreviewOn] = useState(false);
+  if (state === "connected" && !previewOn) setPreviewOn(true);
   useEffect(() => {
-    if (localRef.current && localRef.current.srcObject !== localStream) localRef.current.srcObject = localStream;
-  }, [localStream]);
+    const t = setTimeout(() => setPreviewOn(true), PREVIEW_DELAY_MS);
+    return () => clearTimeout(t);
+  }, []);
+  const preview = previewOn ? localStream : null;
+  useEffect(() => {
+    if (localRef.current && localRef.current.srcObject !== preview) localRef.current.srcObject = preview;
+  }, [preview]);
   useEffect(() => hangUpRef.current?.focus(), []);
 
   const hasCamera = Boolean(localStream?.getVideoTracks().length);

@@ -55,7 +55,13 @@ export class PeerSession {
       iceTransportPolicy: o.iceTransportPolicy ?? "all",
       bundlePolicy: "max-bundle",
     });
-    this.pc.onnegotiationneeded = () => void this.negotiate();
+    // The first offer goes out directly from setLocalStream; later ones (ICE
+    // restart, renegotiation) come from here. Chromium does not fire it while an
+    // offer is pending, and the check keeps a late event from sending a second one.
+    this.pc.onnegotiationneeded = () => {
+      if (this.makingOffer || this.pc.signalingState !== "stable") return;
+      void this.negotiate();
+    };
     this.pc.onicecandidate = ({ candidate }) => {
       if (candidate && candidate.candidate) {
         this.o.sendCandidate({
@@ -91,6 +97,11 @@ export class PeerSession {
    * side answers using the transceivers the offer created.
    */
   async setLocalStream(stream: MediaStream | null): Promise<void> {
+    if (this.closed) {
+      // The call ended while the camera was starting.
+      stream?.getTracks().forEach((t) => t.stop());
+      return;
+    }
     this.localStream = stream;
     if (!this.o.polite) {
       for (const kind of this.o.kinds) {
@@ -100,6 +111,10 @@ export class PeerSession {
           streams: stream ? [stream] : [],
         });
       }
+      // Offer at once, as a bare page would, instead of waiting for the
+      // `negotiationneeded` task to get its turn on a main thread that is busy
+      // rendering the call screen just then.
+      if (this.pc.signalingState === "stable") void this.negotiate();
     } else {
       await this.attachLocalTracks();
     }
@@ -114,11 +129,13 @@ export class PeerSession {
         (this.makingOffer || (this.pc.signalingState !== "stable" && !this.settingRemoteAnswer));
       this.ignoreOffer = !this.o.polite && offerCollision;
       if (this.ignoreOffer) return;
-      if (description.type === "offer") await this.localReady;
       this.settingRemoteAnswer = description.type === "answer";
       await this.pc.setRemoteDescription(description);
       this.settingRemoteAnswer = false;
       if (description.type === "offer") {
+        // The offer is applied while local media may still be starting; the answer waits for it.
+        await this.localReady;
+        if (this.closed) return;
         await this.attachLocalTracks();
         await this.pc.setLocalDescription();
         const local = this.pc.localDescription;
@@ -167,15 +184,18 @@ export class PeerSession {
   private async attachLocalTracks(): Promise<void> {
     const stream = this.localStream;
     if (!stream) return;
+    const replaced: Promise<void>[] = [];
     for (const tr of this.pc.getTransceivers()) {
       const kind = tr.receiver.track.kind;
       if (tr.sender.track || tr.direction === "stopped") continue;
       const track = stream.getTracks().find((t) => t.kind === kind);
       if (!track) continue;
-      await tr.sender.replaceTrack(track);
+      // All at once: each replaceTrack is a round trip to WebRTC's own thread.
+      replaced.push(tr.sender.replaceTrack(track));
       tr.sender.setStreams(stream);
       tr.direction = "sendrecv";
     }
+    await Promise.all(replaced);
   }
 
   private async negotiate(): Promise<void> {

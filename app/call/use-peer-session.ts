@@ -1,72 +1,56 @@
 "use client";
-// A thin hook over PeerSession: creates it for the active call, feeds it the
-// call's signaling messages, gets local media, and exposes what the screen shows.
+// A thin hook over the active call's PeerSession (made by CallProvider when the
+// call became active, see live-call.ts): subscribes to it and exposes what the
+// screen shows.
 import { useEffect, useRef, useState } from "react";
-import { request } from "@/app/lib/signaling-client";
 import type { ActiveCall } from "./call-provider";
 import { useCalls } from "./call-provider";
-import { takeLocalMedia, type MediaProblem } from "./local-media";
-import { PeerSession, type PeerState } from "./peer-session";
-
+import type { MediaProblem } from "./local-media";
+import type { PeerSession, PeerState } from "./peer-session";
 
 export function usePeerSession(active: ActiveCall) {
-  const { socket, subscribeSignals } = useCalls();
+  const { liveCall } = useCalls();
   const sessionRef = useRef<PeerSession | null>(null);
   const [state, setState] = useState<PeerState>("connecting");
   const [localStream, setLocalStream] = useState<MediaStream | null>(null);
   const [remoteStream, setRemoteStream] = useState<MediaStream | null>(null);
   const [mediaProblem, setMediaProblem] = useState<MediaProblem>(null);
   const callId = active.call.id;
-  const kind = active.call.kind;
   // A new generation (the other side reloaded) means a new peer connection.
+  const generation = active.generation ?? 0;
 
   useEffect(() => {
-    if (!socket) return;
-    const kinds: ("audio" | "video")[] = kind === "video" ? ["audio", "video"] : ["audio"];
-    const s = new PeerSession({
-      polite: active.role === "callee",
-      iceServers: active.iceServers,
-      iceTransportPolicy: iceTransportPolicy(),
-      kinds,
-      sendDescription: (description) => void request(socket, "signal:description", { callId, description }).catch(() => undefined),
-      sendCandidate: (candidate) => void request(socket, "signal:candidate", { callId, candidate }).catch(() => undefined),
+    const live = liveCall(callId, generation);
+    if (!live) return;
+    const s = live.session;
+    // "closed" only comes from the provider stopping this session, which also
+    // unmounts this screen or replaces the session (a new generation).
+    const offState = s.on("state", (next) => {
+      if (next !== "closed") setState(next);
     });
-    const offState = s.on("state", setState);
     const offRemote = s.on("remote-stream", (stream) => setRemoteStream(stream));
-    const offSignals = subscribeSignals(callId, (m) => {
-      if (m.type === "description") void s.handleDescription(m.payload.description);
-      else if (m.payload.candidate) void s.handleCandidate(m.payload.candidate);
-    });
     let cancelled = false;
-    void takeLocalMedia(kind).then(({ stream, problem }) => {
-      if (cancelled) {
-        stream?.getTracks().forEach((t) => t.stop());
-        return;
-      }
+    void live.media.then(({ stream, problem }) => {
+      if (cancelled) return;
       setLocalStream(stream);
       setMediaProblem(problem);
-      void s.setLocalStream(stream);
     });
     sessionRef.current = s;
-    queueMicrotask(() => setState(s.getState()));
+    // The session started before this screen mounted: catch up with it.
+    queueMicrotask(() => {
+      if (cancelled) return;
+      const current = s.getState();
+      if (current !== "closed") setState(current);
+      if (s.remoteStream.getTracks().length > 0) setRemoteStream(s.remoteStream);
+    });
     return () => {
       cancelled = true;
       offState();
       offRemote();
-      offSignals();
-      s.close();
       sessionRef.current = null;
       setLocalStream(null);
     };
-    // The session lives exactly as long as this call.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [callId, socket, active.generation]);
+  }, [callId, generation, liveCall]);
 
   return { sessionRef, state, localStream, remoteStream, mediaProblem };
-}
-
-/** Test and diagnostics hook: `?ice=relay` forces TURN relay (used by the TURN e2e). */
-function iceTransportPolicy(): RTCIceTransportPolicy {
-  if (typeof window === "undefined") return "all";
-  return (window as { __dialtoneIcePolicy?: RTCIceTransportPolicy }).__dialtoneIcePolicy ?? "all";
 }

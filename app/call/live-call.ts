@@ -1,0 +1,68 @@
+// The peer connection and local media of the call this tab is in. Started by
+// CallProvider the moment a call becomes active (the caller's `call:accepted`,
+// the callee's accept answer, a rejoin, the other side's new connection), in
+// the same task, not when React gets round to mounting the call screen: on the
+// Accept → first frame path the offer and answer then go out while React
+// renders. The call screen (usePeerSession) only subscribes to it.
+import { request, type SignalingSocket } from "@/app/lib/signaling-client";
+import type { ActiveCall, SignalMessage } from "./call-provider";
+import { takeLocalMedia, type LocalMedia } from "./local-media";
+import { PeerSession } from "./peer-session";
+
+export type LiveCall = {
+  callId: string;
+  generation: number;
+  session: PeerSession;
+  /** Local camera/microphone (or why there is none); the session gets it as soon as it is there. */
+  media: Promise<LocalMedia>;
+  /** Resolves when this side first sends an offer or answer. */
+  offerSent: Promise<void>;
+  stop: () => void;
+};
+
+export function startLiveCall(
+  active: ActiveCall,
+  socket: SignalingSocket,
+  subscribeSignals: (callId: string, fn: (m: SignalMessage) => void) => () => void,
+): LiveCall {
+  const callId = active.call.id;
+  const kind = active.call.kind;
+  let descriptionSent!: () => void;
+  const offerSent = new Promise<void>((resolve) => (descriptionSent = resolve));
+  const session = new PeerSession({
+    polite: active.role === "callee",
+    iceServers: active.iceServers,
+    iceTransportPolicy: iceTransportPolicy(),
+    kinds: kind === "video" ? ["audio", "video"] : ["audio"],
+    sendDescription: (description) => {
+      void request(socket, "signal:description", { callId, description }).catch(() => undefined);
+      descriptionSent();
+    },
+    sendCandidate: (candidate) => void request(socket, "signal:candidate", { callId, candidate }).catch(() => undefined),
+  });
+  const offSignals = subscribeSignals(callId, (m) => {
+    if (m.type === "description") void session.handleDescription(m.payload.description);
+    else if (m.payload.candidate) void session.handleCandidate(m.payload.candidate);
+  });
+  // Usually already on its way (prefetched when the call was placed or accepted).
+  const media = takeLocalMedia(kind);
+  // setLocalStream stops the tracks itself when the call is already over.
+  void media.then(({ stream }) => session.setLocalStream(stream));
+  return {
+    callId,
+    generation: active.generation ?? 0,
+    session,
+    media,
+    offerSent,
+    stop: () => {
+      offSignals();
+      session.close();
+    },
+  };
+}
+
+/** Test and diagnostics hook: `?ice=relay` forces TURN relay (used by the TURN e2e). */
+function iceTransportPolicy(): RTCIceTransportPolicy {
+  if (typeof window === "undefined") return "all";
+  return (window as { __dialtoneIcePolicy?: RTCIceTransportPolicy }).__dialtoneIcePolicy ?? "all";
+}
