@@ -44,6 +44,8 @@ type CallsContext = {
 
 const Ctx = createContext<CallsContext | null>(null);
 const ACTIVE_KEY = "dialtone.activeCall";
+/** The call this tab placed while it rings: a reload takes the ring back (call:rejoin). */
+const OUTGOING_KEY = "dialtone.outgoingCall";
 /** The longest the caller's call screen waits for its offer to go out. */
 const OFFER_FIRST_MS = 100;
 
@@ -138,12 +140,7 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
       void live.offerSent.then(once);
       setTimeout(once, OFFER_FIRST_MS);
     } else render();
-    try {
-      if (next) sessionStorage.setItem(ACTIVE_KEY, next.call.id);
-      else sessionStorage.removeItem(ACTIVE_KEY);
-    } catch {
-      // storage unavailable: reload will not rejoin
-    }
+    remember(ACTIVE_KEY, next?.call.id ?? null);
   }, [syncLiveCall]);
 
   useEffect(() => {
@@ -168,7 +165,20 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
         try {
           const state = await request(s, "session:sync", {});
           setIncoming(state.incoming);
-          const mine = activeRef.current?.call.id ?? safeStoredCall();
+          // The ring this tab placed (before a reload, or on a connection that
+          // came back without its rooms) still rings: take it back, so the
+          // answer reaches this tab and the Cancel button still works.
+          const placed = outgoingRef.current?.outcome === null ? outgoingRef.current.call.id : stored(OUTGOING_KEY);
+          if (placed && state.outgoing?.id === placed) {
+            const res = await request(s, "call:rejoin", { callId: placed });
+            if (!outgoingRef.current) {
+              void prefetchLocalMedia(res.call.kind);
+              const next: Outgoing = { call: res.call, outcome: null };
+              outgoingRef.current = next;
+              setOutgoing(next);
+            }
+          } else if (placed) remember(OUTGOING_KEY, null);
+          const mine = activeRef.current?.call.id ?? stored(ACTIVE_KEY);
           if (state.active && state.active.id === mine) {
             // Reload or reconnect of the tab that holds the call: take it back.
             // fresh: this tab has no peer connection for the call yet (a reload).
@@ -201,13 +211,17 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
     s.on("call:accepted", ({ call, iceServers }) => {
       if (outgoingRef.current?.call.id !== call.id) return;
       outgoingRef.current = null;
+      remember(OUTGOING_KEY, null);
       becomeActive({ call, role: "caller", iceServers }, { afterOffer: true });
     });
     s.on("call:ended", ({ call }) => {
       setIncoming((list) => list.filter((c) => c.id !== call.id));
       signalBuffer.current.delete(call.id);
       setHistoryVersion((v) => v + 1);
-      if (outgoingRef.current?.call.id === call.id) releasePrefetchedMedia();
+      if (outgoingRef.current?.call.id === call.id) {
+        releasePrefetchedMedia();
+        remember(OUTGOING_KEY, null);
+      }
       if (outgoingRef.current?.call.id === call.id && call.outcome === "cancelled") {
         // The caller cancelled it: nothing to tell them.
         outgoingRef.current = null;
@@ -304,6 +318,7 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
           };
           outgoingRef.current = next;
           setOutgoing(next);
+          remember(OUTGOING_KEY, call.status === "ringing" ? call.id : null);
           if (call.status === "ended") {
             releasePrefetchedMedia();
             setHistoryVersion((v) => v + 1);
@@ -370,10 +385,20 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
 
-function safeStoredCall(): string | null {
+/** This tab's remembered call (sessionStorage: per tab, kept across a reload). */
+function stored(key: string): string | null {
   try {
-    return sessionStorage.getItem(ACTIVE_KEY);
+    return sessionStorage.getItem(key);
   } catch {
     return null;
+  }
+}
+
+function remember(key: string, callId: string | null): void {
+  try {
+    if (callId) sessionStorage.setItem(key, callId);
+    else sessionStorage.removeItem(key);
+  } catch {
+    // storage unavailable: a reload will not take the call back
   }
 }

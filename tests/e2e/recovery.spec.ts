@@ -2,6 +2,7 @@
 // that stays away past the grace period ends the call as Failed for both.
 // (e2e server: CALL_GRACE_SECONDS=5, see playwright.config.ts)
 import type { Page, WebSocketRoute } from "@playwright/test";
+import { CALL_GRACE_SECONDS } from "./constants";
 import { callSection, contactItem, expect, historyRowWith, makeContacts, mediaFlowing, openContactsAndSeeOnline, test, type User } from "./fixtures";
 
 /**
@@ -86,6 +87,35 @@ test("a page reload during a call lands back in the call with media both ways", 
   await mediaFlowing(bob.page, "video", "Bob after Alice reloaded");
   await bobCall.getByRole("button", { name: "Hang up", exact: true }).click();
   await expect(callSection(alice.page, "Bob")).toBeHidden();
+});
+
+test("the caller reloads while it rings: the ring comes back on that tab, outlives the grace period, and the answer connects with media", async ({ users }) => {
+  const alice = await users.create("Alice");
+  const bob = await users.create("Bob");
+  await makeContacts(alice, bob);
+  await openContactsAndSeeOnline([alice.page, "Bob"], [bob.page, "Alice"]);
+  await contactItem(alice.page, "Bob").getByRole("button", { name: "Video call Bob", exact: true }).click();
+  const bobRing = bob.page.getByRole("alertdialog");
+  await expect(bobRing).toBeVisible();
+
+  const reloadedAt = Date.now();
+  await alice.page.reload();
+  const aliceRing = alice.page.getByRole("dialog", { name: "Outgoing call" });
+  await expect(aliceRing.getByText("Calling Bob…")).toBeVisible({ timeout: 10_000 });
+  await expect(aliceRing.getByRole("button", { name: "Cancel call", exact: true })).toBeVisible();
+  // Past the grace period of the socket the reload closed, it still rings (the
+  // new tab took it back). The ring itself lasts RING_TIMEOUT_SECONDS (8 s).
+  await alice.page.waitForTimeout(Math.max(0, reloadedAt + CALL_GRACE_SECONDS * 1000 + 700 - Date.now()));
+  await expect(bobRing).toBeVisible();
+  await expect(aliceRing).toBeVisible();
+
+  await bobRing.getByRole("button", { name: "Accept", exact: true }).click();
+  await expect(callSection(alice.page, "Bob").getByText("Connected", { exact: true })).toBeVisible({ timeout: 15_000 });
+  await expect(aliceRing).toBeHidden();
+  await mediaFlowing(alice.page, "video", "Alice after reloading while it rang");
+  await mediaFlowing(bob.page, "video", "Bob after Alice reloaded while it rang");
+  await callSection(alice.page, "Bob").getByRole("button", { name: "Hang up", exact: true }).click();
+  await expect(callSection(bob.page, "Alice")).toBeHidden();
 });
 
 test("a participant gone for longer than the grace period: the call ends as Failed for both", async ({ users }) => {
