@@ -22,7 +22,7 @@
 // not for Redis Cluster): <prefix>call:<id> (hash), <prefix>live:<userId>
 // (set of call ids), <prefix>ringing and <prefix>active (sorted sets by ring
 // end and answer time), <prefix>loaded.
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { Db } from "../db/client";
 import type { RedisClient } from "../redis";
 import type { CallKind } from "../call/protocol";
@@ -31,8 +31,8 @@ import { callInclude, findCall, findCallParticipants, insertCall, saveCall, toCa
 import {
   done,
   logWriteError,
+  newEnded,
   newRinging,
-  rowData,
   WriteQueue,
   type AcceptDecision,
   type AcceptRefusal,
@@ -394,8 +394,7 @@ export class RedisCallStore implements CallStore {
   }
 
   async recordEnded(n: NewCall) {
-    const row = rowData(n, randomUUID(), new Date());
-    const call: StoredCall = { ...toCallInfo({ ...row, answeredAt: null, caller: n.caller, callee: n.callee }), callerId: n.callerId, calleeId: n.calleeId };
+    const { call, row } = newEnded(n);
     return { call, persisted: this.writes.push(call.id, () => insertCall(this.db, row)) };
   }
 

@@ -132,6 +132,12 @@ export function newRinging(r: InviteRequest): { call: StoredCall; row: CallRowIn
   return { call: { ...toCallInfo({ ...row, answeredAt: null, caller: r.caller, callee: r.callee }), callerId: r.callerId, calleeId: r.calleeId }, row };
 }
 
+/** A call that never rang (the callee was busy), before it is written. */
+export function newEnded(n: NewCall): { call: StoredCall; row: CallRowInsert } {
+  const row = rowData(n, randomUUID(), new Date());
+  return { call: { ...toCallInfo({ ...row, answeredAt: null, caller: n.caller, callee: n.callee }), callerId: n.callerId, calleeId: n.calleeId }, row };
+}
+
 /**
  * Each call's database writes, in order, behind the decisions: the first of a
  * burst waits for setImmediate (the sockets are told first, in this tick, the
@@ -265,22 +271,19 @@ export class MemoryCallStore implements CallStore {
       const p = await findCallParticipants(this.db, callId);
       return { kind: "refused", code: p && (p.callerId === userId || p.calleeId === userId) ? "invalid_state" : "not_found" };
     }
-    const refused = refuseAccept(c, this.liveOfUsers([userId]), userId, now.getTime());
+    const mine = this.liveOfUsers([userId]);
+    const refused = refuseAccept(c, mine, userId, now.getTime());
     if (refused) return { kind: "refused", code: refused };
     const change: CallChange = { status: "active", answeredAt: now };
     c.status = "active";
     c.answeredAt = now.toISOString();
-    const ownRings = this.liveOfUsers([userId])
-      .filter((o) => o.status === "ringing" && o.callerId === userId && o.id !== callId)
-      .map((o) => o.id);
+    const ownRings = mine.filter((o) => o.status === "ringing" && o.callerId === userId && o.id !== callId).map((o) => o.id);
     const persisted = this.writes.push(callId, () => this.update(callId, "ringing", change));
     return { kind: "accepted", call: this.view(c), persisted, ownRings };
   }
 
   async recordEnded(n: NewCall) {
-    const createdAt = new Date();
-    const row = rowData(n, randomUUID(), createdAt);
-    const call: StoredCall = { ...toCallInfo({ ...row, answeredAt: null, caller: n.caller, callee: n.callee }), callerId: n.callerId, calleeId: n.calleeId };
+    const { call, row } = newEnded(n);
     this.add({ ...call, ringExpires: row.ringExpiresAt.getTime() });
     const persisted = this.writes.push(call.id, () => insertCall(this.db, row));
     return { call, persisted };

@@ -10,7 +10,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client";
 import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client";
 import { dbKind } from "./kind";
-import { attachSqliteReader, attachSqliteWriter } from "./sqlite-reader";
+import { attachSqliteConnections } from "./sqlite-reader";
 
 /**
  * The app types against the SQLite client. Both clients are generated from the
@@ -36,14 +36,13 @@ export function createDb(url: string): Db {
   }
   const file = url.replace(/^file:/, "");
   const client = new SqlitePrismaClient({ adapter: new PrismaBetterSqlite3({ url: file, timeout: 5000 }) });
-  // A read-only connection for the history page, closed with the client (./sqlite-reader.ts says why).
-  const reader = attachSqliteReader(client, file);
-  // And a writable one for the call rows written on every ring (./sqlite-reader.ts#openSqliteWriter).
-  const writer = attachSqliteWriter(client, file);
+  // A read-only connection for the history page and a writable one for the
+  // call rows written on every ring, closed with the client (./sqlite-reader.ts
+  // says why).
+  const connections = attachSqliteConnections(client, file);
   const disconnect = client.$disconnect.bind(client);
   client.$disconnect = async () => {
-    reader.close();
-    writer.close();
+    connections.close();
     await disconnect();
   };
   return client;

@@ -115,35 +115,34 @@ export function sqliteDate(v: string | number): Date {
 
 // The registry lives on globalThis, as the shared client does (./client.ts):
 // the custom server and Next's bundled route code load these modules
-// separately, and both must find the reader of the client they share.
-const slot = globalThis as typeof globalThis & {
-  __dialtoneSqliteReaders?: WeakMap<object, SqliteReader>;
-  __dialtoneSqliteWriters?: WeakMap<object, SqliteWriter>;
-};
-const registry = (slot.__dialtoneSqliteReaders ??= new WeakMap<object, SqliteReader>());
+// separately, and both must find the connections of the client they share.
+type Attached = { reader: SqliteReader; writer: SqliteWriter };
+const slot = globalThis as typeof globalThis & { __dialtoneSqliteConnections?: WeakMap<object, Attached> };
+const registry = (slot.__dialtoneSqliteConnections ??= new WeakMap<object, Attached>());
 
-/** Gives `client` a reader on the same SQLite file (path resolved as the adapter would now). */
-export function attachSqliteReader(client: object, file: string): SqliteReader {
-  const reader = openSqliteReader(path.resolve(file));
-  registry.set(client, reader);
-  return reader;
+/**
+ * Gives `client` a reader and a writer on the same SQLite file (path resolved
+ * as the adapter would now); `close` closes both.
+ */
+export function attachSqliteConnections(client: object, file: string): Attached & { close: () => void } {
+  const resolved = path.resolve(file);
+  const attached = { reader: openSqliteReader(resolved), writer: openSqliteWriter(resolved) };
+  registry.set(client, attached);
+  return {
+    ...attached,
+    close: () => {
+      attached.reader.close();
+      attached.writer.close();
+    },
+  };
 }
 
 /** The reader attached to this exact client, if any (none for PostgreSQL or transaction clients). */
 export function sqliteReaderOf(client: object): SqliteReader | undefined {
-  return registry.get(client);
-}
-
-const writers = (slot.__dialtoneSqliteWriters ??= new WeakMap<object, SqliteWriter>());
-
-/** Gives `client` a writer on the same SQLite file (see openSqliteWriter). */
-export function attachSqliteWriter(client: object, file: string): SqliteWriter {
-  const writer = openSqliteWriter(path.resolve(file));
-  writers.set(client, writer);
-  return writer;
+  return registry.get(client)?.reader;
 }
 
 /** The writer attached to this exact client, if any (none for PostgreSQL or transaction clients). */
 export function sqliteWriterOf(client: object): SqliteWriter | undefined {
-  return writers.get(client);
+  return registry.get(client)?.writer;
 }

@@ -35,11 +35,16 @@ async function signalingSwitch(page: Page) {
   };
 }
 
-async function inCall(alice: User, bob: User) {
+/** Alice and Bob become contacts and Alice video-calls Bob: his ring dialog. */
+async function ring(alice: User, bob: User) {
   await makeContacts(alice, bob);
   await openContactsAndSeeOnline([alice.page, "Bob"], [bob.page, "Alice"]);
   await contactItem(alice.page, "Bob").getByRole("button", { name: "Video call Bob", exact: true }).click();
-  await bob.page.getByRole("alertdialog").getByRole("button", { name: "Accept", exact: true }).click();
+  return bob.page.getByRole("alertdialog");
+}
+
+async function inCall(alice: User, bob: User) {
+  await (await ring(alice, bob)).getByRole("button", { name: "Accept", exact: true }).click();
   await expect(callSection(alice.page, "Bob").getByText("Connected", { exact: true })).toBeVisible({ timeout: 15_000 });
   await expect(callSection(bob.page, "Alice").getByText("Connected", { exact: true })).toBeVisible({ timeout: 15_000 });
 }
@@ -92,10 +97,7 @@ test("a page reload during a call lands back in the call with media both ways", 
 test("the caller reloads while it rings: the ring comes back on that tab, outlives the grace period, and the answer connects with media", async ({ users }) => {
   const alice = await users.create("Alice");
   const bob = await users.create("Bob");
-  await makeContacts(alice, bob);
-  await openContactsAndSeeOnline([alice.page, "Bob"], [bob.page, "Alice"]);
-  await contactItem(alice.page, "Bob").getByRole("button", { name: "Video call Bob", exact: true }).click();
-  const bobRing = bob.page.getByRole("alertdialog");
+  const bobRing = await ring(alice, bob);
   await expect(bobRing).toBeVisible();
 
   const reloadedAt = Date.now();

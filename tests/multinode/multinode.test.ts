@@ -16,8 +16,9 @@ import { createDb, type Db } from "../../server/db/client";
 import { migrate } from "../../server/db/migrate";
 import { listHistory } from "../../server/history/service";
 import { RedisCallStore } from "../../server/calls/redis-store";
+import type { InviteRequest } from "../../server/calls/store";
 import { createLimits } from "../../server/rate-limits";
-import { connectRedis } from "../../server/redis";
+import { connectRedis, type RedisClient } from "../../server/redis";
 import { emitAck, expectError, expectOk, sleep, waitFor, type ClientSocket } from "../integration/harness";
 import { createTestDatabase, findPostgresBinDir, POSTGRES_INSTALL_HINT, startPostgres, type TestPostgres } from "../support/postgres";
 import { startRedis, type TestRedis } from "../support/redis";
@@ -276,21 +277,27 @@ describe("several nodes over Redis", () => {
     }
   });
 
+  /** RedisCallStores on these clients under a fresh key prefix (as if each were a node), loaded. */
+  async function redisStores(clients: RedisClient[]): Promise<{ stores: RedisCallStore[]; prefix: string }> {
+    const prefix = `test:${randomBytes(4).toString("hex")}:`;
+    const stores = clients.map((c) => new RedisCallStore(db, c, prefix));
+    await Promise.all(stores.map((s) => s.ready));
+    return { stores, prefix };
+  }
+  /** One invite decided by a store directly (no sockets). */
+  function invite(store: RedisCallStore, caller: User, callee: User, extra: Partial<InviteRequest> = {}) {
+    const ref = (u: User) => ({ id: u.id, name: u.name });
+    return store.invite({ id: randomUUID(), callerId: caller.id, calleeId: callee.id, kind: "video", caller: ref(caller), callee: ref(callee), now: new Date(), ringTimeoutMs: 30_000, ...extra });
+  }
+
   test("RedisCallStore: decisions made through two nodes' Redis clients at the same moment never conflict", async () => {
     const clients = [await connectRedis(redis.url), await connectRedis(redis.url)];
     try {
-      const prefix = `test:${randomBytes(4).toString("hex")}:`;
-      const stores = clients.map((c) => new RedisCallStore(db, c, prefix));
-      await Promise.all(stores.map((s) => s.ready));
+      const { stores, prefix } = await redisStores(clients);
       const callee = await user("Callee");
       const callers = await Promise.all(Array.from({ length: 8 }, (_, i) => user(`Caller${i}`)));
-      const ref = (u: User) => ({ id: u.id, name: u.name });
       // Eight callers ring one callee at once, half through each node: one rings, seven find them busy.
-      const decisions = await Promise.all(
-        callers.map((c, i) =>
-          stores[i % 2]!.invite({ id: randomUUID(), callerId: c.id, calleeId: callee.id, kind: "video", caller: ref(c), callee: ref(callee), now: new Date(), ringTimeoutMs: 30_000 }),
-        ),
-      );
+      const decisions = await Promise.all(callers.map((c, i) => invite(stores[i % 2]!, c, callee)));
       const rang = decisions.flatMap((d) => (d.kind === "rang" ? [d] : []));
       assert.equal(rang.length, 1, JSON.stringify(decisions.map((d) => d.kind)));
       assert.equal(decisions.filter((d) => d.kind === "callee_busy").length, 7);
@@ -325,19 +332,16 @@ describe("several nodes over Redis", () => {
   test("RedisCallStore: the ring limit is counted in the invite's own step, on rate-limiter-flexible's key", async () => {
     const client = await connectRedis(redis.url);
     try {
-      const prefix = `test:${randomBytes(4).toString("hex")}:`;
-      const store = new RedisCallStore(db, client, prefix);
-      await store.ready;
+      const { stores } = await redisStores([client]);
+      const store = stores[0]!;
       const limiter = createLimits({ redis: client, ringsPerMinute: 2 }).ring;
       const [caller, callee] = [await user("Eager"), await user("Patient")];
-      const ref = (u: User) => ({ id: u.id, name: u.name });
       const limit = { key: limiter.getKey(caller.id), points: limiter.points, durationMs: limiter.duration * 1000 };
-      const invite = () =>
-        store.invite({ id: randomUUID(), callerId: caller.id, calleeId: callee.id, kind: "audio", caller: ref(caller), callee: ref(callee), now: new Date(), ringTimeoutMs: 30_000, limit });
-      const first = await invite();
+      const limited = () => invite(store, caller, callee, { kind: "audio", limit });
+      const first = await limited();
       assert.equal(first.kind, "rang");
-      assert.equal((await invite()).kind, "caller_busy", "within the limit, the busy rules answer");
-      assert.equal((await invite()).kind, "rate_limited", "the third invite in the minute is refused before anything is decided");
+      assert.equal((await limited()).kind, "caller_busy", "within the limit, the busy rules answer");
+      assert.equal((await limited()).kind, "rate_limited", "the third invite in the minute is refused before anything is decided");
       assert.equal((await limiter.get(caller.id))?.consumedPoints, 3, "rate-limiter-flexible reads the same count");
       assert.ok((await client.pTTL(limit.key)) > 0, "the window expires");
       if (first.kind === "rang") await first.persisted;
@@ -349,12 +353,10 @@ describe("several nodes over Redis", () => {
   test("RedisCallStore: after Redis lost its data, the next sweep loads the live calls back from the database", async () => {
     const client = await connectRedis(redis.url);
     try {
-      const prefix = `test:${randomBytes(4).toString("hex")}:`;
-      const store = new RedisCallStore(db, client, prefix);
-      await store.ready;
+      const { stores, prefix } = await redisStores([client]);
+      const store = stores[0]!;
       const [caller, callee] = [await user("Before"), await user("After")];
-      const ref = (u: User) => ({ id: u.id, name: u.name });
-      const ring = await store.invite({ id: randomUUID(), callerId: caller.id, calleeId: callee.id, kind: "video", caller: ref(caller), callee: ref(callee), now: new Date(), ringTimeoutMs: 30_000 });
+      const ring = await invite(store, caller, callee);
       assert.equal(ring.kind, "rang");
       if (ring.kind !== "rang") return;
       await ring.persisted;
@@ -365,7 +367,7 @@ describe("several nodes over Redis", () => {
       const back = await store.liveOf(callee.id, new Date());
       assert.deepEqual(back.map((c) => [c.id, c.status, c.caller.name, c.callee.name]), [[ring.call.id, "ringing", "Before", "After"]]);
       // It is live again for the busy rules and the transitions.
-      const again = await store.invite({ id: randomUUID(), callerId: caller.id, calleeId: callee.id, kind: "video", caller: ref(caller), callee: ref(callee), now: new Date(), ringTimeoutMs: 30_000 });
+      const again = await invite(store, caller, callee);
       assert.equal(again.kind, "caller_busy");
       const end = await store.transition(ring.call.id, "ringing", { status: "ended", outcome: "cancelled", endReason: "cancelled", endedAt: new Date() });
       assert.equal(end.won, true);

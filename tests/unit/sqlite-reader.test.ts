@@ -11,6 +11,22 @@ import Database from "better-sqlite3";
 import { Prisma } from "../../server/db/generated/sqlite/client";
 import { isSqliteBusy, openSqliteReader, openSqliteWriter, sqliteDate } from "../../server/db/sqlite-reader";
 
+/** A WAL database file in a temp dir with a plain connection to set it up; `done` closes it and removes the dir. */
+function tempDatabase(): { file: string; plain: Database.Database; done: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dialtone-sqlite-unit-"));
+  const file = path.join(dir, "t.db");
+  const plain = new Database(file);
+  plain.pragma("journal_mode = WAL");
+  return {
+    file,
+    plain,
+    done: () => {
+      plain.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 describe("sqlite reader", () => {
   test("sqliteDate reads every DateTime form SQLite holds as UTC", () => {
     const at = Date.UTC(2026, 0, 31, 23, 59, 58, 123);
@@ -22,12 +38,9 @@ describe("sqlite reader", () => {
   });
 
   test("rows: arrays in column order, Dates bound as Prisma's ISO text, statements reused, read-only", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dialtone-reader-unit-"));
-    const file = path.join(dir, "t.db");
-    const rw = new Database(file);
+    const { file, plain: rw, done } = tempDatabase();
     const reader = openSqliteReader(file);
     try {
-      rw.pragma("journal_mode = WAL");
       rw.exec(`CREATE TABLE t (id TEXT, at DATETIME)`);
       const at = new Date(Date.UTC(2026, 0, 1, 0, 0, 0, 5));
       rw.prepare(`INSERT INTO t VALUES ('a', ?), ('b', ?)`).run(at.toISOString().replace("Z", "+00:00"), "2026-01-02T00:00:00.000+00:00");
@@ -38,18 +51,14 @@ describe("sqlite reader", () => {
       assert.throws(() => reader.rows(Prisma.sql`DELETE FROM t RETURNING id`), /readonly/i);
     } finally {
       reader.close();
-      rw.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      done();
     }
   });
 
   test("writer: runs statements with Dates bound as Prisma's ISO text, returns rows changed, visible to other connections", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dialtone-writer-unit-"));
-    const file = path.join(dir, "t.db");
-    const other = new Database(file);
+    const { file, plain: other, done } = tempDatabase();
     const writer = openSqliteWriter(file);
     try {
-      other.pragma("journal_mode = WAL");
       other.exec(`CREATE TABLE t (id TEXT PRIMARY KEY, status TEXT, at DATETIME)`);
       const at = new Date(Date.UTC(2026, 0, 1, 0, 0, 0, 5));
       assert.equal(writer.run(Prisma.sql`INSERT INTO t VALUES (${"a"}, ${"ringing"}, ${at})`), 1);
@@ -67,8 +76,7 @@ describe("sqlite reader", () => {
       assert.equal(writer.run(Prisma.sql`UPDATE t SET status = ${"ended"}`), 1, "works again once released");
     } finally {
       writer.close();
-      other.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      done();
     }
   });
 });
