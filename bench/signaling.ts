@@ -10,11 +10,14 @@
 // auth, no database) carrying the same messages for the same N, rate and pair
 // choices. Every figure is printed with its ratio to the baseline. Writes
 // bench/results/signaling.json.
-//   node --import tsx bench/signaling.ts [--quick] [--n 1000,10000] [--repeats 3] [--seconds 12] [--rate 25] [--socketio] [--only dialtone|ws]
+//   node --import tsx bench/signaling.ts [--quick] [--n 1000,10000] [--repeats 3] [--seconds 12] [--rate 25] [--socketio] [--only dialtone|ws] [--no-pin]
+//   Each server runs on core 0 and the clients on the other cores (bench/proc.ts#pinApart), as
+//   clients never share the server's machine in production; --no-pin leaves placement to the scheduler.
 //   --socketio also runs a plain Socket.IO relay (bench/socketio-baseline.ts, no auth, no database, no
 //   recovery) with the same messages: not a floor, but what the mandated transport costs by itself.
 // Defaults: N = 1,000 (12 s of rings) and 10,000 (20 s), 3 repeats each, 25 rings/s;
-// --quick: N = 1,000 only, 6 s. BENCH_CPU_PROF=<dir> writes a CPU profile of each
+// --quick: N = 1,000 only, 6 s. BENCH_PHASES=1 prints where setup time went (p50 of each step);
+// BENCH_CPU_PROF=<dir> writes a CPU profile of each
 // server's measured phase; BENCH_IDLE_MS sets the idle time before RSS is read (2 s);
 // BENCH_MEM_DEBUG=1 prints where each server's memory is (bench/proc.ts); BENCH_HEAP_SNAPSHOT=<dir>
 // lets `kill -USR2` write a heap snapshot of the Dialtone node (bench/signaling-node.ts).
@@ -62,6 +65,8 @@ const repeatsFor = (n: number) => Number(flag("--repeats")) || 3;
 const only = flag("--only") as Impl | undefined;
 /** Also run the plain Socket.IO reference (bench/socketio-baseline.ts): what the transport alone costs. */
 const withSocketIo = args.includes("--socketio") || only === "socketio";
+/** The server on a core of its own, the clients on the others (bench/proc.ts#pinApart); --no-pin leaves it to the scheduler. */
+const pin = !args.includes("--no-pin");
 const SOURCE_ADDRESSES = 16; // 127.0.1.1 … 127.0.16.1
 const CONNECT_CONCURRENCY = 200;
 const TIMEOUT_MS = 5_000;
@@ -298,7 +303,12 @@ function ok(res: AckRes, what: string): AckRes {
   return res;
 }
 
-async function ringOnce(caller: BenchClient, callee: BenchClient): Promise<{ ringMs: number; setupMs: number }> {
+/** Where one ring's setup time went (ms after the invite was sent): printed with BENCH_PHASES=1. */
+type Phases = Record<"accepted" | "offerAtCallee" | "answerAtCaller" | "candidatesAtCallee" | "candidatesAtCaller", number>;
+const PHASES = process.env.BENCH_PHASES === "1";
+const phaseSamples = new Map<Impl, Phases[]>();
+
+async function ringOnce(caller: BenchClient, callee: BenchClient): Promise<{ ringMs: number; setupMs: number; phases: Phases }> {
   const t0 = performance.now();
   const incoming = callee.wait("call:incoming", (p) => (p.call as { caller?: { id: string } } | undefined)?.caller?.id === caller.userId);
   const invite = caller.request("call:invite", { calleeId: callee.userId, kind: "video" });
@@ -316,13 +326,15 @@ async function ringOnce(caller: BenchClient, callee: BenchClient): Promise<{ rin
   const forCall = (p: Payload) => p.callId === callId;
 
   // Register every wait before the action that causes it.
-  const accepted = caller.wait("call:accepted", (p) => p.call?.id === callId);
-  const offer = callee.wait("signal:description", (p) => forCall(p) && p.description?.type === "offer");
-  const answer = caller.wait("signal:description", (p) => forCall(p) && p.description?.type === "answer");
+  const phases: Phases = { accepted: 0, offerAtCallee: 0, answerAtCaller: 0, candidatesAtCallee: 0, candidatesAtCaller: 0 };
+  const mark = <T>(p: Promise<T>, k: keyof Phases) => p.then((v) => ((phases[k] = performance.now() - t0), v));
+  const accepted = mark(caller.wait("call:accepted", (p) => p.call?.id === callId), "accepted");
+  const offer = mark(callee.wait("signal:description", (p) => forCall(p) && p.description?.type === "offer"), "offerAtCallee");
+  const answer = mark(caller.wait("signal:description", (p) => forCall(p) && p.description?.type === "answer"), "answerAtCaller");
   let atCallee = 0;
   let atCaller = 0;
-  const calleeCandidates = callee.wait("signal:candidate", (p) => forCall(p) && ++atCallee === ICE);
-  const callerCandidates = caller.wait("signal:candidate", (p) => forCall(p) && ++atCaller === ICE);
+  const calleeCandidates = mark(callee.wait("signal:candidate", (p) => forCall(p) && ++atCallee === ICE), "candidatesAtCallee");
+  const callerCandidates = mark(caller.wait("signal:candidate", (p) => forCall(p) && ++atCaller === ICE), "candidatesAtCaller");
   const acks: Promise<AckRes>[] = [];
   const calleeSide = (async () => {
     ok(await callee.request("call:accept", { callId }), "accept");
@@ -343,7 +355,7 @@ async function ringOnce(caller: BenchClient, callee: BenchClient): Promise<{ rin
   const ended = callee.wait("call:ended", (p) => p.call?.id === callId);
   ok(await caller.request("call:hangup", { callId }), "hangup");
   await ended;
-  return { ringMs: tRing - t0, setupMs: tSetup - t0 };
+  return { ringMs: tRing - t0, setupMs: tSetup - t0, phases };
 }
 
 // ── the database: N users, each with 4 accepted contacts (i±1, i±2) ─────────
@@ -423,8 +435,9 @@ async function runOnce(impl: Impl, s: Seed, n: number, repeat: number, seconds: 
   const fail = (why: string) => errors.push(why);
   const server: ServerProcess =
     impl === "dialtone"
-      ? await startServerProcess("bench/signaling-node.ts", { BENCH_DB_URL: s.dbUrl, BENCH_SECRET: s.secret })
-      : await startServerProcess(impl === "ws" ? "bench/ws-baseline.ts" : "bench/socketio-baseline.ts");
+      ? await startServerProcess("bench/signaling-node.ts", { BENCH_DB_URL: s.dbUrl, BENCH_SECRET: s.secret }, { pin })
+      : await startServerProcess(impl === "ws" ? "bench/ws-baseline.ts" : "bench/socketio-baseline.ts", {}, { pin });
+  if (pin && !server.pinned) console.log("  (could not pin the server to a core of its own: taskset missing or one core)");
   const url = `http://127.0.0.1:${server.port}`;
   const clients: BenchClient[] = [];
   try {
@@ -481,6 +494,7 @@ async function runOnce(impl: Impl, s: Seed, n: number, repeat: number, seconds: 
           .then((r) => {
             samples?.ring.push(r.ringMs);
             samples?.setup.push(r.setupMs);
+            if (samples && PHASES) phaseSamples.set(impl, [...(phaseSamples.get(impl) ?? []), r.phases]);
           })
           .catch((err: Error) => {
             fail(`ring: ${err.message}`);
@@ -585,7 +599,7 @@ function report(results: RunResult[]): Row[] {
   for (const n of [...new Set(results.map((r) => r.n))]) {
     const of = (impl: Impl, key: keyof RunResult) => results.filter((r) => r.n === n && r.impl === impl).map((r) => r[key] as number);
     const reps = of("dialtone", "ringP50").length;
-    console.log(`\nB1 signaling, N = ${n.toLocaleString("en")} users, ${rate} rings/s, ${reps} repeat(s): min / median / max over repeats`);
+    console.log(`\nB1 signaling, N = ${n.toLocaleString("en")} users, ${rate} rings/s, ${reps} repeat(s), ${pin ? "server pinned to core 0, clients on the others" : "not pinned"}: min / median / max over repeats`);
     const withSio = of("socketio", "ringP50").length > 0;
     console.log(
       "metric".padEnd(30),
@@ -672,6 +686,13 @@ async function main() {
       }
     }
     const rows = report(results);
+    if (PHASES) {
+      console.log("\nWhere setup time went (p50 over every repeat, ms after the invite was sent):");
+      for (const [impl, xs] of phaseSamples) {
+        const keys = Object.keys(xs[0] ?? {}) as (keyof Phases)[];
+        console.log(`  ${impl.padEnd(8)} ${keys.map((k) => `${k} ${fmt(median(xs.map((x) => x[k])))}`).join(" · ")}`);
+      }
+    }
     const goalSummary = goals(rows);
     const seconds = (performance.now() - started) / 1000;
     console.log(`\nB1 took ${seconds.toFixed(0)} s`);
@@ -679,7 +700,7 @@ async function main() {
     await fs.writeFile(
       "bench/results/signaling.json",
       JSON.stringify(
-        { date: new Date().toISOString(), node: process.version, cores: os.cpus().length, rate, quick, seconds, goals: goalSummary, rows, runs: results },
+        { date: new Date().toISOString(), node: process.version, cores: os.cpus().length, pinned: pin, rate, quick, seconds, goals: goalSummary, rows, runs: results },
         null,
         2,
       ),
