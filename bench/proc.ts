@@ -27,6 +27,8 @@ export function serveStats(port: number): void {
       profiler = new Session();
       profiler.connect();
       await profiler.post("Profiler.enable");
+      // BENCH_CPU_PROF_US: the sampling interval (µs; V8's default is 1,000).
+      if (process.env.BENCH_CPU_PROF_US) await profiler.post("Profiler.setSamplingInterval", { interval: Number(process.env.BENCH_CPU_PROF_US) });
       await profiler.post("Profiler.start");
     }
     if (m.type === "profile-stop" && profiler && process.env.BENCH_CPU_PROF) {

@@ -26,6 +26,7 @@ import { CallService, callRoom, userRoom, type RingAdmission, type SignalingName
 import { MemoryCallStore, type CallStore } from "../calls/store";
 import { RedisCallStore } from "../calls/redis-store";
 import { clusterAnnouncer } from "./cluster-broadcast";
+import { batchWrites } from "./batched-writes";
 import { RecoveryAdapter } from "./recovery-adapter";
 import { createUserBatch } from "./user-batch";
 import { broadcastPresence, presenceOf, type PresenceSources } from "./presence";
@@ -72,6 +73,7 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     // Middlewares still run, so a recovered socket is authenticated again.
     connectionStateRecovery: { maxDisconnectionDuration: Math.max(o.graceMs, 2_000), skipMiddlewares: false },
   });
+  batchWrites(io.engine);
   const STREAM = "dialtone:socket.io";
   const STREAM_MAX_LEN = 10_000;
   if (!o.redis) {

@@ -3,6 +3,7 @@
 // descriptions and candidates. Anybody else, even a contact of both or another
 // tab of a participant, gets not_in_call and delivers nothing.
 import assert from "node:assert/strict";
+import type { Socket as NetSocket } from "node:net";
 import { after, before, describe, test } from "node:test";
 import type { Payload } from "../../server/call/protocol";
 import {
@@ -15,6 +16,7 @@ import {
   received,
   ring,
   startHarness,
+  until,
   waitFor,
   type ClientSocket,
   type Harness,
@@ -163,6 +165,28 @@ describe("signal:description / signal:candidate relay", () => {
     assert.deepEqual(await d2, { callId: other.id, candidate: CANDIDATE });
     await hangup(c, other.id);
     d.disconnect();
+  });
+
+  test("a burst of candidates arrives complete and in order, in fewer writes to the kernel than packets", async () => {
+    // The callee's TCP socket on the server: count the system writes it makes.
+    const conn = h.signaling.nsp.sockets.get(b1.id!)?.conn as unknown as { transport: { socket: { _socket: NetSocket } } };
+    const tcp = conn.transport.socket._socket as NetSocket & { _write: (...a: unknown[]) => void; _writev: (...a: unknown[]) => void };
+    let writes = 0;
+    const { _write, _writev } = tcp;
+    tcp._write = (...args) => (writes++, _write.apply(tcp, args));
+    tcp._writev = (...args) => (writes++, _writev.apply(tcp, args));
+    try {
+      const burst = Array.from({ length: 20 }, (_, i) => ({ callId, candidate: { ...CANDIDATE, candidate: `${CANDIDATE.candidate} generation ${i}` } }));
+      const before = received(b1, "signal:candidate").length;
+      const acks = burst.map((p) => emitAck(a, "signal:candidate", p));
+      for (const ack of await Promise.all(acks)) expectOk(ack);
+      await until(() => received(b1, "signal:candidate").length >= before + burst.length, "the whole burst");
+      assert.deepEqual(received(b1, "signal:candidate").slice(before), burst);
+      // One write per packet without batching (20); corked bursts share them.
+      assert.ok(writes < burst.length / 2, `${writes} writes for ${burst.length} packets`);
+    } finally {
+      Object.assign(tcp, { _write, _writev });
+    }
   });
 
   test("after hang-up nobody can relay for that call any more", async () => {
