@@ -95,7 +95,8 @@ export class CallService {
   ): Promise<{ call: CallInfo; iceServers?: IceServer[] }> {
     // A limit kept apart from the store is settled before anything is read.
     if ("admitted" in admission) await admission.admitted;
-    const caller = callerId === calleeId ? null : await this.o.directory.entry(callerId);
+    // From memory when it is there (it is for every connected user): no wait before the ring.
+    const caller = callerId === calleeId ? null : (this.o.directory.cached(callerId) ?? (await this.o.directory.entry(callerId)));
     const calleeName = caller ? contactName(caller, calleeId) : undefined;
     if (!caller || calleeName === undefined) throw new DialtoneError("not_contact");
     const names = { caller: { id: callerId, name: caller.name }, callee: { id: calleeId, name: calleeName } };
@@ -107,7 +108,7 @@ export class CallService {
       // The caller's socket is in the call room before anyone can accept
       // (a callee on another node may hear of the ring before the decision's
       // reply is back here), so call:accepted always finds it.
-      await this.joinCall(socketId, id);
+      this.joinCall(socketId, id);
       const d = await store.invite({
         id,
         callerId,
@@ -207,7 +208,7 @@ export class CallService {
     const { callerId, calleeId, ...call } = d.call;
     // Each participant gets TURN credentials signed for themselves.
     const iceServers = this.o.iceServers(userId);
-    await this.joinCall(socketId, callId);
+    this.joinCall(socketId, callId);
     // Only the caller's socket that placed (or rejoined) the call is in its room.
     nsp.to(callRoom(callId)).except(socketId).emit("call:accepted", { call, iceServers: this.o.iceServers(callerId) });
     nsp.to(userRoom(calleeId)).except(socketId).emit("call:answered-elsewhere", { callId });
@@ -288,7 +289,7 @@ export class CallService {
         s.emit("call:answered-elsewhere", { callId });
       }
     }
-    await this.joinCall(socketId, callId);
+    this.joinCall(socketId, callId);
     this.clearGraceTimer(callId, userId);
     nsp.to(callRoom(callId)).except(socketId).emit("call:peer-connection", { callId, connected: true, fresh });
     return { call: publicInfo(current), iceServers: this.o.iceServers(userId) };
@@ -372,10 +373,10 @@ export class CallService {
   }
 
   /** The acting socket joins the call room: directly when it is on this node (it always is: it sent the event). */
-  private async joinCall(socketId: string, callId: string): Promise<void> {
+  private joinCall(socketId: string, callId: string): void {
     const local = this.o.nsp.sockets.get(socketId);
-    if (local) local.join(callRoom(callId));
-    else await this.o.nsp.in(socketId).socketsJoin(callRoom(callId));
+    if (local) void local.join(callRoom(callId));
+    else this.o.nsp.in(socketId).socketsJoin(callRoom(callId));
   }
 
   private leaveCall(socketId: string, callId: string): void {

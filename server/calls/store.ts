@@ -181,6 +181,8 @@ export class MemoryCallStore implements CallStore {
   private readonly calls = new Map<string, MemoryCall>();
   /** userId → ids of that user's live calls. */
   private readonly byUser = new Map<string, Set<string>>();
+  /** Ring limit windows (RingLimit.key → points used, window end): rate-limiter-flexible's fixed window, kept here. */
+  private readonly ringWindows = new Map<string, { used: number; endsAt: number }>();
   private readonly writes: WriteQueue;
 
   constructor(
@@ -252,6 +254,9 @@ export class MemoryCallStore implements CallStore {
   async invite(r: InviteRequest): Promise<InviteDecision> {
     // Synchronous from here to the end: nothing can interleave.
     const now = r.now.getTime();
+    // The ring limit first, as RedisCallStore's script does: a refused invite
+    // (busy, glare) still used its point.
+    if (r.limit && this.overLimit(r.limit, now)) return { kind: "rate_limited" };
     const live = this.liveOfUsers([r.callerId, r.calleeId]);
     const expired = live.filter((c) => c.status === "ringing" && c.ringExpires <= now);
     const current = live.filter((c) => !expired.includes(c));
@@ -262,6 +267,13 @@ export class MemoryCallStore implements CallStore {
     this.add({ ...call, ringExpires: row.ringExpiresAt.getTime() });
     const persisted = this.writes.push(call.id, () => insertCall(this.db, row));
     return { kind: "rang", call, persisted, announced: false, expired: expiredIds };
+  }
+
+  /** Counts one point in the limit's window (one starts with the first point); true past `points`. */
+  private overLimit(limit: RingLimit, now: number): boolean {
+    let w = this.ringWindows.get(limit.key);
+    if (!w || w.endsAt <= now) this.ringWindows.set(limit.key, (w = { used: 0, endsAt: now + limit.durationMs }));
+    return ++w.used > limit.points;
   }
 
   async accept(callId: string, userId: string, now: Date): Promise<AcceptDecision> {
@@ -306,6 +318,8 @@ export class MemoryCallStore implements CallStore {
   }
 
   async expiredRinging(now: Date): Promise<string[]> {
+    // Every sweep: windows that ended are forgotten.
+    for (const [key, w] of this.ringWindows) if (w.endsAt <= now.getTime()) this.ringWindows.delete(key);
     const out: string[] = [];
     for (const c of this.calls.values()) if (c.status === "ringing" && c.ringExpires <= now.getTime()) out.push(c.id);
     return out;

@@ -37,6 +37,11 @@ export class ContactDirectory {
     return this.fresh(userId) ?? (await this.preload([userId])).get(userId) ?? null;
   }
 
+  /** The user's entry if it is in memory and fresh (no wait), else undefined. */
+  cached(userId: string): DirectoryEntry | undefined {
+    return this.fresh(userId);
+  }
+
   /** The entries of these users; those not cached are read in one set of queries. */
   async preload(userIds: string[]): Promise<Map<string, DirectoryEntry>> {
     const out = new Map<string, DirectoryEntry>();

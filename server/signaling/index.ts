@@ -18,7 +18,7 @@ import {
   type Payload,
   type ServerToClientEvents,
 } from "../call/protocol";
-import { RateLimiterRedis } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
 import { consume, type Limits } from "../rate-limits";
 import { onContactsChanged } from "../realtime";
 import { ContactDirectory } from "../contacts/directory";
@@ -98,10 +98,14 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
 
   const stateRedis = o.callState ?? (o.redis ? { redis: o.redis } : undefined);
   const store: CallStore = stateRedis ? new RedisCallStore(o.db, stateRedis.redis, stateRedis.prefix) : new MemoryCallStore(o.db);
-  // With the call state in the same Redis as a shared ring limit, the limit is
-  // checked inside the invite's decision (one round trip for both).
+  // The ring limit is checked inside the invite's decision: with the call
+  // state in the same Redis as a shared limit, one round trip for both (on
+  // rate-limiter-flexible's keys); on one node, a counter in the memory store
+  // (the limiter's fixed window, without a promise and a timer per ring).
   const ringLimit = o.limits.ring;
-  const limitInStore = stateRedis !== undefined && ringLimit instanceof RateLimiterRedis && stateRedis.redis === o.redis;
+  const limitInStore = stateRedis
+    ? ringLimit instanceof RateLimiterRedis && stateRedis.redis === o.redis
+    : ringLimit instanceof RateLimiterMemory;
   const ringAdmission = (userId: string): RingAdmission =>
     limitInStore ? { limit: { key: ringLimit.getKey(userId), points: ringLimit.points, durationMs: ringLimit.duration * 1000 } } : { admitted: consume(ringLimit, userId) };
   const directory = new ContactDirectory(o.db);
