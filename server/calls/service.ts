@@ -204,13 +204,14 @@ export class CallService {
       }
       throw new DialtoneError(d.code);
     }
-    this.clearRingTimer(callId);
     const { callerId, calleeId, ...call } = d.call;
-    // Each participant gets TURN credentials signed for themselves.
-    const iceServers = this.o.iceServers(userId);
     this.joinCall(socketId, callId);
-    // Only the caller's socket that placed (or rejoined) the call is in its room.
+    // The caller first: its offer is the next step of the call. Only the
+    // caller's socket that placed (or rejoined) the call is in its room. Each
+    // participant gets TURN credentials signed for themselves.
     nsp.to(callRoom(callId)).except(socketId).emit("call:accepted", { call, iceServers: this.o.iceServers(callerId) });
+    this.clearRingTimer(callId);
+    const iceServers = this.o.iceServers(userId);
     nsp.to(userRoom(calleeId)).except(socketId).emit("call:answered-elsewhere", { callId });
     for (const ring of d.ownRings) {
       const c = await store.find(ring);
