@@ -20,6 +20,7 @@
 import path from "node:path";
 import Database from "better-sqlite3";
 import type { Prisma } from "./generated/sqlite/client";
+import { startCheckpointer, type Checkpointer } from "./sqlite-checkpointer";
 
 export type SqliteReader = {
   /** Runs a read-only query (a Prisma.sql template) and returns its rows as arrays, in column order. */
@@ -31,6 +32,8 @@ export type SqliteReader = {
 export type SqliteWriter = SqliteReader & {
   /** Runs one statement (a Prisma.sql template); returns how many rows it changed. */
   run(query: Prisma.Sql): number;
+  /** The worker that checkpoints this file (a writer's, once opened; ./sqlite-checkpointer.ts). */
+  readonly checkpointer: Checkpointer | undefined;
 };
 
 /** Prepared statements kept per connection; the SQL comes from code, so a handful at most. */
@@ -50,7 +53,8 @@ export function openSqliteReader(file: string, busyTimeoutMs = 5000): SqliteRead
  * write lock across awaits inside one of its transactions, which that wait
  * would stall; the caller takes Prisma's path instead when it gets
  * SQLITE_BUSY (server/calls/queries.ts). synchronous=NORMAL, as
- * server/index.ts sets on Prisma's connection.
+ * server/index.ts sets on Prisma's connection. Its commits never checkpoint
+ * the WAL: a worker thread does (./sqlite-checkpointer.ts).
  */
 export function openSqliteWriter(file: string): SqliteWriter {
   return openSqlite(file, false, 0);
@@ -64,11 +68,18 @@ export function isSqliteBusy(err: unknown): boolean {
 
 function openSqlite(file: string, readonly: boolean, busyTimeoutMs: number): SqliteWriter {
   let conn: Database.Database | undefined;
+  let checkpointer: Checkpointer | undefined;
   const open = () => {
     // Opened on first use: the file exists by then (migrations run first).
     if (!conn) {
       conn = new Database(file, { readonly, fileMustExist: true, timeout: busyTimeoutMs });
-      if (!readonly) conn.pragma("synchronous = NORMAL");
+      if (!readonly) {
+        conn.pragma("synchronous = NORMAL");
+        // Checkpoints run on a worker thread, not inside this connection's
+        // commits on the signaling thread (./sqlite-checkpointer.ts says why).
+        conn.pragma("wal_autocheckpoint = 0");
+        checkpointer = startCheckpointer(file);
+      }
     }
     return conn;
   };
@@ -94,8 +105,13 @@ function openSqlite(file: string, readonly: boolean, busyTimeoutMs: number): Sql
     },
     close() {
       statements.clear();
+      checkpointer?.close();
+      checkpointer = undefined;
       conn?.close();
       conn = undefined;
+    },
+    get checkpointer() {
+      return checkpointer;
     },
   };
 }

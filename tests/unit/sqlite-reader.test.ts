@@ -80,3 +80,33 @@ describe("sqlite reader", () => {
     }
   });
 });
+
+describe("WAL checkpoints off the writer's thread", () => {
+  test("the writer's commits never checkpoint; the worker does, within a few seconds", async () => {
+    const { file, plain, done } = tempDatabase();
+    plain.exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)`);
+    const writer = openSqliteWriter(file);
+    try {
+      const pageSize = plain.pragma("page_size", { simple: true }) as number;
+      // 3,000 commits in a tight loop: SQLite's default would checkpoint inside
+      // the commit that takes the WAL past 1,000 pages, and the WAL would then
+      // start again from its beginning.
+      for (let i = 0; i < 3_000; i++) writer.run(Prisma.sql`INSERT INTO t (v) VALUES (${`row ${i}`})`);
+      const walPages = fs.statSync(`${file}-wal`).size / pageSize;
+      assert.ok(walPages > 2_000, `the WAL holds every commit (${walPages.toFixed(0)} pages): nothing checkpointed inside a commit`);
+      const checkpointed = await new Promise<number[]>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("no checkpoint within 5 s")), 5_000);
+        writer.checkpointer!.onCheckpoint = (r) => {
+          if (r[2] < r[1]) return;
+          clearTimeout(timer);
+          resolve(r);
+        };
+      });
+      assert.ok(checkpointed[1]! > 2_000, `the worker checkpointed the whole WAL (${checkpointed.join(", ")})`);
+      assert.equal((plain.prepare(`SELECT count(*) AS n FROM t`).get() as { n: number }).n, 3_000);
+    } finally {
+      writer.close();
+      done();
+    }
+  });
+});
