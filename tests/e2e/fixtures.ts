@@ -112,7 +112,8 @@ export async function openContactsAndSeeOnline(...views: [page: Page, contact: s
 type RtpSample = { bytesReceived: number; framesDecoded: number; connected: number; found: boolean };
 
 /** Reads inbound-rtp `kind` totals of the newest connected peer connection in the page. */
-async function sampleInbound(page: Page, kind: "audio" | "video"): Promise<RtpSample> {
+/** One getStats() reading of the page's newest connected peer connection: inbound `kind` bytes and decoded frames. */
+export async function sampleInbound(page: Page, kind: "audio" | "video"): Promise<RtpSample> {
   return page.evaluate(async (kind) => {
     const connected = (window.__pcs ?? []).filter((pc) => pc.connectionState === "connected");
     const pc = connected[connected.length - 1];
