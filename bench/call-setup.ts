@@ -219,19 +219,25 @@ async function bareRuns(browser: Browser, url: string) {
   await Promise.all([a.waitForFunction(() => typeof window.startCall === "function"), b.waitForFunction(() => typeof window.startCall === "function")]);
   await a.waitForTimeout(300);
   const frame: number[] = [];
+  const callerFrame: number[] = [];
   const phases: Record<string, number>[] = [];
   for (let i = 0; i < calls + 1; i++) {
     const n = await b.evaluate(() => window.__pcs?.length ?? 0);
     const na = await a.evaluate(() => window.__pcs?.length ?? 0);
+    // Both pages poll getStats() for their first frame, as both Dialtone pages
+    // do: the polling runs on the same WebRTC threads as the set-up, so a floor
+    // that polled in one page only would carry half the measurement's own load.
+    await a.evaluate((k) => window.__probe?.(k), na);
     const t0 = await b.evaluate((k) => {
       window.__probe?.(k);
       const t = Date.now();
       window.startCall?.();
       return t;
     }, n);
-    const f = await waitForValue(b, "__frameAt");
+    const [f, fa] = await Promise.all([waitForValue(b, "__frameAt"), waitForValue(a, "__frameAt")]);
     if (i > 0) {
       frame.push(f - t0);
+      callerFrame.push(fa - t0);
       const [bt, at] = await Promise.all([b.evaluate((k) => window.__pcTimes?.[k], n), a.evaluate((k) => window.__pcTimes?.[k], na)]);
       if (bt && at) phases.push({ callerPc: at.created - t0, calleePc: bt.created - t0, offerAtCallee: (bt.remote ?? NaN) - t0, answerAtCaller: (at.remote ?? NaN) - t0, connected: (bt.connected ?? NaN) - t0, frame: f - t0 });
     }
@@ -239,7 +245,7 @@ async function bareRuns(browser: Browser, url: string) {
     await a.waitForTimeout(200);
   }
   await context.close();
-  return { frame, phases };
+  return { frame, callerFrame, phases };
 }
 
 async function main() {
@@ -265,6 +271,7 @@ async function main() {
     const bare = summarise([...bare1.frame, ...bare2.frame]);
     const rows: [string, Summary][] = [
       ["bare pair: start → first frame", bare],
+      ["bare pair: start → first frame (caller)", summarise([...bare1.callerFrame, ...bare2.callerFrame])],
       ["Dialtone: Accept → first frame (callee)", summarise(dial.calleeFrame)],
       ["Dialtone: Accept → first frame (caller)", summarise(dial.callerFrame)],
       ["Dialtone: caller click → callee ring", summarise(dial.ring)],
@@ -272,7 +279,9 @@ async function main() {
     console.log(`\nB2 call setup in Chromium, ${calls} calls (+1 warm-up) per scenario (${os.cpus().length} cores, ${new Date().toISOString()})`);
     console.log("scenario".padEnd(42), "min".padStart(9), "median".padStart(9), "max".padStart(9), "vs bare".padStart(9));
     for (const [name, r] of rows) {
-      const ratio = name.includes("ring") ? "" : `${(r.p50 / bare.p50).toFixed(2)}×`;
+      // Each side against the same side of the bare pair (the caller's floor is the bare pair's offering page).
+      const floor = name.startsWith("bare") ? (name.includes("(caller)") ? undefined : bare) : name.includes("(caller)") ? rows[1]![1] : name.includes("ring") ? undefined : bare;
+      const ratio = floor ? `${(r.p50 / floor.p50).toFixed(2)}×` : "";
       console.log(name.padEnd(42), `${r.min.toFixed(0)} ms`.padStart(9), `${r.p50.toFixed(0)} ms`.padStart(9), `${r.max.toFixed(0)} ms`.padStart(9), ratio.padStart(9));
     }
     // Where the time goes: medians of each phase, from Accept (Dialtone) or start

@@ -12,7 +12,7 @@ const STATE_TEXT = {
   closed: "Call ended",
 } as const;
 
-/** The latest the local preview waits for the connection. */
+/** The latest the local preview waits for the other side's first frame. */
 const PREVIEW_DELAY_MS = 1000;
 
 export function CallScreen({ active }: { active: ActiveCall }) {
@@ -32,11 +32,12 @@ export function CallScreen({ active }: { active: ActiveCall }) {
       void remoteRef.current.play().catch(() => undefined);
     }
   }, [remoteStream]);
-  // Your own picture starts once the call has connected (or after a moment if
-  // it takes long): while it connects, a second video pipeline and its frames
-  // would compete with the connection for the page's main thread.
+  // Your own picture starts once the other side's first frame is on screen
+  // (or after a moment if it takes long, or never comes): while the call
+  // connects and its first frames are decoded, a second video pipeline and its
+  // frames would compete for the page's main thread, and on a busy machine the
+  // other's face came 100 ms later for it.
   const [previewOn, setPreviewOn] = useState(false);
-  if (state === "connected" && !previewOn) setPreviewOn(true);
   useEffect(() => {
     const t = setTimeout(() => setPreviewOn(true), PREVIEW_DELAY_MS);
     return () => clearTimeout(t);
@@ -77,7 +78,14 @@ export function CallScreen({ active }: { active: ActiveCall }) {
 
       <div className="relative flex-1 overflow-hidden">
         {isVideo ? (
-          <video ref={remoteRef} aria-label="Remote video" autoPlay playsInline className="h-full w-full bg-black object-contain" />
+          <video
+            ref={remoteRef}
+            aria-label="Remote video"
+            autoPlay
+            playsInline
+            onLoadedData={() => setPreviewOn(true)}
+            className="h-full w-full bg-black object-contain"
+          />
         ) : (
           <div className="flex h-full items-center justify-center">
             <div aria-hidden className="flex h-32 w-32 items-center justify-center rounded-full bg-brand text-5xl font-bold">

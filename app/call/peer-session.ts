@@ -43,13 +43,12 @@ export class PeerSession {
   private queue: Promise<void> = Promise.resolve();
   private listeners = new Map<keyof Events, Set<(v: never) => void>>();
   private localStream: MediaStream | null = null;
-  private localReady: Promise<void>;
-  private resolveLocalReady!: () => void;
+  /** setLocalStream has run (with a stream, or null when there is no media). */
+  private localSet = false;
   private disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
 
   constructor(private readonly o: PeerSessionOptions) {
-    this.localReady = new Promise((resolve) => (this.resolveLocalReady = resolve));
     this.pc = new RTCPeerConnection({
       iceServers: o.iceServers,
       iceTransportPolicy: o.iceTransportPolicy ?? "all",
@@ -103,6 +102,7 @@ export class PeerSession {
       return;
     }
     this.localStream = stream;
+    this.localSet = true;
     if (!this.o.polite) {
       for (const kind of this.o.kinds) {
         const track = stream?.getTracks().find((t) => t.kind === kind);
@@ -118,7 +118,6 @@ export class PeerSession {
     } else {
       await this.attachLocalTracks();
     }
-    this.resolveLocalReady();
   }
 
   /** A remote offer or answer from the signaling channel. */
@@ -133,10 +132,18 @@ export class PeerSession {
       await this.pc.setRemoteDescription(description);
       this.settingRemoteAnswer = false;
       if (description.type === "offer") {
-        // The offer is applied while local media may still be starting; the answer waits for it.
-        await this.localReady;
-        if (this.closed) return;
-        await this.attachLocalTracks();
+        if (this.localSet) await this.attachLocalTracks();
+        else {
+          // Local media is still starting (the callee's camera opens when
+          // Accept is pressed): answer now rather than after it, so ICE and
+          // DTLS connect while it starts and the caller's picture comes that
+          // much sooner. The call's kinds are offered as sending; the tracks
+          // are attached with replaceTrack when they come, which needs no new
+          // negotiation (a kind that then has no track is renegotiated).
+          for (const tr of this.pc.getTransceivers()) {
+            if (tr.direction !== "stopped" && this.o.kinds.includes(tr.receiver.track.kind as "audio" | "video")) tr.direction = "sendrecv";
+          }
+        }
         await this.pc.setLocalDescription();
         const local = this.pc.localDescription;
         if (local) this.o.sendDescription({ type: local.type as "answer", sdp: local.sdp });
@@ -183,17 +190,25 @@ export class PeerSession {
 
   private async attachLocalTracks(): Promise<void> {
     const stream = this.localStream;
-    if (!stream) return;
     const replaced: Promise<void>[] = [];
     for (const tr of this.pc.getTransceivers()) {
       const kind = tr.receiver.track.kind;
       if (tr.sender.track || tr.direction === "stopped") continue;
-      const track = stream.getTracks().find((t) => t.kind === kind);
-      if (!track) continue;
+      const track = stream?.getTracks().find((t) => t.kind === kind);
+      // Answered as sending before media was ready, and there is none of this
+      // kind after all (camera refused): stop offering it (renegotiates).
+      if (!track) {
+        if (tr.direction === "sendrecv") tr.direction = "recvonly";
+        continue;
+      }
       // All at once: each replaceTrack is a round trip to WebRTC's own thread.
       replaced.push(tr.sender.replaceTrack(track));
-      tr.sender.setStreams(stream);
-      tr.direction = "sendrecv";
+      // Already sending (answered before media was ready): the track alone,
+      // without a change that would need a new negotiation.
+      if (tr.direction !== "sendrecv") {
+        tr.sender.setStreams(stream!);
+        tr.direction = "sendrecv";
+      }
     }
     await Promise.all(replaced);
   }
