@@ -39,6 +39,11 @@ export function startLiveCall(
       descriptionSent();
     },
     sendCandidate: (candidate) => void request(socket, "signal:candidate", { callId, candidate }).catch(() => undefined),
+    // With TURN, an ICE restart first gets a new credential (the call's may have
+    // expired); without it there is nothing to renew and no round trip to wait for.
+    renewIceServers: active.iceServers.some((s) => s.credential)
+      ? async () => (await request(socket, "call:renew-ice", { callId }, 3_000)).iceServers
+      : undefined,
   });
   const offSignals = subscribeSignals(callId, (m) => {
     if (m.type === "description") void session.handleDescription(m.payload.description);

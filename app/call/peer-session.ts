@@ -23,6 +23,15 @@ export type PeerSessionOptions = {
   sendCandidate: (c: CandidateMessage) => void;
   /** How long `disconnected` may last before an ICE restart. */
   disconnectedRestartMs?: number;
+  /**
+   * Fresh ICE servers for an ICE restart. A TURN credential is short-lived
+   * (TURN_TTL_SECONDS): the one the call started with may have expired by the
+   * time the network changes, and coturn refuses it for the new relays
+   * (401). Asked before every restart; on failure or after
+   * `renewTimeoutMs` the restart goes ahead with the servers it has.
+   */
+  renewIceServers?: () => Promise<RTCIceServer[]>;
+  renewTimeoutMs?: number;
 };
 
 type Events = {
@@ -47,6 +56,7 @@ export class PeerSession {
   private localSet = false;
   private disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  private renewing = false;
 
   constructor(private readonly o: PeerSessionOptions) {
     this.pc = new RTCPeerConnection({
@@ -165,10 +175,32 @@ export class PeerSession {
     });
   }
 
-  /** Renegotiate with fresh ICE credentials (also used by the UI's "Reconnect"). */
+  /** Renegotiate with fresh ICE credentials (when the connection fails or stays disconnected), after renewing the ICE servers when it can. */
   restartIce(): void {
-    if (this.closed) return;
-    this.pc.restartIce();
+    if (this.closed || this.renewing) return;
+    const renew = this.o.renewIceServers;
+    if (!renew) {
+      this.pc.restartIce();
+      return;
+    }
+    this.renewing = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), this.o.renewTimeoutMs ?? 3_000)));
+    void Promise.race([renew().catch(() => null), timeout])
+      .then((iceServers) => {
+        clearTimeout(timer);
+        this.renewing = false;
+        if (this.closed) return;
+        // New relays (and the restart's new candidates) use these; the media
+        // keeps flowing on the current path until the new one is chosen.
+        if (iceServers) this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers });
+        this.pc.restartIce();
+      })
+      .catch((err: unknown) => {
+        this.renewing = false;
+        this.emit("error", err instanceof Error ? err : new Error(String(err)));
+        if (!this.closed) this.pc.restartIce();
+      });
   }
 
   setTrackEnabled(kind: "audio" | "video", enabled: boolean): void {

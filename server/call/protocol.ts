@@ -26,6 +26,8 @@ export const schemas = {
   "call:hangup": z.strictObject({ callId: id }),
   /** `fresh`: this tab has a new peer connection (after a reload): the other side must start over too. */
   "call:rejoin": z.strictObject({ callId: id, fresh: z.boolean().optional() }),
+  /** Fresh ICE servers (a new TURN credential) for this call, asked before an ICE restart: the one issued at the start may have expired. */
+  "call:renew-ice": z.strictObject({ callId: id }),
   "signal:description": z.strictObject({
     callId: id,
     description: z.strictObject({
@@ -81,6 +83,7 @@ export type AckData = {
   "call:cancel": { call: CallInfo };
   "call:hangup": { call: CallInfo };
   "call:rejoin": { call: CallInfo; iceServers: IceServer[] };
+  "call:renew-ice": { iceServers: IceServer[] };
   "signal:description": object;
   "signal:candidate": object;
   "presence:list": { presence: Record<string, Presence> };

@@ -183,6 +183,12 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     "call:cancel": async (s, p) => ({ call: await calls.cancel(p.callId, s.data.userId) }),
     "call:hangup": async (s, p) => ({ call: await calls.hangup(p.callId, s.data.userId) }),
     "call:rejoin": (s, p) => calls.rejoin(p.callId, s.data.userId, s.id, p.fresh ?? false),
+    // Only the socket that holds the call (it is in the call's room) gets a
+    // new credential, signed for its own user; no database, no state change.
+    "call:renew-ice": async (s, p) => {
+      relay(s, p.callId);
+      return { iceServers: o.iceServers(s.data.userId) };
+    },
     "signal:description": async (s, p) => {
       relay(s, p.callId);
       s.to(callRoom(p.callId)).emit("signal:description", p);

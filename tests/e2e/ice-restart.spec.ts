@@ -1,9 +1,14 @@
 // ICE restart: the network path of a running call breaks (every UDP packet to
 // or from Alice's selected local port is dropped with nftables inside the
 // test's network namespace). The app notices, shows "Reconnecting…", restarts
-// ICE through perfect negotiation, and media flows again on a new path.
+// ICE through perfect negotiation, and media flows again on a new path. The
+// same through the TURN relay once the call's TURN credentials have expired:
+// the restart first asks the server for new ones.
 import { execFileSync } from "node:child_process";
 import type { Page } from "@playwright/test";
+import { turnCredential } from "../../server/turn";
+import { TURN_SECRET } from "./constants";
+import { readCoturnLog } from "./coturn";
 import { callSection, contactItem, expect, makeContacts, mediaFlowing, openContactsAndSeeOnline, test } from "./fixtures";
 
 type Path = { pairId: string; localPort: number; protocol: string };
@@ -65,4 +70,72 @@ test("a broken network path triggers an ICE restart: Reconnecting…, a new cand
   expect(after?.localPort, "the new path avoids the blocked port").not.toBe(before?.localPort);
   await mediaFlowing(bob.page, "video", "Bob after the ICE restart");
   await mediaFlowing(alice.page, "video", "Alice after the ICE restart");
+});
+
+test("a relayed call whose TURN credentials have expired: the ICE restart gets new ones from the server and reconnects through the relay", async ({ users }, testInfo) => {
+  test.skip(process.env.DIALTONE_E2E_NETNS !== "1", "needs the e2e run's own network namespace (run as root through npm run test:e2e)");
+  const alice = await users.create("Alice");
+  const bob = await users.create("Bob");
+  // Both sides relay-only (the app's diagnostics hook), as on a network where only TURN gets through.
+  for (const u of [alice, bob]) {
+    await u.context.addInitScript(() => {
+      (window as { __dialtoneIcePolicy?: RTCIceTransportPolicy }).__dialtoneIcePolicy = "relay";
+    });
+  }
+  await makeContacts(alice, bob);
+  await openContactsAndSeeOnline([alice.page, "Bob"], [bob.page, "Alice"]);
+  await contactItem(alice.page, "Bob").getByRole("button", { name: "Video call Bob", exact: true }).click();
+  await bob.page.getByRole("alertdialog").getByRole("button", { name: "Accept", exact: true }).click();
+  const aliceCall = callSection(alice.page, "Bob");
+  await expect(aliceCall.getByText("Connected", { exact: true })).toBeVisible({ timeout: 15_000 });
+  await mediaFlowing(bob.page, "video", "Bob before the break");
+
+  // Time passes: each page now holds what its call started with once
+  // TURN_TTL_SECONDS have gone by, a credential past its expiry (signed
+  // with the run's secret for the page's own user, expired a minute ago).
+  // The relays already allocated keep working (coturn checks a credential
+  // when it allocates), so the call goes on until the path breaks.
+  const expired: Record<string, string> = {};
+  for (const u of [alice, bob]) {
+    const { username, credential } = turnCredential(TURN_SECRET, u.id, 60, Date.now() - 120_000);
+    expired[u.id] = username;
+    await u.page.evaluate(
+      ({ username, credential }) => {
+        const pc = (window.__pcs ?? []).filter((p) => p.connectionState === "connected").at(-1)!;
+        const config = pc.getConfiguration();
+        pc.setConfiguration({ ...config, iceServers: (config.iceServers ?? []).map((s) => (s.username ? { ...s, username, credential } : s)) });
+      },
+      { username, credential },
+    );
+  }
+
+  const before = await selectedPath(alice.page);
+  expect(before, "Alice has a selected candidate pair").not.toBeNull();
+  const relayPort = String(before?.localPort);
+  nft("add", "table", "inet", TABLE);
+  nft("add", "chain", "inet", TABLE, "in", "{ type filter hook input priority 0; policy accept; }");
+  nft("add", "rule", "inet", TABLE, "in", "udp", "dport", relayPort, "drop");
+  nft("add", "rule", "inet", TABLE, "in", "udp", "sport", relayPort, "drop");
+
+  await expect(aliceCall.getByText("Reconnecting…", { exact: true })).toBeVisible({ timeout: 20_000 });
+  await expect(aliceCall.getByText("Connected", { exact: true })).toBeVisible({ timeout: 30_000 });
+  const after = await selectedPath(alice.page);
+  expect(after?.localPort, "a new relay: the new path avoids the blocked one").not.toBe(before?.localPort);
+  await mediaFlowing(bob.page, "video", "Bob after the ICE restart");
+  await mediaFlowing(alice.page, "video", "Alice after the ICE restart");
+
+  // The new relays were allocated with credentials the server issued after the
+  // break (call:renew-ice), each for its own user; the expired ones never got one.
+  const log = readCoturnLog(process.env.DIALTONE_E2E_COTURN_LOG);
+  for (const [who, u] of [["Alice", alice], ["Bob", bob]] as const) {
+    const username = await u.page.evaluate(() => {
+      const pc = (window.__pcs ?? []).filter((p) => p.connectionState === "connected").at(-1)!;
+      return (pc.getConfiguration().iceServers ?? []).find((s) => s.username)?.username ?? "";
+    });
+    expect(username, `${who}: a renewed credential for their own user`).toMatch(new RegExp(`^\\d{10}:${u.id}$`));
+    expect(Number(username.split(":")[0]), `${who}: valid for about TURN_TTL_SECONDS from now`).toBeGreaterThan(Date.now() / 1000 + 3000);
+    expect(log, `${who}: coturn allocated with the renewed credential`).toContain(`user <${username}>: incoming packet ALLOCATE processed, success`);
+    expect(log, `${who}: coturn never allocated with the expired one`).not.toContain(`user <${expired[u.id]}>: incoming packet ALLOCATE processed, success`);
+  }
+  testInfo.annotations.push({ type: "relay-ports", description: `Alice ${before?.localPort} → ${after?.localPort}` });
 });

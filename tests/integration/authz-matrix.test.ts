@@ -58,6 +58,7 @@ const EXPECT: Record<ClientEventName, Record<Actor, Expect>> = {
   "call:cancel": { ...NOT_A_PARTICIPANT, ended: "invalid_state", participant: "ok" },
   "call:hangup": { ...NOT_A_PARTICIPANT, ended: "invalid_state", participant: "ok" },
   "call:rejoin": { ...NOT_A_PARTICIPANT, ended: "invalid_state", participant: "ok" },
+  "call:renew-ice": RELAY_ROW,
   "signal:description": RELAY_ROW,
   "signal:candidate": RELAY_ROW,
   "presence:list": EVERYONE_SIGNED_IN,
@@ -72,6 +73,7 @@ const FIXTURE: Record<ClientEventName, Fixture> = {
   "call:cancel": "ringing",
   "call:hangup": "active",
   "call:rejoin": "active",
+  "call:renew-ice": "active",
   "signal:description": "active",
   "signal:candidate": "active",
   "presence:list": "active",
@@ -86,6 +88,7 @@ const RIGHTFUL: Record<ClientEventName, "alice" | "bob"> = {
   "call:cancel": "alice",
   "call:hangup": "alice",
   "call:rejoin": "bob",
+  "call:renew-ice": "bob",
   "signal:description": "bob",
   "signal:candidate": "bob",
   "presence:list": "alice",
@@ -103,6 +106,7 @@ const PAYLOAD: { [E in ClientEventName]: (t: { callId: string; bobId: string }) 
   "call:cancel": (t) => ({ callId: t.callId }),
   "call:hangup": (t) => ({ callId: t.callId }),
   "call:rejoin": (t) => ({ callId: t.callId }),
+  "call:renew-ice": (t) => ({ callId: t.callId }),
   "signal:description": (t) => ({ callId: t.callId, description: { type: "offer", sdp: SDP } }),
   "signal:candidate": (t) => ({ callId: t.callId, candidate: CANDIDATE }),
   "presence:list": () => ({}),
@@ -284,6 +288,11 @@ describe("authorisation matrix: every event × every kind of sender", () => {
       case "call:rejoin":
         assert.equal((ack as { call: { status: string } }).call.status, "active");
         await until(() => received(a, "call:peer-connection").some((p) => p.callId === callId && p.connected), "Alice is told");
+        return;
+      case "call:renew-ice":
+        // Bob's own ICE servers (this harness signs no TURN credential: the same list); the call is untouched.
+        assert.deepEqual((ack as { iceServers: IceServer[] }).iceServers, ICE);
+        assert.equal((await rowOf(callId))?.status, "active");
         return;
       case "signal:description":
       case "signal:candidate": {

@@ -186,6 +186,7 @@ function arbitraries(ids: Ids) {
     "call:cancel": mutated({ callId: id }),
     "call:hangup": mutated({ callId: id }),
     "call:rejoin": mutated({ callId: id, fresh: fc.boolean() }),
+    "call:renew-ice": mutated({ callId: id }),
     "signal:description": mutated({ callId: id, description: mutated({ type: fc.constantFrom("offer", "answer", "pranswer", "rollback"), sdp }) }),
     "signal:candidate": mutated({ callId: id, candidate }),
     "presence:list": mutated({}),

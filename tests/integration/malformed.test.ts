@@ -30,6 +30,7 @@ const VALID: Record<ClientEventName, Record<string, unknown>> = {
   "call:cancel": { callId: "somecall" },
   "call:hangup": { callId: "somecall" },
   "call:rejoin": { callId: "somecall" },
+  "call:renew-ice": { callId: "somecall" },
   "signal:description": { callId: "somecall", description: { type: "offer", sdp: "v=0" } },
   "signal:candidate": { callId: "somecall", candidate: null },
   "presence:list": {},

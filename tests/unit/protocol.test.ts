@@ -29,6 +29,7 @@ const VALID: Record<ClientEventName, Record<string, unknown>> = {
   "call:cancel": { callId: "cm1abcdef0000call" },
   "call:hangup": { callId: "cm1abcdef0000call" },
   "call:rejoin": { callId: "cm1abcdef0000call" },
+  "call:renew-ice": { callId: "cm1abcdef0000call" },
   "signal:description": { callId: "cm1abcdef0000call", description: { type: "offer", sdp: SDP } },
   "signal:candidate": { callId: "cm1abcdef0000call", candidate: CANDIDATE },
   "presence:list": {},
@@ -42,6 +43,7 @@ const ID_FIELD: Partial<Record<ClientEventName, string>> = {
   "call:cancel": "callId",
   "call:hangup": "callId",
   "call:rejoin": "callId",
+  "call:renew-ice": "callId",
   "signal:description": "callId",
   "signal:candidate": "callId",
 };
