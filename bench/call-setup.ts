@@ -31,7 +31,7 @@ declare global {
     __frameAt?: number;
     __probe?: (fromIndex: number) => void;
     /** Per peer connection: when it was made, got its remote offer/answer, and connected (Date.now()). */
-    __pcTimes?: { created: number; remote?: number; connected?: number }[];
+    __pcTimes?: { created: number; remote?: number; connected?: number; local?: number; srdCall?: number }[];
     startCall?: () => void;
     stopCall?: () => void;
   }
@@ -41,7 +41,7 @@ declare global {
 function instrument() {
   const Original = window.RTCPeerConnection;
   const pcs: RTCPeerConnection[] = [];
-  const times: { created: number; remote?: number; connected?: number }[] = [];
+  const times: { created: number; remote?: number; connected?: number; local?: number; srdCall?: number }[] = [];
   window.__pcs = pcs;
   window.__pcTimes = times;
   const gum: { start: number; end?: number }[] = [];
@@ -58,11 +58,17 @@ function instrument() {
     constructor(config?: RTCConfiguration) {
       super(config);
       pcs.push(this);
-      const t: { created: number; remote?: number; connected?: number } = { created: Date.now() };
+      const t: { created: number; remote?: number; connected?: number; local?: number; srdCall?: number } = { created: Date.now() };
       times.push(t);
       this.addEventListener("signalingstatechange", () => {
         if (t.remote === undefined && this.remoteDescription) t.remote = Date.now();
+        if (t.local === undefined && this.localDescription) t.local = Date.now();
       });
+      const srd = this.setRemoteDescription.bind(this);
+      this.setRemoteDescription = ((d: RTCSessionDescriptionInit) => {
+        t.srdCall ??= Date.now();
+        return srd(d);
+      }) as typeof this.setRemoteDescription;
       this.addEventListener("connectionstatechange", () => {
         if (t.connected === undefined && this.connectionState === "connected") t.connected = Date.now();
       });
@@ -83,6 +89,28 @@ function instrument() {
       }
     }, 5);
     setTimeout(() => clearInterval(timer), 20_000);
+  };
+  // Websocket messages of the set-up as the page sends and receives them: the
+  // time a message spends between two pages (relay, and the receiving page's
+  // main thread getting to its message event).
+  const ws: { t: number; dir: "in" | "out"; what: string }[] = [];
+  (window as unknown as { __ws: typeof ws }).__ws = ws;
+  const OrigWS = window.WebSocket;
+  window.WebSocket = class extends OrigWS {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      this.addEventListener("message", (e) => {
+        const d = typeof e.data === "string" ? e.data : "";
+        const what = /"(signal:description|signal:candidate|call:accepted)"/.exec(d)?.[1] ?? (/"sdp"/.test(d) ? "sdp" : "");
+        if (what) ws.push({ t: Date.now(), dir: "in", what: what + (d.includes('"offer"') ? ":offer" : d.includes('"answer"') ? ":answer" : "") });
+      });
+    }
+    send(data: string | ArrayBufferLike | Blob | ArrayBufferView) {
+      const d = typeof data === "string" ? data : "";
+      const what = /"(signal:description|signal:candidate|call:accept)"/.exec(d)?.[1] ?? (/"sdp"/.test(d) ? "sdp" : "");
+      if (what) ws.push({ t: Date.now(), dir: "out", what: what + (d.includes('"offer"') ? ":offer" : d.includes('"answer"') ? ":answer" : "") });
+      super.send(data);
+    }
   };
   new MutationObserver(() => {
     if (window.__ringAt === undefined && document.querySelector('[role="alertdialog"]')) window.__ringAt = Date.now();
@@ -139,6 +167,14 @@ async function bareRelay(): Promise<{ url: string; close: () => Promise<void> }>
 async function waitForValue(page: Page, expr: "__ringAt" | "__frameAt", timeoutMs = 20_000): Promise<number> {
   const handle = await page.waitForFunction((k) => window[k], expr, { timeout: timeoutMs, polling: 5 });
   return (await handle.jsonValue()) as number;
+}
+
+/** When the page first sent ("out") or received ("in") a websocket message of this kind after `from` (see instrument). */
+function wsAt(page: Page, from: number, dir: "in" | "out", what: string): Promise<number> {
+  return page.evaluate(
+    ([t, d, w]) => (window as unknown as { __ws: { t: number; dir: string; what: string }[] }).__ws.find((x) => x.t >= Number(t) && x.dir === d && x.what === w)?.t ?? NaN,
+    [String(from), dir, what],
+  );
 }
 
 async function dialtoneRuns(browser: Browser, baseURL: string) {
@@ -198,7 +234,15 @@ async function dialtoneRuns(browser: Browser, baseURL: string) {
       ]);
       const g = await bob.page.evaluate((t) => (window as unknown as { __gum: { start: number; end?: number }[] }).__gum.filter((x) => x.start >= t - 5).at(0), tAccept);
       if (g) phases.push({ calleeGumStart: g.start - tAccept, calleeGumEnd: (g.end ?? NaN) - tAccept });
-      if (bt && at) phases.push({ callerPc: at.created - tAccept, calleePc: bt.created - tAccept, offerAtCallee: (bt.remote ?? NaN) - tAccept, answerAtCaller: (at.remote ?? NaN) - tAccept, connected: (bt.connected ?? NaN) - tAccept, frame: fb - tAccept });
+      const sdp = "signal:description";
+      phases.push({
+        acceptedIn: (await wsAt(alice.page, tAccept, "in", "call:accepted")) - tAccept,
+        offerOut: (await wsAt(alice.page, tAccept, "out", `${sdp}:offer`)) - tAccept,
+        offerIn: (await wsAt(bob.page, tAccept, "in", `${sdp}:offer`)) - tAccept,
+        answerOut: (await wsAt(bob.page, tAccept, "out", `${sdp}:answer`)) - tAccept,
+        answerIn: (await wsAt(alice.page, tAccept, "in", `${sdp}:answer`)) - tAccept,
+      });
+      if (bt && at) phases.push({ callerLocal: (at.local ?? NaN) - tAccept, calleeSrdCall: (bt.srdCall ?? NaN) - tAccept, calleeLocal: (bt.local ?? NaN) - tAccept, callerSrdCall: (at.srdCall ?? NaN) - tAccept, callerPc: at.created - tAccept, calleePc: bt.created - tAccept, offerAtCallee: (bt.remote ?? NaN) - tAccept, answerAtCaller: (at.remote ?? NaN) - tAccept, connected: (bt.connected ?? NaN) - tAccept, frame: fb - tAccept });
     }
     await alice.page.getByRole("button", { name: "Hang up", exact: true }).click();
     await bob.page.getByRole("region", { name: "Call with Alice" }).waitFor({ state: "detached" });
@@ -239,7 +283,13 @@ async function bareRuns(browser: Browser, url: string) {
       frame.push(f - t0);
       callerFrame.push(fa - t0);
       const [bt, at] = await Promise.all([b.evaluate((k) => window.__pcTimes?.[k], n), a.evaluate((k) => window.__pcTimes?.[k], na)]);
-      if (bt && at) phases.push({ callerPc: at.created - t0, calleePc: bt.created - t0, offerAtCallee: (bt.remote ?? NaN) - t0, answerAtCaller: (at.remote ?? NaN) - t0, connected: (bt.connected ?? NaN) - t0, frame: f - t0 });
+      phases.push({
+        offerOut: (await wsAt(a, t0, "out", "sdp:offer")) - t0,
+        offerIn: (await wsAt(b, t0, "in", "sdp:offer")) - t0,
+        answerOut: (await wsAt(b, t0, "out", "sdp:answer")) - t0,
+        answerIn: (await wsAt(a, t0, "in", "sdp:answer")) - t0,
+      });
+      if (bt && at) phases.push({ callerLocal: (at.local ?? NaN) - t0, calleeSrdCall: (bt.srdCall ?? NaN) - t0, calleeLocal: (bt.local ?? NaN) - t0, callerSrdCall: (at.srdCall ?? NaN) - t0, callerPc: at.created - t0, calleePc: bt.created - t0, offerAtCallee: (bt.remote ?? NaN) - t0, answerAtCaller: (at.remote ?? NaN) - t0, connected: (bt.connected ?? NaN) - t0, frame: f - t0 });
     }
     await Promise.all([a.evaluate(() => window.stopCall?.()), b.evaluate(() => window.stopCall?.())]);
     await a.waitForTimeout(200);
@@ -285,10 +335,12 @@ async function main() {
       console.log(name.padEnd(42), `${r.min.toFixed(0)} ms`.padStart(9), `${r.p50.toFixed(0)} ms`.padStart(9), `${r.max.toFixed(0)} ms`.padStart(9), ratio.padStart(9));
     }
     // Where the time goes: medians of each phase, from Accept (Dialtone) or start
-    // (bare pair): the callee's getUserMedia, each side's RTCPeerConnection made,
-    // the offer applied at the callee, the answer applied at the caller, ICE
-    // connected at the callee, the first decoded frame at the callee.
-    const phaseNames = ["calleeGumStart", "calleeGumEnd", "callerPc", "calleePc", "offerAtCallee", "answerAtCaller", "connected", "frame"] as const;
+    // (bare pair): the callee's getUserMedia done, call:accepted at the caller,
+    // each side's RTCPeerConnection made, the caller's offer set locally, sent,
+    // received by the callee's page, handed to setRemoteDescription and applied;
+    // the same for the answer the other way; ICE connected at the callee; the
+    // first decoded frame at the callee.
+    const phaseNames = ["calleeGumEnd", "acceptedIn", "callerPc", "calleePc", "callerLocal", "offerOut", "offerIn", "calleeSrdCall", "offerAtCallee", "calleeLocal", "answerOut", "answerIn", "callerSrdCall", "answerAtCaller", "connected", "frame"] as const;
     const med = (rows: Record<string, number>[], k: string) => {
       const xs = rows.map((r) => r[k]).filter((x): x is number => x !== undefined && Number.isFinite(x));
       return xs.length > 0 ? summarise(xs).p50 : NaN;

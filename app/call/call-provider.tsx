@@ -68,6 +68,8 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
   const [peerAway, setPeerAway] = useState(false);
   const activeRef = useRef<ActiveCall | null>(null);
   const outgoingRef = useRef<Outgoing | null>(null);
+  /** The call this tab accepted (its ring dialog stays until the answer is out): a second press is not a second accept. */
+  const acceptingRef = useRef<string | null>(null);
   const signalBuffer = useRef(new Map<string, SignalMessage[]>());
   const signalSubs = useRef(new Map<string, (m: SignalMessage) => void>());
   const socketRef = useRef<SignalingSocket | null>(null);
@@ -110,11 +112,14 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
   }, []);
 
   /**
-   * `afterOffer`: render the call screen only once this side's offer is out
-   * (a few ms; at most OFFER_FIRST_MS): the caller's offer is the next step of
-   * the call's set-up, and rendering first would hold it back.
+   * `afterOffer`: render the call screen only once this side's offer (the
+   * caller) or answer (the callee) is out (at most OFFER_FIRST_MS): that
+   * message is the next step of the call's set-up, and a render of the call
+   * screen in the page's main thread first held it back (and the messages
+   * it waited for). `onRender` runs in the same render (the callee's ring
+   * dialog goes with it, so the screen is never empty in between).
    */
-  const becomeActive = useCallback((next: ActiveCall | null, { afterOffer = false }: { afterOffer?: boolean } = {}) => {
+  const becomeActive = useCallback((next: ActiveCall | null, { afterOffer = false, onRender }: { afterOffer?: boolean; onRender?: () => void } = {}) => {
     activeRef.current = next;
     syncLiveCall(next);
     const callId = next?.call.id;
@@ -125,6 +130,7 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
       startTransition(() => {
         // Ringing for this call ends with the call screen, not a frame before it.
         setOutgoing((o) => (o && o.call.id === callId ? null : o));
+        onRender?.();
         if (activeRef.current !== next) return; // superseded while waiting
         setActive(next);
         setPeerAway(false);
@@ -342,15 +348,19 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
         setOutgoing(null);
       },
       accept: async (callId) => {
-        if (!socket) return;
+        if (!socket || acceptingRef.current === callId) return;
+        acceptingRef.current = callId;
         const ringing = incoming.find((c) => c.id === callId);
         // getUserMedia runs while the accept request is on its way.
         if (ringing) void prefetchLocalMedia(ringing.kind);
         try {
           const res = await request(socket, "call:accept", { callId });
-          becomeActive({ call: res.call, role: "callee", iceServers: res.iceServers });
-          startTransition(() => setIncoming((list) => list.filter((c) => c.id !== callId)));
+          becomeActive(
+            { call: res.call, role: "callee", iceServers: res.iceServers },
+            { afterOffer: true, onRender: () => setIncoming((list) => list.filter((c) => c.id !== callId)) },
+          );
         } catch (err) {
+          acceptingRef.current = null;
           releasePrefetchedMedia();
           setIncoming((list) => list.filter((c) => c.id !== callId));
           fail(err);

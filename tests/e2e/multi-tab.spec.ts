@@ -51,3 +51,17 @@ test("both of Bob's tabs ring; accepting in one stops the other and the call con
   await expect(aliceCall).toBeHidden();
   await expect(bobCall).toBeHidden();
 });
+
+test("a double click on Accept answers once: no error, the call connects with media", async ({ users }) => {
+  const alice = await users.create("Alice");
+  const bob = await users.create("Bob");
+  await makeContacts(alice, bob);
+  await openContactsAndSeeOnline([alice.page, "Bob"], [bob.page, "Alice"]);
+  await contactItem(alice.page, "Bob").getByRole("button", { name: "Video call Bob", exact: true }).click();
+  // The ring dialog stays until the answer is out (a few ms): the second click lands on it.
+  await bob.page.getByRole("alertdialog").getByRole("button", { name: "Accept", exact: true }).dblclick();
+  await expect(callSection(bob.page, "Alice").getByText("Connected", { exact: true })).toBeVisible({ timeout: 15_000 });
+  await mediaFlowing(bob.page, "video", "Bob");
+  // No notice (a second accept would have said "The call is no longer available." or "Answered on another device.").
+  await expect(bob.page.getByRole("button", { name: "Dismiss", exact: true })).toHaveCount(0);
+});
