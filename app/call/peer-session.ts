@@ -138,6 +138,9 @@ export class PeerSession {
         (this.makingOffer || (this.pc.signalingState !== "stable" && !this.settingRemoteAnswer));
       this.ignoreOffer = !this.o.polite && offerCollision;
       if (this.ignoreOffer) return;
+      // The other side restarts ICE (new credentials in its offer): this side
+      // gathers anew for its answer, so it renews its ICE servers first too.
+      const restart = description.type === "offer" && this.pc.remoteDescription !== null && iceUfrag(this.pc.remoteDescription.sdp) !== iceUfrag(description.sdp);
       this.settingRemoteAnswer = description.type === "answer";
       await this.pc.setRemoteDescription(description);
       this.settingRemoteAnswer = false;
@@ -154,6 +157,8 @@ export class PeerSession {
             if (tr.direction !== "stopped" && this.o.kinds.includes(tr.receiver.track.kind as "audio" | "video")) tr.direction = "sendrecv";
           }
         }
+        if (restart) await this.renewIceServers();
+        if (this.closed) return;
         await this.pc.setLocalDescription();
         const local = this.pc.localDescription;
         if (local) this.o.sendDescription({ type: local.type as "answer", sdp: local.sdp });
@@ -178,29 +183,33 @@ export class PeerSession {
   /** Renegotiate with fresh ICE credentials (when the connection fails or stays disconnected), after renewing the ICE servers when it can. */
   restartIce(): void {
     if (this.closed || this.renewing) return;
-    const renew = this.o.renewIceServers;
-    if (!renew) {
+    if (!this.o.renewIceServers) {
       this.pc.restartIce();
       return;
     }
     this.renewing = true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), this.o.renewTimeoutMs ?? 3_000)));
-    void Promise.race([renew().catch(() => null), timeout])
-      .then((iceServers) => {
-        clearTimeout(timer);
+    void this.renewIceServers()
+      .catch((err: unknown) => this.emit("error", err instanceof Error ? err : new Error(String(err))))
+      .finally(() => {
         this.renewing = false;
-        if (this.closed) return;
-        // New relays (and the restart's new candidates) use these; the media
-        // keeps flowing on the current path until the new one is chosen.
-        if (iceServers) this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers });
-        this.pc.restartIce();
-      })
-      .catch((err: unknown) => {
-        this.renewing = false;
-        this.emit("error", err instanceof Error ? err : new Error(String(err)));
         if (!this.closed) this.pc.restartIce();
       });
+  }
+
+  /**
+   * Fresh ICE servers from the signaling server, set on the connection: new
+   * relays (a restart's new candidates, on either side) use them, while the
+   * media keeps flowing on the current path until a new one is chosen. Gives
+   * up after `renewTimeoutMs` (the restart then uses what it has).
+   */
+  private async renewIceServers(): Promise<void> {
+    const renew = this.o.renewIceServers;
+    if (!renew) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), this.o.renewTimeoutMs ?? 3_000)));
+    const iceServers = await Promise.race([renew().catch(() => null), timeout]);
+    clearTimeout(timer);
+    if (iceServers && !this.closed) this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers });
   }
 
   setTrackEnabled(kind: "audio" | "video", enabled: boolean): void {
@@ -309,4 +318,9 @@ export class PeerSession {
   private emit<K extends keyof Events>(event: K, value: Events[K]): void {
     for (const fn of this.listeners.get(event) ?? []) (fn as (v: Events[K]) => void)(value);
   }
+}
+
+/** The first ice-ufrag of an SDP (all media share it with max-bundle); a new one means an ICE restart. */
+function iceUfrag(sdp: string): string | undefined {
+  return /^a=ice-ufrag:(\S+)/m.exec(sdp)?.[1];
 }

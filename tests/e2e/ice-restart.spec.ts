@@ -5,11 +5,11 @@
 // same through the TURN relay once the call's TURN credentials have expired:
 // the restart first asks the server for new ones.
 import { execFileSync } from "node:child_process";
-import type { Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
 import { turnCredential } from "../../server/turn";
 import { TURN_SECRET } from "./constants";
 import { readCoturnLog } from "./coturn";
-import { callSection, contactItem, expect, makeContacts, mediaFlowing, openContactsAndSeeOnline, test } from "./fixtures";
+import { callSection, contactItem, expect, makeContacts, mediaFlowing, openContactsAndSeeOnline, sampleInbound, test, type User } from "./fixtures";
 
 type Path = { pairId: string; localPort: number; protocol: string };
 
@@ -41,10 +41,16 @@ test.afterEach(() => {
   }
 });
 
-test("a broken network path triggers an ICE restart: Reconnecting…, a new candidate pair, media again", async ({ users }) => {
-  test.skip(process.env.DIALTONE_E2E_NETNS !== "1", "needs the e2e run's own network namespace (run as root through npm run test:e2e)");
-  const alice = await users.create("Alice");
-  const bob = await users.create("Bob");
+/** Drops every UDP packet to or from `port` in the test's network namespace (the path breaks). */
+function dropUdpPort(port: number | undefined): void {
+  nft("add", "table", "inet", TABLE);
+  nft("add", "chain", "inet", TABLE, "in", "{ type filter hook input priority 0; policy accept; }");
+  nft("add", "rule", "inet", TABLE, "in", "udp", "dport", String(port), "drop");
+  nft("add", "rule", "inet", TABLE, "in", "udp", "sport", String(port), "drop");
+}
+
+/** Alice video-calls Bob, he accepts; returns Alice's call screen once media flows. */
+async function videoCall(alice: User, bob: User): Promise<Locator> {
   await makeContacts(alice, bob);
   await openContactsAndSeeOnline([alice.page, "Bob"], [bob.page, "Alice"]);
   await contactItem(alice.page, "Bob").getByRole("button", { name: "Video call Bob", exact: true }).click();
@@ -52,24 +58,39 @@ test("a broken network path triggers an ICE restart: Reconnecting…, a new cand
   const aliceCall = callSection(alice.page, "Bob");
   await expect(aliceCall.getByText("Connected", { exact: true })).toBeVisible({ timeout: 15_000 });
   await mediaFlowing(bob.page, "video", "Bob before the break");
+  return aliceCall;
+}
 
-  const before = await selectedPath(alice.page);
-  expect(before, "Alice has a selected candidate pair").not.toBeNull();
-  expect(before?.protocol).toBe("udp");
-  const port = String(before?.localPort);
-  nft("add", "table", "inet", TABLE);
-  nft("add", "chain", "inet", TABLE, "in", "{ type filter hook input priority 0; policy accept; }");
-  nft("add", "rule", "inet", TABLE, "in", "udp", "dport", port, "drop");
-  nft("add", "rule", "inet", TABLE, "in", "udp", "sport", port, "drop");
-
+/** After the break: Reconnecting…, then Connected on a new path, and media both ways again. */
+async function restarted(alice: User, bob: User, aliceCall: Locator, before: Path | null): Promise<Path | null> {
   await expect(aliceCall.getByText("Reconnecting…", { exact: true })).toBeVisible({ timeout: 20_000 });
   await expect(aliceCall.getByText("Connected", { exact: true })).toBeVisible({ timeout: 30_000 });
   const after = await selectedPath(alice.page);
   expect(after, "a selected pair after the restart").not.toBeNull();
-  expect(after?.pairId, "the selected candidate pair changed").not.toBe(before?.pairId);
   expect(after?.localPort, "the new path avoids the blocked port").not.toBe(before?.localPort);
+  // Video resumes with the next key frame on the new path (it may take a moment after "Connected").
+  for (const [who, page] of [["Bob", bob.page], ["Alice", alice.page]] as const) {
+    const frames = (await sampleInbound(page, "video")).framesDecoded;
+    await expect.poll(async () => (await sampleInbound(page, "video")).framesDecoded, { message: `${who} decodes video again`, timeout: 10_000 }).toBeGreaterThan(frames);
+  }
   await mediaFlowing(bob.page, "video", "Bob after the ICE restart");
   await mediaFlowing(alice.page, "video", "Alice after the ICE restart");
+  return after;
+}
+
+test("a broken network path triggers an ICE restart: Reconnecting…, a new candidate pair, media again", async ({ users }) => {
+  test.skip(process.env.DIALTONE_E2E_NETNS !== "1", "needs the e2e run's own network namespace (run as root through npm run test:e2e)");
+  const alice = await users.create("Alice");
+  const bob = await users.create("Bob");
+  const aliceCall = await videoCall(alice, bob);
+
+  const before = await selectedPath(alice.page);
+  expect(before, "Alice has a selected candidate pair").not.toBeNull();
+  expect(before?.protocol).toBe("udp");
+  dropUdpPort(before?.localPort);
+
+  const after = await restarted(alice, bob, aliceCall, before);
+  expect(after?.pairId, "the selected candidate pair changed").not.toBe(before?.pairId);
 });
 
 test("a relayed call whose TURN credentials have expired: the ICE restart gets new ones from the server and reconnects through the relay", async ({ users }, testInfo) => {
@@ -82,13 +103,7 @@ test("a relayed call whose TURN credentials have expired: the ICE restart gets n
       (window as { __dialtoneIcePolicy?: RTCIceTransportPolicy }).__dialtoneIcePolicy = "relay";
     });
   }
-  await makeContacts(alice, bob);
-  await openContactsAndSeeOnline([alice.page, "Bob"], [bob.page, "Alice"]);
-  await contactItem(alice.page, "Bob").getByRole("button", { name: "Video call Bob", exact: true }).click();
-  await bob.page.getByRole("alertdialog").getByRole("button", { name: "Accept", exact: true }).click();
-  const aliceCall = callSection(alice.page, "Bob");
-  await expect(aliceCall.getByText("Connected", { exact: true })).toBeVisible({ timeout: 15_000 });
-  await mediaFlowing(bob.page, "video", "Bob before the break");
+  const aliceCall = await videoCall(alice, bob);
 
   // Time passes: each page now holds what its call started with once
   // TURN_TTL_SECONDS have gone by, a credential past its expiry (signed
@@ -109,20 +124,11 @@ test("a relayed call whose TURN credentials have expired: the ICE restart gets n
     );
   }
 
+  // Alice's relay (the selected local candidate is the relayed address on coturn) stops working.
   const before = await selectedPath(alice.page);
   expect(before, "Alice has a selected candidate pair").not.toBeNull();
-  const relayPort = String(before?.localPort);
-  nft("add", "table", "inet", TABLE);
-  nft("add", "chain", "inet", TABLE, "in", "{ type filter hook input priority 0; policy accept; }");
-  nft("add", "rule", "inet", TABLE, "in", "udp", "dport", relayPort, "drop");
-  nft("add", "rule", "inet", TABLE, "in", "udp", "sport", relayPort, "drop");
-
-  await expect(aliceCall.getByText("Reconnecting…", { exact: true })).toBeVisible({ timeout: 20_000 });
-  await expect(aliceCall.getByText("Connected", { exact: true })).toBeVisible({ timeout: 30_000 });
-  const after = await selectedPath(alice.page);
-  expect(after?.localPort, "a new relay: the new path avoids the blocked one").not.toBe(before?.localPort);
-  await mediaFlowing(bob.page, "video", "Bob after the ICE restart");
-  await mediaFlowing(alice.page, "video", "Alice after the ICE restart");
+  dropUdpPort(before?.localPort);
+  const after = await restarted(alice, bob, aliceCall, before);
 
   // The new relays were allocated with credentials the server issued after the
   // break (call:renew-ice), each for its own user; the expired ones never got one.
