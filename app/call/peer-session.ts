@@ -28,11 +28,13 @@ export type PeerSessionOptions = {
    * (TURN_TTL_SECONDS): the one the call started with may have expired by the
    * time the network changes, and coturn refuses it for the new relays
    * (401). Asked before every restart; on failure or after
-   * `renewTimeoutMs` the restart goes ahead with the servers it has.
+   * RENEW_TIMEOUT_MS the restart goes ahead with the servers it has.
    */
   renewIceServers?: () => Promise<RTCIceServer[]>;
-  renewTimeoutMs?: number;
 };
+
+/** The longest an ICE restart waits for renewed ICE servers. */
+const RENEW_TIMEOUT_MS = 3_000;
 
 type Events = {
   state: PeerState;
@@ -200,13 +202,13 @@ export class PeerSession {
    * Fresh ICE servers from the signaling server, set on the connection: new
    * relays (a restart's new candidates, on either side) use them, while the
    * media keeps flowing on the current path until a new one is chosen. Gives
-   * up after `renewTimeoutMs` (the restart then uses what it has).
+   * up after RENEW_TIMEOUT_MS (the restart then uses what it has).
    */
   private async renewIceServers(): Promise<void> {
     const renew = this.o.renewIceServers;
     if (!renew) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), this.o.renewTimeoutMs ?? 3_000)));
+    const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), RENEW_TIMEOUT_MS)));
     const iceServers = await Promise.race([renew().catch(() => null), timeout]);
     clearTimeout(timer);
     if (iceServers && !this.closed) this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers });

@@ -186,16 +186,16 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     // Only the socket that holds the call (it is in the call's room) gets a
     // new credential, signed for its own user; no database, no state change.
     "call:renew-ice": async (s, p) => {
-      relay(s, p.callId);
+      requireInCall(s, p.callId);
       return { iceServers: o.iceServers(s.data.userId) };
     },
     "signal:description": async (s, p) => {
-      relay(s, p.callId);
+      requireInCall(s, p.callId);
       s.to(callRoom(p.callId)).emit("signal:description", p);
       return {};
     },
     "signal:candidate": async (s, p) => {
-      relay(s, p.callId);
+      requireInCall(s, p.callId);
       s.to(callRoom(p.callId)).emit("signal:candidate", p);
       return {};
     },
@@ -205,8 +205,8 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     },
   };
 
-  /** Relay authorisation: the sender must have joined this call's room. */
-  function relay(s: Sock, callId: string) {
+  /** Authorisation of everything said inside a call (relay, new ICE servers): the sender must have joined this call's room. */
+  function requireInCall(s: Sock, callId: string) {
     if (!s.rooms.has(callRoom(callId))) throw new DialtoneError("not_in_call");
   }
 
