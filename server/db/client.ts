@@ -7,9 +7,11 @@
 // dbKind() (./kind.ts) is the one rule choosing between them.
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client";
 import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client";
 import { dbKind } from "./kind";
+import { attachPgReader } from "./pg-reader";
 import { attachSqliteConnections } from "./sqlite-reader";
 
 /**
@@ -29,10 +31,27 @@ export function createDb(url: string): Db {
     // Prisma writes and reads TIMESTAMP(3) columns as UTC; a session in UTC makes
     // the database's own CURRENT_TIMESTAMP defaults agree whatever the server's
     // TimeZone setting is (a URL's own `options` still wins).
-    const adapter = new PrismaPg({ connectionString: url, options: "-c TimeZone=UTC" });
+    // The pool is built here, not by the adapter, so the history page's
+    // prepared statement (./pg-reader.ts) runs on the same connections.
+    // force_custom_plan: a named statement is planned for its actual values
+    // each time (PostgreSQL's default switches to one generic plan after five
+    // runs, which made the deep history page ~25× slower). Prisma's own
+    // statements are unnamed, planned per run anyway: they are unaffected.
+    const pool = new pg.Pool({ connectionString: url, options: "-c TimeZone=UTC -c plan_cache_mode=force_custom_plan" });
+    // An idle connection the server drops (a restart, a failover) must not
+    // crash the process: the pool replaces it on next use.
+    pool.on("error", (err) => console.error(`[db] idle PostgreSQL connection lost: ${err.message}`));
+    const adapter = new PrismaPg(pool);
     // Safe: same models, same query API (see the `Db` comment above). TypeScript
     // cannot relate the two generated modules' generic signatures by itself.
-    return new PostgresPrismaClient({ adapter }) as unknown as Db;
+    const client = new PostgresPrismaClient({ adapter }) as unknown as Db;
+    attachPgReader(client, pool);
+    const disconnect = client.$disconnect.bind(client);
+    client.$disconnect = async () => {
+      await disconnect();
+      if (!pool.ended && !pool.ending) await pool.end();
+    };
+    return client;
   }
   const file = url.replace(/^file:/, "");
   const client = new SqlitePrismaClient({ adapter: new PrismaBetterSqlite3({ url: file, timeout: 5000 }) });

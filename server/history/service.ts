@@ -1,6 +1,7 @@
 // Call history, derived from call rows (nothing is written twice).
 import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/sqlite/client";
+import { pgReaderOf } from "../db/pg-reader";
 import { sqliteDate, sqliteReaderOf } from "../db/sqlite-reader";
 import { historyLabel, type CallOutcome, type HistoryLabel } from "../call/state-machine";
 
@@ -41,18 +42,32 @@ function historySide(mine: "callerId" | "calleeId", other: "callerId" | "calleeI
     ORDER BY "createdAt" DESC, "id" DESC LIMIT ${Prisma.raw(String(PAGE_SIZE + 1))}`;
 }
 
-/** A page row as the reader returns it: the outer SELECT's columns, in order; DateTime columns as SQLite's text. */
-type HistoryTuple = [
+/** A page row as a reader returns it: the outer SELECT's columns, in order; DateTime columns as the driver reads them (SQLite: text). */
+type HistoryTuple<D> = [
   id: string,
   callerId: string,
   kind: string,
   outcome: string | null,
-  createdAt: string,
-  answeredAt: string | null,
-  endedAt: string | null,
+  createdAt: D,
+  answeredAt: D | null,
+  endedAt: D | null,
   otherId: string,
   otherName: string | null,
 ];
+
+function historyRow<D>([id, callerId, kind, outcome, createdAt, answeredAt, endedAt, otherId, otherName]: HistoryTuple<D>, date: (d: D) => Date): HistoryRow {
+  return {
+    id,
+    callerId,
+    kind,
+    outcome,
+    createdAt: date(createdAt),
+    answeredAt: answeredAt === null ? null : date(answeredAt),
+    endedAt: endedAt === null ? null : date(endedAt),
+    otherId,
+    otherName,
+  };
+}
 
 /** Ended calls of a user, newest first; keyset pagination on (createdAt, id). */
 export async function listHistory(db: Db, userId: string, before?: { createdAt: Date; id: string }) {
@@ -73,22 +88,17 @@ export async function listHistory(db: Db, userId: string, before?: { createdAt: 
       ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit}
     ) AS page
     ORDER BY page."createdAt" DESC, page."id" DESC`;
-  // On SQLite the shared client's read-only connection runs it, prepared once
-  // (server/db/sqlite-reader.ts: ~2.2x → ~1.3x the bare query); otherwise Prisma.
-  const reader = sqliteReaderOf(db);
-  const rows: HistoryRow[] = reader
-    ? reader.rows<HistoryTuple>(query).map(([id, callerId, kind, outcome, createdAt, answeredAt, endedAt, otherId, otherName]) => ({
-        id,
-        callerId,
-        kind,
-        outcome,
-        createdAt: sqliteDate(createdAt),
-        answeredAt: answeredAt === null ? null : sqliteDate(answeredAt),
-        endedAt: endedAt === null ? null : sqliteDate(endedAt),
-        otherId,
-        otherName,
-      }))
-    : await db.$queryRaw<HistoryRow[]>(query);
+  // The shared client runs it as a statement prepared once per connection: on
+  // SQLite on its read-only connection (server/db/sqlite-reader.ts: ~2.2x →
+  // ~1.3x the bare query), on PostgreSQL on its pool (server/db/pg-reader.ts:
+  // ~1.8x → ~1.2x); a transaction client has neither and takes Prisma's path.
+  const sqlite = sqliteReaderOf(db);
+  const postgres = sqlite ? undefined : pgReaderOf(db);
+  const rows: HistoryRow[] = sqlite
+    ? sqlite.rows<HistoryTuple<string>>(query).map((t) => historyRow(t, sqliteDate))
+    : postgres
+      ? (await postgres.rows<HistoryTuple<Date>>(query)).map((t) => historyRow(t, (d) => d))
+      : await db.$queryRaw<HistoryRow[]>(query);
   const entries: HistoryEntry[] = rows.slice(0, PAGE_SIZE).map((r) => {
     const outgoing = r.callerId === userId;
     const outcome = (r.outcome ?? "failed") as CallOutcome;

@@ -3,10 +3,13 @@
 // from both sides (placed and received), with the other party's name and the
 // exact start time, ties on the same millisecond broken by id; nothing of other
 // users' calls or of live calls shows. Runs on SQLite and PostgreSQL like the
-// rest of the suite (listHistory is plain SQL written for both). On SQLite the
-// shared client reads it through its read-only connection
-// (server/db/sqlite-reader.ts); a transaction client takes the Prisma path, and
-// both must return the same pages.
+// rest of the suite (listHistory is plain SQL written for both). The shared
+// client reads it as a prepared statement of its own (on SQLite its read-only
+// connection, server/db/sqlite-reader.ts; on PostgreSQL its pool,
+// server/db/pg-reader.ts); a transaction client takes the Prisma path, and
+// both must return the same pages. The process runs in a zone far from UTC for
+// this file: TIMESTAMP columns hold UTC wall time, and a reader that read them
+// as local time would shift every start time.
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
@@ -14,6 +17,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { createDb } from "../../server/db/client";
 import { migrateSqlite } from "../../server/db/migrate";
+import { pgReaderOf } from "../../server/db/pg-reader";
 import { sqliteReaderOf } from "../../server/db/sqlite-reader";
 import { listHistory, PAGE_SIZE, parseCursor } from "../../server/history/service";
 import { startHarness, TEST_DB, type Harness, type TestUser } from "./harness";
@@ -22,11 +26,18 @@ describe("history pages", () => {
   let h: Harness;
   let me: TestUser, ann: TestUser, ben: TestUser;
 
+  const zone = process.env.TZ;
   before(async () => {
+    process.env.TZ = "Pacific/Auckland";
+    assert.notEqual(new Date(0).getTimezoneOffset(), 0, "the test runs off UTC");
     h = await startHarness();
     [me, ann, ben] = [await h.createUser("Me"), await h.createUser("Ann"), await h.createUser("Ben")];
   });
-  after(() => h.close());
+  after(async () => {
+    await h.close();
+    if (zone === undefined) delete process.env.TZ;
+    else process.env.TZ = zone;
+  });
 
   test("every ended call once, newest first, both sides, ties broken by id", async () => {
     const base = Date.UTC(2026, 0, 31, 23, 59, 58, 123);
@@ -88,14 +99,16 @@ describe("history pages", () => {
     for (const cursor of [undefined, second]) {
       const viaPrisma = await h.db.$transaction((tx) => {
         assert.equal(sqliteReaderOf(tx), undefined);
+        assert.equal(pgReaderOf(tx), undefined);
         return listHistory(tx as typeof h.db, me.id, cursor);
       });
       assert.deepEqual(await listHistory(h.db, me.id, cursor), viaPrisma);
     }
   });
 
-  test("the shared client sees each committed call at once (on SQLite through its read-only connection, elsewhere Prisma)", async () => {
+  test("the shared client sees each committed call at once (through its own reader: SQLite's read-only connection, PostgreSQL's pool)", async () => {
     assert.equal(sqliteReaderOf(h.db) !== undefined, TEST_DB === "sqlite");
+    assert.equal(pgReaderOf(h.db) !== undefined, TEST_DB === "postgres");
     const [a, b] = [await h.createUser("Ada"), await h.createUser("Bob")];
     for (let i = 0; i < 3; i++) {
       const at = new Date(Date.UTC(2026, 1, 1, 12, 0, i));
