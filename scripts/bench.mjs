@@ -3,6 +3,8 @@
 // app first when a benchmark needs real server processes (signaling and history
 // start their own, without Next). Benchmarks are not part of `npm test`.
 import { spawnSync } from "node:child_process";
+import { ensureChromium } from "./ensure-chromium.mjs";
+import { ensureRedis } from "./ensure-redis.mjs";
 import { build, needsBuild } from "./start.mjs";
 
 const all = ["signaling", "history", "cross-node", "call-setup"];
@@ -17,6 +19,10 @@ const run = chosen.length ? chosen : all;
 /** Benchmarks that start real Dialtone servers (server/index.ts with Next's production build). */
 const needsApp = new Set(["cross-node", "call-setup"]);
 if (run.some((name) => needsApp.has(name)) && needsBuild()) build();
+// What a fresh machine lacks is installed first, as `npm test` does: Debian's
+// Chromium for the browsers, redis-server for cross-node's throwaway Redis.
+if (run.includes("call-setup")) ensureChromium();
+if (run.includes("cross-node")) ensureRedis("bench");
 const took = [];
 for (const name of run) {
   console.log(`\n[bench] ── ${name}`);
