@@ -74,6 +74,20 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
   const signalSubs = useRef(new Map<string, (m: SignalMessage) => void>());
   const socketRef = useRef<SignalingSocket | null>(null);
   const liveRef = useRef<LiveCall | null>(null);
+  /**
+   * The caller's live call, prepared while its call rings (held: offer made,
+   * ICE gathered, nothing sent); it becomes the live call when the callee
+   * accepts, and is stopped when the call ends unanswered (live-call.ts).
+   */
+  const warmRef = useRef<LiveCall | null>(null);
+  /** Stop the prepared call (of `callId`, or any). */
+  const dropWarm = useCallback((callId?: string) => {
+    const warm = warmRef.current;
+    if (warm && (callId === undefined || warm.callId === callId)) {
+      warmRef.current = null;
+      warm.stop();
+    }
+  }, []);
   useEffect(() => {
     activeRef.current = active;
   }, [active]);
@@ -183,7 +197,10 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
               outgoingRef.current = next;
               setOutgoing(next);
             }
-          } else if (placed) remember(OUTGOING_KEY, null);
+          } else if (placed) {
+            remember(OUTGOING_KEY, null);
+            dropWarm(placed);
+          }
           const mine = activeRef.current?.call.id ?? stored(ACTIVE_KEY);
           if (state.active && state.active.id === mine) {
             // Reload or reconnect of the tab that holds the call: take it back.
@@ -218,10 +235,20 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
       if (outgoingRef.current?.call.id !== call.id) return;
       outgoingRef.current = null;
       remember(OUTGOING_KEY, null);
+      // The session prepared while it rang sends its offer now; without one
+      // (a reload while ringing) becomeActive starts it.
+      const warm = warmRef.current;
+      warmRef.current = null;
+      if (warm?.callId === call.id) {
+        liveRef.current?.stop();
+        liveRef.current = warm;
+        warm.release();
+      } else warm?.stop();
       becomeActive({ call, role: "caller", iceServers }, { afterOffer: true });
     });
     s.on("call:ended", ({ call }) => {
       setIncoming((list) => list.filter((c) => c.id !== call.id));
+      dropWarm(call.id);
       signalBuffer.current.delete(call.id);
       setHistoryVersion((v) => v + 1);
       if (outgoingRef.current?.call.id === call.id) {
@@ -267,13 +294,14 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
     s.connect();
     setSocket(s);
     return () => {
+      dropWarm();
       liveRef.current?.stop();
       liveRef.current = null;
       socketRef.current = null;
       s.removeAllListeners();
       s.disconnect();
     };
-  }, [me.id, becomeActive, syncLiveCall]);
+  }, [me.id, becomeActive, syncLiveCall, dropWarm]);
 
   // Ring while any call is ringing for us and we are not already in one.
   const ringing = incoming.length > 0 && !active;
@@ -325,6 +353,12 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
           outgoingRef.current = next;
           setOutgoing(next);
           remember(OUTGOING_KEY, call.status === "ringing" ? call.id : null);
+          // While it rings: the peer connection, the offer and ICE, ready to go
+          // the moment the callee accepts (held until then: live-call.ts).
+          if (call.status === "ringing" && iceServers && socketRef.current === socket) {
+            dropWarm();
+            warmRef.current = startLiveCall({ call, role: "caller", iceServers }, socket, subscribeSignals, { held: true });
+          }
           if (call.status === "ended") {
             releasePrefetchedMedia();
             setHistoryVersion((v) => v + 1);
@@ -344,6 +378,7 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
         }
       },
       closeOutgoing: () => {
+        dropWarm(outgoingRef.current?.call.id);
         outgoingRef.current = null;
         setOutgoing(null);
       },
@@ -389,7 +424,7 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
       },
       liveCall,
     }),
-    [socket, connected, me, presence, contactsVersion, historyVersion, incoming, outgoing, active, notice, peerAway, fail, becomeActive, liveCall],
+    [socket, connected, me, presence, contactsVersion, historyVersion, incoming, outgoing, active, notice, peerAway, fail, becomeActive, liveCall, dropWarm, subscribeSignals],
   );
 
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;

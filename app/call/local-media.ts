@@ -8,11 +8,19 @@ export type MediaProblem = string | null;
 export type LocalMedia = { stream: MediaStream | null; problem: MediaProblem };
 
 let pending: { kind: "video" | "audio"; media: Promise<LocalMedia>; at: number } | null = null;
+/**
+ * The media of the call being placed, for the caller's own preview while it
+ * rings. It stays readable after the call's peer session has taken it (the
+ * session is prepared while the call rings, live-call.ts): the session owns
+ * the tracks then and stops them when the call ends.
+ */
+let preview: Promise<LocalMedia> | null = null;
 
 /** Start getting local media for a call about to start. */
 export function prefetchLocalMedia(kind: "video" | "audio"): Promise<LocalMedia> {
   releasePrefetchedMedia();
   pending = { kind, media: getLocalMedia(kind), at: Date.now() };
+  preview = pending.media;
   return pending.media;
 }
 
@@ -29,12 +37,13 @@ export function takeLocalMedia(kind: "video" | "audio"): Promise<LocalMedia> {
 export function releasePrefetchedMedia(): void {
   const p = pending;
   pending = null;
+  preview = null;
   if (p) void p.media.then(({ stream }) => stream?.getTracks().forEach((t) => t.stop()));
 }
 
-/** The stream being prefetched (for the caller's preview while ringing). */
+/** The stream of the call being placed (for the caller's preview while ringing). */
 export function prefetchedStream(): Promise<MediaStream | null> | null {
-  return pending ? pending.media.then((m) => m.stream) : null;
+  return preview ? preview.then((m) => m.stream) : null;
 }
 
 /**

@@ -76,7 +76,11 @@ export type Ack<T extends object = object> = ({ ok: true } & T) | AckError;
 /** What each client→server event answers with when it succeeds. */
 export type AckData = {
   "session:sync": { incoming: CallInfo[]; outgoing: CallInfo | null; active: CallInfo | null };
-  /** `iceServers` only on glare: the callee was ringing us, so this answered their call (`call` is active, we are its callee). */
+  /**
+   * `iceServers` when the call rings (the caller prepares its peer connection
+   * while it rings) and on glare (the callee was ringing us, so this answered
+   * their call: `call` is active, we are its callee); none when it ended at once (busy).
+   */
   "call:invite": { call: CallInfo; iceServers?: IceServer[] };
   "call:accept": { call: CallInfo; iceServers: IceServer[] };
   "call:decline": { call: CallInfo };

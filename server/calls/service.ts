@@ -159,7 +159,10 @@ export class CallService {
           timer.unref();
           this.ringTimers.set(call.id, timer);
           await this.settle(d.call, d.persisted);
-          return { call };
+          // The caller prepares its peer connection while it rings (offer and
+          // ICE held until the callee accepts: app/call/live-call.ts), so it
+          // needs its ICE servers now, signed for its own user.
+          return { call, iceServers: this.o.iceServers(callerId) };
         }
       }
     }

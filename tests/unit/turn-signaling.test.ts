@@ -1,7 +1,8 @@
 // Who gets which TURN credential: through the real signaling namespace (the
 // integration harness: a real server on port 0, real sockets, a temporary
 // database), each participant of a call gets a credential signed for their own
-// user id: the callee in its accept ack, the caller in call:accepted, a
+// user id: the caller in its invite ack while the call rings (it prepares its
+// peer connection then) and in call:accepted, the callee in its accept ack, a
 // rejoining user in the rejoin ack, and the socket in the call a fresh one
 // whenever it asks (call:renew-ice, before an ICE restart).
 import assert from "node:assert/strict";
@@ -49,8 +50,14 @@ describe("per-participant TURN credentials over signaling", () => {
   });
   after(() => h.close());
 
-  test("accept: the callee's ack and the caller's call:accepted each carry their own credential", async () => {
-    const call = await ring(a, b, bob.id);
+  test("invite and accept: the caller's invite ack and call:accepted, and the callee's accept ack, each carry their own credential", async () => {
+    const incoming = waitFor(b, "call:incoming");
+    const invited = expectOk(await emitAck(a, "call:invite", { calleeId: bob.id, kind: "video" }), "invite");
+    assert.equal(invited.call.status, "ringing");
+    assertTurnFor(invited.iceServers ?? [], alice.id, "caller (invite ack, ringing)");
+    const ringing = await incoming;
+    assert.equal(JSON.stringify(ringing).includes("credential"), false, "the callee's ring carries no credential");
+    const call = invited.call;
     const accepted = waitFor(a, "call:accepted");
     const ack = expectOk(await emitAck(b, "call:accept", { callId: call.id }), "accept");
     const callerSide = await accepted;
