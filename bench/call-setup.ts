@@ -23,6 +23,15 @@ const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const calls = Number(args[args.indexOf("--calls") + 1]) || (quick ? 6 : 20);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/lib/chromium/chromium";
+/**
+ * How long the callee's device rings before Accept is clicked: a second, about
+ * as fast as a person answers. Until 2026-12-06 the bench clicked the moment
+ * the button existed (tens of ms), which no person does; the caller's side
+ * now prepares its peer connection while it rings (app/call/live-call.ts),
+ * and a ring shorter than any real one would time that preparation, not the
+ * call set-up. The bare pair has no ring: its clock starts at "start".
+ */
+const RING_MS = Number(args[args.indexOf("--ring-ms") + 1]) || 1000;
 
 declare global {
   interface Window {
@@ -101,7 +110,9 @@ function instrument() {
       super(url, protocols);
       this.addEventListener("message", (e) => {
         const d = typeof e.data === "string" ? e.data : "";
-        const what = /"(signal:description|signal:candidate|call:accepted)"/.exec(d)?.[1] ?? (/"sdp"/.test(d) ? "sdp" : "");
+        // The accept's ack: socket.io's ACK packet (43) carrying the now active call.
+        const ack = /^43[^[]*\[\{"ok":true,"call":\{[^]*"status":"active"/.test(d) ? "accept-ack" : "";
+        const what = /"(signal:description|signal:candidate|call:accepted)"/.exec(d)?.[1] ?? (ack || (/"sdp"/.test(d) ? "sdp" : ""));
         if (what) ws.push({ t: Date.now(), dir: "in", what: what + (d.includes('"offer"') ? ":offer" : d.includes('"answer"') ? ":answer" : "") });
       });
     }
@@ -205,6 +216,9 @@ async function dialtoneRuns(browser: Browser, baseURL: string) {
   const phases: Record<string, number>[] = [];
   for (let i = 0; i < calls + 1; i++) {
     await bob.page.evaluate(() => delete window.__ringAt);
+    // Peer connections made for this call are those from here on (the caller's
+    // is made while it rings).
+    const [bobPcs, alicePcs] = await Promise.all([bob.page.evaluate(() => window.__pcs?.length ?? 0), alice.page.evaluate(() => window.__pcs?.length ?? 0)]);
     const tClick = await alice.page.evaluate(() => {
       const b = [...document.querySelectorAll("button")].find((x) => x.getAttribute("aria-label") === "Video call Bob");
       const t = Date.now();
@@ -213,7 +227,7 @@ async function dialtoneRuns(browser: Browser, baseURL: string) {
     });
     const tRing = await waitForValue(bob.page, "__ringAt");
     await bob.page.getByRole("button", { name: "Accept", exact: true }).waitFor();
-    const [bobPcs, alicePcs] = await Promise.all([bob.page.evaluate(() => window.__pcs?.length ?? 0), alice.page.evaluate(() => window.__pcs?.length ?? 0)]);
+    await bob.page.waitForTimeout(Math.max(0, RING_MS - (Date.now() - tRing)));
     await alice.page.evaluate((n) => window.__probe?.(n), alicePcs);
     const tAccept = await bob.page.evaluate((n) => {
       window.__probe?.(n);
@@ -236,6 +250,7 @@ async function dialtoneRuns(browser: Browser, baseURL: string) {
       if (g) phases.push({ calleeGumStart: g.start - tAccept, calleeGumEnd: (g.end ?? NaN) - tAccept });
       const sdp = "signal:description";
       phases.push({
+        acceptAckIn: (await wsAt(bob.page, tAccept, "in", "accept-ack")) - tAccept,
         acceptedIn: (await wsAt(alice.page, tAccept, "in", "call:accepted")) - tAccept,
         offerOut: (await wsAt(alice.page, tAccept, "out", `${sdp}:offer`)) - tAccept,
         offerIn: (await wsAt(bob.page, tAccept, "in", `${sdp}:offer`)) - tAccept,
@@ -340,7 +355,7 @@ async function main() {
     // received by the callee's page, handed to setRemoteDescription and applied;
     // the same for the answer the other way; ICE connected at the callee; the
     // first decoded frame at the callee.
-    const phaseNames = ["calleeGumEnd", "acceptedIn", "callerPc", "calleePc", "callerLocal", "offerOut", "offerIn", "calleeSrdCall", "offerAtCallee", "calleeLocal", "answerOut", "answerIn", "callerSrdCall", "answerAtCaller", "connected", "frame"] as const;
+    const phaseNames = ["calleeGumEnd", "acceptAckIn", "acceptedIn", "callerPc", "calleePc", "callerLocal", "offerOut", "offerIn", "calleeSrdCall", "offerAtCallee", "calleeLocal", "answerOut", "answerIn", "callerSrdCall", "answerAtCaller", "connected", "frame"] as const;
     const med = (rows: Record<string, number>[], k: string) => {
       const xs = rows.map((r) => r[k]).filter((x): x is number => x !== undefined && Number.isFinite(x));
       return xs.length > 0 ? summarise(xs).p50 : NaN;
