@@ -4,7 +4,7 @@
 // `useCalls()`. The WebRTC side lives in PeerSession, started for the active
 // call by live-call.ts the moment the call becomes active.
 import { createContext, startTransition, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
-import type { CallInfo, CallKind, IceServer, Payload, Presence } from "@/server/call/protocol";
+import type { CallInfo, CallKind, IceServer, Payload, Presence, ServerToClientEvents } from "@/server/call/protocol";
 import { historyLabel } from "@/server/call/state-machine";
 import { connectSignaling, request, RequestError, type SignalingSocket } from "@/app/lib/signaling-client";
 import { startLiveCall, type LiveCall } from "./live-call";
@@ -48,6 +48,8 @@ const ACTIVE_KEY = "dialtone.activeCall";
 const OUTGOING_KEY = "dialtone.outgoingCall";
 /** The longest the caller's call screen waits for its offer to go out. */
 const OFFER_FIRST_MS = 100;
+/** What came for a call before its invite ack (see `early` below). */
+type EarlyEvents = { accepted?: Parameters<ServerToClientEvents["call:accepted"]>[0]; ended?: Parameters<ServerToClientEvents["call:ended"]>[0] };
 
 export function useCalls(): CallsContext {
   const ctx = useContext(Ctx);
@@ -71,6 +73,18 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
   /** The call this tab accepted (its ring dialog stays until the answer is out): a second press is not a second accept. */
   const acceptingRef = useRef<string | null>(null);
   const signalBuffer = useRef(new Map<string, SignalMessage[]>());
+  /**
+   * `call:accepted` / `call:ended` of a call this tab is placing that came
+   * before its invite ack (the server acks once the ring is written; a quick
+   * enough callee can answer or decline first): kept for startCall to apply.
+   */
+  const early = useRef(new Map<string, EarlyEvents>());
+  /** An invite of this tab's is waiting for its ack. */
+  const placingRef = useRef(false);
+  const keepEarly = useCallback((callId: string, event: EarlyEvents) => {
+    if (early.current.size >= 10) early.current.clear();
+    early.current.set(callId, { ...early.current.get(callId), ...event });
+  }, []);
   const signalSubs = useRef(new Map<string, (m: SignalMessage) => void>());
   const socketRef = useRef<SignalingSocket | null>(null);
   const liveRef = useRef<LiveCall | null>(null);
@@ -232,7 +246,10 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
       }
     });
     s.on("call:accepted", ({ call, iceServers }) => {
-      if (outgoingRef.current?.call.id !== call.id) return;
+      if (outgoingRef.current?.call.id !== call.id) {
+        if (placingRef.current) keepEarly(call.id, { accepted: { call, iceServers } });
+        return;
+      }
       outgoingRef.current = null;
       remember(OUTGOING_KEY, null);
       // The session prepared while it rang sends its offer now; without one
@@ -246,7 +263,9 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
       } else warm?.stop();
       becomeActive({ call, role: "caller", iceServers }, { afterOffer: true });
     });
-    s.on("call:ended", ({ call }) => {
+    s.on("call:ended", (ended) => {
+      const { call } = ended;
+      if (placingRef.current && outgoingRef.current?.call.id !== call.id) keepEarly(call.id, { ended });
       setIncoming((list) => list.filter((c) => c.id !== call.id));
       dropWarm(call.id);
       signalBuffer.current.delete(call.id);
@@ -301,7 +320,7 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
       s.removeAllListeners();
       s.disconnect();
     };
-  }, [me.id, becomeActive, syncLiveCall, dropWarm]);
+  }, [me.id, becomeActive, syncLiveCall, dropWarm, keepEarly]);
 
   // Ring while any call is ringing for us and we are not already in one.
   const ringing = incoming.length > 0 && !active;
@@ -338,8 +357,10 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
         // Camera and microphone start now: the caller sees their preview while it rings,
         // and the call connects sooner once answered.
         void prefetchLocalMedia(kind);
+        early.current.clear();
+        placingRef.current = true;
         try {
-          const { call, iceServers } = await request(socket, "call:invite", { calleeId: callee.id, kind });
+          const { call, iceServers } = await request(socket, "call:invite", { calleeId: callee.id, kind }).finally(() => (placingRef.current = false));
           if (call.status === "active" && call.callee.id === me.id) {
             // Glare: they rang us at the same moment; the server answered their call from this tab.
             setIncoming((list) => list.filter((c) => c.id !== call.id));
@@ -363,6 +384,11 @@ export function CallProvider({ me, children }: { me: { id: string; name: string 
             releasePrefetchedMedia();
             setHistoryVersion((v) => v + 1);
           }
+          // Answered or declined before the ack was back: handle it now, as if it came now.
+          const before = early.current.get(call.id);
+          early.current.clear();
+          if (before?.accepted) for (const fn of socket.listeners("call:accepted")) fn(before.accepted);
+          if (before?.ended) for (const fn of socket.listeners("call:ended")) fn(before.ended);
         } catch (err) {
           releasePrefetchedMedia();
           fail(err);

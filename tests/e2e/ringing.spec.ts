@@ -4,7 +4,14 @@
 // sends the prepared offer, and that same connection carries the call. A call
 // that ends unanswered closes it and turns the camera off
 // (app/call/live-call.ts, docs/performance.md B2).
-import type { Page } from "@playwright/test";
+//
+// The server acks an invite once the ring is written; a callee quick enough
+// can answer or decline before that ack reaches the caller. The last two
+// tests hold the ack back in the caller's websocket (Playwright's
+// routeWebSocket, between the page and the real server) until the callee's
+// answer has arrived: the caller must still connect, or show Declined and turn
+// its camera off.
+import type { Page, WebSocketRoute } from "@playwright/test";
 import { callSection, contactItem, expect, makeContacts, mediaFlowing, openContactsAndSeeOnline, test, type User } from "./fixtures";
 
 /** The page's peer connections, as the state a spec can read. */
@@ -20,10 +27,42 @@ function peerConnections(page: Page) {
   );
 }
 
-async function alicePhonesBob(users: { create: (name: string) => Promise<User> }) {
+/**
+ * Routes the page's signaling websocket through the test and holds back the
+ * ack of its next invite (socket.io ACK packet of a ringing call) until
+ * `release()`. Reloads the page so its socket goes through the route.
+ */
+async function holdInviteAck(page: Page) {
+  let held: string | null = null;
+  let holding = true;
+  let toPage: WebSocketRoute | null = null;
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    const server = ws.connectToServer();
+    toPage = ws;
+    server.onMessage((m) => {
+      if (holding && typeof m === "string" && /^43\/signaling,\d+\[\{"ok":true,"call":\{[^]*"status":"ringing"/.test(m)) {
+        held = m;
+        return;
+      }
+      ws.send(m);
+    });
+  });
+  await page.reload();
+  return {
+    held: () => held !== null,
+    release: () => {
+      holding = false;
+      if (held !== null) toPage?.send(held);
+      held = null;
+    },
+  };
+}
+
+async function alicePhonesBob(users: { create: (name: string) => Promise<User> }, { holdAck = false } = {}) {
   const alice = await users.create("Alice");
   const bob = await users.create("Bob");
   await makeContacts(alice, bob);
+  const ack = holdAck ? await holdInviteAck(alice.page) : null;
   // Every signaling frame Bob's page receives, from a page loaded after this.
   const toBob: string[] = [];
   bob.page.on("websocket", (ws) => ws.on("framereceived", (f) => toBob.push(typeof f.payload === "string" ? f.payload : "")));
@@ -33,7 +72,7 @@ async function alicePhonesBob(users: { create: (name: string) => Promise<User> }
   const outgoing = alice.page.getByRole("dialog", { name: "Outgoing call", exact: true });
   const incoming = bob.page.getByRole("alertdialog");
   await expect(incoming).toContainText("Alice");
-  return { alice, bob, outgoing, incoming, toBob };
+  return { alice, bob, outgoing, incoming, toBob, ack };
 }
 
 test("while it rings the caller's offer is made and held; Accept sends it and that connection carries the call", async ({ users }) => {
@@ -71,4 +110,31 @@ test("a call cancelled while it rings closes the prepared connection and turns t
   await expect
     .poll(() => peerConnections(alice.page), { message: "closed, and no camera or microphone track left live" })
     .toEqual([expect.objectContaining({ signaling: "closed", liveSenders: 0 })]);
+});
+
+test("the callee declines before the caller's invite ack arrives: the caller sees Declined and its camera goes off", async ({ users }) => {
+  const { alice, outgoing, incoming, ack } = await alicePhonesBob(users, { holdAck: true });
+  expect(ack!.held(), "the invite ack is held back").toBe(true);
+  await incoming.getByRole("button", { name: "Decline", exact: true }).click();
+  await expect(incoming).toBeHidden();
+  // call:ended has reached Alice's page; now her invite ack.
+  await alice.page.waitForTimeout(300);
+  ack!.release();
+  await expect(outgoing).toContainText("Declined");
+  await expect
+    .poll(() => peerConnections(alice.page), { message: "the connection prepared after the ack is closed, no track left live" })
+    .toEqual([expect.objectContaining({ signaling: "closed", liveSenders: 0 })]);
+});
+
+test("the callee accepts before the caller's invite ack arrives: the call connects with media both ways", async ({ users }) => {
+  const { alice, bob, incoming, ack } = await alicePhonesBob(users, { holdAck: true });
+  expect(ack!.held(), "the invite ack is held back").toBe(true);
+  await incoming.getByRole("button", { name: "Accept", exact: true }).click();
+  await expect(incoming).toBeHidden();
+  // call:accepted has reached Alice's page; now her invite ack.
+  await alice.page.waitForTimeout(300);
+  ack!.release();
+  await expect(callSection(alice.page, "Bob")).toBeVisible();
+  await mediaFlowing(bob.page, "video", "Bob");
+  await mediaFlowing(alice.page, "video", "Alice");
 });
