@@ -32,6 +32,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/lib/chromium/chromium";
  * call set-up. The bare pair has no ring: its clock starts at "start".
  */
 const RING_MS = Number(args[args.indexOf("--ring-ms") + 1]) || 1000;
+/** `--trace <file>`: a Chromium performance trace of the callee's page around the 4th call's Accept (chrome://tracing, DevTools' Performance panel). */
+const TRACE = args.includes("--trace") ? args[args.indexOf("--trace") + 1] : undefined;
 
 declare global {
   interface Window {
@@ -40,17 +42,20 @@ declare global {
     __frameAt?: number;
     __probe?: (fromIndex: number) => void;
     /** Per peer connection: when it was made, got its remote offer/answer, and connected (Date.now()). */
-    __pcTimes?: { created: number; remote?: number; connected?: number; local?: number; srdCall?: number }[];
+    __pcTimes?: PcTimes[];
     startCall?: () => void;
     stopCall?: () => void;
   }
 }
 
+/** Per peer connection (Date.now()): made, its remote and local description applied, setRemoteDescription called, ICE connected, connected (ICE and DTLS). */
+type PcTimes = { created: number; remote?: number; connected?: number; local?: number; srdCall?: number; iceConnected?: number };
+
 /** In every page: keep peer connections, and a probe for the first decoded video frame. */
 function instrument() {
   const Original = window.RTCPeerConnection;
   const pcs: RTCPeerConnection[] = [];
-  const times: { created: number; remote?: number; connected?: number; local?: number; srdCall?: number }[] = [];
+  const times: PcTimes[] = [];
   window.__pcs = pcs;
   window.__pcTimes = times;
   const gum: { start: number; end?: number }[] = [];
@@ -67,7 +72,7 @@ function instrument() {
     constructor(config?: RTCConfiguration) {
       super(config);
       pcs.push(this);
-      const t: { created: number; remote?: number; connected?: number; local?: number; srdCall?: number } = { created: Date.now() };
+      const t: PcTimes = { created: Date.now() };
       times.push(t);
       this.addEventListener("signalingstatechange", () => {
         if (t.remote === undefined && this.remoteDescription) t.remote = Date.now();
@@ -78,6 +83,9 @@ function instrument() {
         t.srdCall ??= Date.now();
         return srd(d);
       }) as typeof this.setRemoteDescription;
+      this.addEventListener("iceconnectionstatechange", () => {
+        if (t.iceConnected === undefined && (this.iceConnectionState === "connected" || this.iceConnectionState === "completed")) t.iceConnected = Date.now();
+      });
       this.addEventListener("connectionstatechange", () => {
         if (t.connected === undefined && this.connectionState === "connected") t.connected = Date.now();
       });
@@ -112,7 +120,7 @@ function instrument() {
         const d = typeof e.data === "string" ? e.data : "";
         // The accept's ack: socket.io's ACK packet (43) carrying the now active call.
         const ack = /^43[^[]*\[\{"ok":true,"call":\{[^]*"status":"active"/.test(d) ? "accept-ack" : "";
-        const what = /"(signal:description|signal:candidate|call:accepted)"/.exec(d)?.[1] ?? (ack || (/"sdp"/.test(d) ? "sdp" : ""));
+        const what = /"(signal:description|signal:candidate|call:accepted)"/.exec(d)?.[1] ?? (ack || (/"sdp"/.test(d) ? "sdp" : /"candidate"/.test(d) ? "candidate" : ""));
         if (what) ws.push({ t: Date.now(), dir: "in", what: what + (d.includes('"offer"') ? ":offer" : d.includes('"answer"') ? ":answer" : "") });
       });
     }
@@ -228,6 +236,11 @@ async function dialtoneRuns(browser: Browser, baseURL: string) {
     const tRing = await waitForValue(bob.page, "__ringAt");
     await bob.page.getByRole("button", { name: "Accept", exact: true }).waitFor();
     await bob.page.waitForTimeout(Math.max(0, RING_MS - (Date.now() - tRing)));
+    const tracing = TRACE !== undefined && i === 4;
+    if (tracing) {
+      await browser.startTracing(bob.page, { path: TRACE, screenshots: false, categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "blink", "webrtc"] });
+      await bob.page.waitForTimeout(200);
+    }
     await alice.page.evaluate((n) => window.__probe?.(n), alicePcs);
     const tAccept = await bob.page.evaluate((n) => {
       window.__probe?.(n);
@@ -237,6 +250,11 @@ async function dialtoneRuns(browser: Browser, baseURL: string) {
       return t;
     }, bobPcs);
     const [fb, fa] = await Promise.all([waitForValue(bob.page, "__frameAt"), waitForValue(alice.page, "__frameAt")]);
+    if (tracing) {
+      await bob.page.waitForTimeout(100);
+      await browser.stopTracing();
+      console.log(`trace of the callee's page (call ${i}, Accept → first frame ${fb - tAccept} ms): ${TRACE}`);
+    }
     if (i > 0) {
       // the first call warms caches; it is not counted
       ring.push(tRing - tClick);
@@ -256,8 +274,9 @@ async function dialtoneRuns(browser: Browser, baseURL: string) {
         offerIn: (await wsAt(bob.page, tAccept, "in", `${sdp}:offer`)) - tAccept,
         answerOut: (await wsAt(bob.page, tAccept, "out", `${sdp}:answer`)) - tAccept,
         answerIn: (await wsAt(alice.page, tAccept, "in", `${sdp}:answer`)) - tAccept,
+        candidateInAtCaller: (await wsAt(alice.page, tAccept, "in", "signal:candidate")) - tAccept,
       });
-      if (bt && at) phases.push({ callerLocal: (at.local ?? NaN) - tAccept, calleeSrdCall: (bt.srdCall ?? NaN) - tAccept, calleeLocal: (bt.local ?? NaN) - tAccept, callerSrdCall: (at.srdCall ?? NaN) - tAccept, callerPc: at.created - tAccept, calleePc: bt.created - tAccept, offerAtCallee: (bt.remote ?? NaN) - tAccept, answerAtCaller: (at.remote ?? NaN) - tAccept, connected: (bt.connected ?? NaN) - tAccept, frame: fb - tAccept });
+      if (bt && at) phases.push({ callerLocal: (at.local ?? NaN) - tAccept, calleeSrdCall: (bt.srdCall ?? NaN) - tAccept, calleeLocal: (bt.local ?? NaN) - tAccept, callerSrdCall: (at.srdCall ?? NaN) - tAccept, callerPc: at.created - tAccept, calleePc: bt.created - tAccept, offerAtCallee: (bt.remote ?? NaN) - tAccept, answerAtCaller: (at.remote ?? NaN) - tAccept, connected: (bt.connected ?? NaN) - tAccept, callerIce: (at.iceConnected ?? NaN) - tAccept, calleeIce: (bt.iceConnected ?? NaN) - tAccept, callerConnected: (at.connected ?? NaN) - tAccept, frame: fb - tAccept });
     }
     await alice.page.getByRole("button", { name: "Hang up", exact: true }).click();
     await bob.page.getByRole("region", { name: "Call with Alice" }).waitFor({ state: "detached" });
@@ -303,8 +322,9 @@ async function bareRuns(browser: Browser, url: string) {
         offerIn: (await wsAt(b, t0, "in", "sdp:offer")) - t0,
         answerOut: (await wsAt(b, t0, "out", "sdp:answer")) - t0,
         answerIn: (await wsAt(a, t0, "in", "sdp:answer")) - t0,
+        candidateInAtCaller: (await wsAt(a, t0, "in", "candidate")) - t0,
       });
-      if (bt && at) phases.push({ callerLocal: (at.local ?? NaN) - t0, calleeSrdCall: (bt.srdCall ?? NaN) - t0, calleeLocal: (bt.local ?? NaN) - t0, callerSrdCall: (at.srdCall ?? NaN) - t0, callerPc: at.created - t0, calleePc: bt.created - t0, offerAtCallee: (bt.remote ?? NaN) - t0, answerAtCaller: (at.remote ?? NaN) - t0, connected: (bt.connected ?? NaN) - t0, frame: f - t0 });
+      if (bt && at) phases.push({ callerLocal: (at.local ?? NaN) - t0, calleeSrdCall: (bt.srdCall ?? NaN) - t0, calleeLocal: (bt.local ?? NaN) - t0, callerSrdCall: (at.srdCall ?? NaN) - t0, callerPc: at.created - t0, calleePc: bt.created - t0, offerAtCallee: (bt.remote ?? NaN) - t0, answerAtCaller: (at.remote ?? NaN) - t0, connected: (bt.connected ?? NaN) - t0, callerIce: (at.iceConnected ?? NaN) - t0, calleeIce: (bt.iceConnected ?? NaN) - t0, callerConnected: (at.connected ?? NaN) - t0, frame: f - t0 });
     }
     await Promise.all([a.evaluate(() => window.stopCall?.()), b.evaluate(() => window.stopCall?.())]);
     await a.waitForTimeout(200);
@@ -355,7 +375,7 @@ async function main() {
     // received by the callee's page, handed to setRemoteDescription and applied;
     // the same for the answer the other way; ICE connected at the callee; the
     // first decoded frame at the callee.
-    const phaseNames = ["calleeGumEnd", "acceptAckIn", "acceptedIn", "callerPc", "calleePc", "callerLocal", "offerOut", "offerIn", "calleeSrdCall", "offerAtCallee", "calleeLocal", "answerOut", "answerIn", "callerSrdCall", "answerAtCaller", "connected", "frame"] as const;
+    const phaseNames = ["calleeGumEnd", "acceptAckIn", "acceptedIn", "callerPc", "calleePc", "callerLocal", "offerOut", "offerIn", "calleeSrdCall", "offerAtCallee", "calleeLocal", "answerOut", "answerIn", "callerSrdCall", "answerAtCaller", "candidateInAtCaller", "calleeIce", "callerIce", "connected", "callerConnected", "frame"] as const;
     const med = (rows: Record<string, number>[], k: string) => {
       const xs = rows.map((r) => r[k]).filter((x): x is number => x !== undefined && Number.isFinite(x));
       return xs.length > 0 ? summarise(xs).p50 : NaN;
