@@ -650,10 +650,13 @@ function goals(rows: Row[]) {
     },
     P2: { rssPerUserKB: rss?.dialtone[1], met: !!rss && rss.dialtone[1] <= 20 },
   };
+  // Below 10,000 users the figures are indicative only (RSS per user at 1,000 is
+  // mostly the V8 heap growing in large steps): no verdict.
+  const verdict = (met: boolean) => (n < 10_000 ? `${met ? "would be met" : "would not be met"} (not judged below 10,000 users)` : met ? "MET" : "NOT MET");
   console.log(
     `\nGoals at N = ${n.toLocaleString("en")}${n < 10_000 ? " (the goals are defined at 10,000: run without --quick)" : ""}:` +
-      `\n  P1 ring p50 ${fmt(out.P1.ringP50Ratio ?? NaN)}× (≤ 2×), setup p50 ${fmt(out.P1.setupP50Ratio ?? NaN)}× (≤ 2×), setup p99 ${fmt(out.P1.setupP99Ratio ?? NaN)}× (≤ 3×), errors ${out.P1.errors} (0): ${out.P1.met ? "MET" : "NOT MET"}` +
-      `\n  P2 RSS per idle user ${fmt(out.P2.rssPerUserKB ?? NaN, 1)} KB (≤ 20 KB): ${out.P2.met ? "MET" : "NOT MET"}`,
+      `\n  P1 ring p50 ${fmt(out.P1.ringP50Ratio ?? NaN)}× (≤ 2×), setup p50 ${fmt(out.P1.setupP50Ratio ?? NaN)}× (≤ 2×), setup p99 ${fmt(out.P1.setupP99Ratio ?? NaN)}× (≤ 3×), errors ${out.P1.errors} (0): ${verdict(out.P1.met)}` +
+      `\n  P2 RSS per idle user ${fmt(out.P2.rssPerUserKB ?? NaN, 1)} KB (≤ 20 KB): ${verdict(out.P2.met)}`,
   );
   return out;
 }
