@@ -112,14 +112,20 @@ test("a call cancelled while it rings closes the prepared connection and turns t
     .toEqual([expect.objectContaining({ signaling: "closed", liveSenders: 0 })]);
 });
 
+/** Bob presses `button` while Alice's invite ack is held back; then the ack is let through. */
+async function answerBeforeTheAck(users: { create: (name: string) => Promise<User> }, button: "Accept" | "Decline") {
+  const rang = await alicePhonesBob(users, { holdAck: true });
+  await expect.poll(() => rang.ack!.held(), { message: "the invite ack is held back" }).toBe(true);
+  await rang.incoming.getByRole("button", { name: button, exact: true }).click();
+  await expect(rang.incoming).toBeHidden();
+  // Bob's answer has reached Alice's page by now; then her invite ack.
+  await rang.alice.page.waitForTimeout(300);
+  rang.ack!.release();
+  return rang;
+}
+
 test("the callee declines before the caller's invite ack arrives: the caller sees Declined and its camera goes off", async ({ users }) => {
-  const { alice, outgoing, incoming, ack } = await alicePhonesBob(users, { holdAck: true });
-  expect(ack!.held(), "the invite ack is held back").toBe(true);
-  await incoming.getByRole("button", { name: "Decline", exact: true }).click();
-  await expect(incoming).toBeHidden();
-  // call:ended has reached Alice's page; now her invite ack.
-  await alice.page.waitForTimeout(300);
-  ack!.release();
+  const { alice, outgoing } = await answerBeforeTheAck(users, "Decline");
   await expect(outgoing).toContainText("Declined");
   await expect
     .poll(() => peerConnections(alice.page), { message: "the connection prepared after the ack is closed, no track left live" })
@@ -127,13 +133,7 @@ test("the callee declines before the caller's invite ack arrives: the caller see
 });
 
 test("the callee accepts before the caller's invite ack arrives: the call connects with media both ways", async ({ users }) => {
-  const { alice, bob, incoming, ack } = await alicePhonesBob(users, { holdAck: true });
-  expect(ack!.held(), "the invite ack is held back").toBe(true);
-  await incoming.getByRole("button", { name: "Accept", exact: true }).click();
-  await expect(incoming).toBeHidden();
-  // call:accepted has reached Alice's page; now her invite ack.
-  await alice.page.waitForTimeout(300);
-  ack!.release();
+  const { alice, bob } = await answerBeforeTheAck(users, "Accept");
   await expect(callSection(alice.page, "Bob")).toBeVisible();
   await mediaFlowing(bob.page, "video", "Bob");
   await mediaFlowing(alice.page, "video", "Alice");
