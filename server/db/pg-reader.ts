@@ -5,8 +5,9 @@
 // Why: through Prisma's `$queryRaw` a 51-row history page measured 1.5-1.9×
 // the bare prepared query at 1M calls (bench/history.ts, P4 ≤ 2×). Prisma's
 // raw path sends an unnamed statement (parse + bind each time) and converts
-// every value through its engine; a named statement is parsed and planned once
-// per connection and node-postgres hands back each row as an array.
+// every value through its engine; a named statement is parsed once per
+// connection (and planned for its values on each run: createDb sets
+// plan_cache_mode) and node-postgres hands back each row as an array.
 //
 // The pool is Prisma's own (createDb builds it and passes it to PrismaPg), so
 // this adds no connections. A query here runs outside any Prisma transaction:
