@@ -1,4 +1,6 @@
 // @ts-check
+import createNextIntlPlugin from "next-intl/plugin";
+
 const dev = process.env.NODE_ENV !== "production";
 
 // The app loads only its own scripts, styles and websocket; media streams are
@@ -44,4 +46,7 @@ const nextConfig = {
   },
 };
 
-export default nextConfig;
+// next-intl reads its request config (locale from cookie / Accept-Language) from i18n/request.ts.
+const withNextIntl = createNextIntlPlugin("./i18n/request.ts");
+
+export default withNextIntl(nextConfig);

@@ -1,18 +1,28 @@
 import type { Metadata, Viewport } from "next";
+import { NextIntlClientProvider } from "next-intl";
+import { getLocale, getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
+import { UiProviders } from "./ui/providers";
 import "./globals.css";
 
-export const metadata: Metadata = {
-  title: "Dialtone",
-  description: "Self-hosted video calling",
-};
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("common");
+  return { title: t("appName"), description: t("tagline") };
+}
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const locale = await getLocale();
+  // NextIntlClientProvider (rendered on the server) hands the locale's messages
+  // to client components; the whole catalogue is a few KB.
   return (
-    <html lang="en">
-      <body className="min-h-screen">{children}</body>
+    <html lang={locale}>
+      <body className="min-h-screen">
+        <NextIntlClientProvider>
+          <UiProviders>{children}</UiProviders>
+        </NextIntlClientProvider>
+      </body>
     </html>
   );
 }
