@@ -13,7 +13,7 @@ import { connectSignaling, request, RequestError, type SignalingSocket } from "@
 import { startLiveCall, type LiveCall } from "./live-call";
 import { getLocalMedia, prefetchLocalMedia, releasePrefetchedMedia } from "./local-media";
 import { remember, stored } from "./tab-memory";
-import type { ActiveCall, CallSnapshot, EarlyEvents, EndedCall, MediaState, Notice, Outgoing, SignalMessage } from "./types";
+import type { ActiveCall, CallSnapshot, EarlyEvents, EndedCall, MediaState, Notice, NoticeKey, Outgoing, SignalMessage } from "./types";
 
 /** This tab's call in progress: a reload takes it back (call:rejoin). */
 const ACTIVE_KEY = "dialtone.activeCall";
@@ -550,14 +550,17 @@ export class CallClient {
     this.set({ historyVersion: this.snap.historyVersion + 1 });
   }
 
-  private notify(key: string, tone: Notice["tone"] = "info", values?: Record<string, string>): void {
-    const notice: Notice = { id: ++this.noticeSeq, key, tone, values };
-    this.set({ notices: [...this.snap.notices.slice(-4), notice] });
+  private notify(key: NoticeKey, tone: "info" | "error" = "info", values?: Record<string, string>): void {
+    this.push({ id: ++this.noticeSeq, kind: "message", key, tone, values });
   }
 
   private fail(err: unknown): void {
-    if (err instanceof RequestError) this.notify(`error:${err.code}`, "error", { message: err.message });
-    else this.notify("error:unknown", "error");
+    if (err instanceof RequestError) this.push({ id: ++this.noticeSeq, kind: "error", code: err.code, message: err.message });
+    else this.notify("unknownError", "error");
+  }
+
+  private push(notice: Notice): void {
+    this.set({ notices: [...this.snap.notices.slice(-4), notice] });
   }
 
   private set(patch: Partial<CallSnapshot>): void {

@@ -3,7 +3,8 @@
 // the call screen, the end-of-call sheet, and the client's notices as toasts.
 import { useTranslations } from "next-intl";
 import { useEffect } from "react";
-import { toast } from "sonner";
+import { useErrorMessage } from "@/app/lib/error-message";
+import { notify } from "@/app/ui/notify";
 import { CallEndedSheet } from "./call-ended-sheet";
 import { useCallClient, useCalls } from "./call-provider";
 import { CallScreen } from "./call-screen";
@@ -15,16 +16,17 @@ export function CallLayer() {
   const { incoming, outgoing, active, ended, notices } = useCalls();
   const client = useCallClient();
   const t = useTranslations("notice");
+  const errorText = useErrorMessage();
   useRingAlerts();
 
   useEffect(() => {
     for (const n of notices) {
-      const text = t.has(n.key) ? t(n.key, n.values) : (n.values?.message ?? t("error:unknown"));
-      if (n.tone === "error") toast.error(text);
-      else toast(text);
+      if (n.kind === "error") notify.error(errorText({ code: n.code, message: n.message }));
+      else if (n.tone === "error") notify.error(t(n.key, n.values));
+      else notify.success(t(n.key, n.values));
       client.takeNotice(n.id);
     }
-  }, [notices, client, t]);
+  }, [notices, client, t, errorText]);
 
   const ringing = incoming[0];
   return (

@@ -1,7 +1,9 @@
 // The message id (namespace "call") of each history word a call can end with.
 import type { HistoryLabel } from "@/server/call/state-machine";
 
-const KEYS: Record<HistoryLabel, string> = {
+export type OutcomeKey = "completed" | "declined" | "cancelled" | "missed" | "noAnswer" | "busy" | "failed";
+
+const KEYS: Record<HistoryLabel, OutcomeKey> = {
   Completed: "completed",
   Declined: "declined",
   Cancelled: "cancelled",
@@ -11,6 +13,6 @@ const KEYS: Record<HistoryLabel, string> = {
   Failed: "failed",
 };
 
-export function outcomeKey(label: HistoryLabel): string {
+export function outcomeKey(label: HistoryLabel): OutcomeKey {
   return KEYS[label];
 }

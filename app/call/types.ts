@@ -41,8 +41,13 @@ export type EndedCall = {
   seconds: number;
 };
 
-/** A one-off message for the person (shown as a toast). `key` is a message id of the "notice" namespace. */
-export type Notice = { id: number; key: string; values?: Record<string, string>; tone: "info" | "error" };
+/** Message ids of the "notice" namespace. */
+export type NoticeKey = "offline" | "continuesElsewhere" | "endedWhileOffline" | "missedFrom" | "unknownError" | "mediaStillBlocked";
+
+/** A one-off message for the person (shown as a toast): one of ours, or a server error to translate by its code. */
+export type Notice =
+  | { id: number; kind: "message"; key: NoticeKey; values?: Record<string, string>; tone: "info" | "error" }
+  | { id: number; kind: "error"; code: string; message: string };
 
 /** Everything the UI shows about calls, as one immutable value (a new object on every change). */
 export type CallSnapshot = {
