@@ -4,5 +4,5 @@ import { withAuth } from "next-auth/middleware";
 export default withAuth({ pages: { signIn: "/signin" } });
 
 export const config = {
-  matcher: ["/((?!signin|signup|api|_next|favicon.ico).*)"],
+  matcher: ["/((?!signin|signup|api|_next|favicon.ico|icon.svg|sw.js|manifest.webmanifest).*)"],
 };

@@ -1,159 +1,219 @@
 "use client";
+// The call screen: the other person full-bleed (cover on a phone, contain on
+// a desktop over a soft backdrop), your own picture as a draggable corner
+// tile, one row of round controls that keep their size (auto-hidden after
+// CONTROLS_IDLE_MS without pointer movement on a desktop), and the other
+// side's state on their picture: muted, camera off (their avatar and name
+// instead of a black frame), reconnecting. All state comes from the call
+// client's snapshot; this file only draws it.
+import { Mic, MicOff, PhoneOff, Video, VideoOff, WifiOff } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
 import { formatDuration } from "@/app/lib/format";
-import { useCalls, type ActiveCall } from "./call-provider";
-import { usePeerSession } from "./use-peer-session";
+import { Avatar } from "@/app/ui/avatar";
+import { useCallClient, useCalls } from "./call-provider";
+import { callStatus, type CallStatus } from "./call-status";
+import { SelfView } from "./self-view";
+import type { ActiveCall } from "./types";
 
-const STATE_TEXT = {
-  connecting: "Connecting…",
-  connected: "Connected",
-  reconnecting: "Reconnecting…",
-  failed: "Connection failed",
-  closed: "Call ended",
-} as const;
-
-/** The latest the local preview waits for the other side's first frame. */
+/** The latest your own picture waits for the other side's first frame. */
 const PREVIEW_DELAY_MS = 1000;
+/** Controls fade after this long without pointer movement (desktop; never while focused). */
+const CONTROLS_IDLE_MS = 3000;
+
+const STATUS_STYLE: Record<CallStatus, string> = {
+  connecting: "bg-white/15 text-white",
+  connected: "bg-emerald-500/25 text-emerald-50",
+  reconnecting: "bg-amber-400/90 text-slate-950",
+  offline: "bg-amber-400/90 text-slate-950",
+  peerAway: "bg-amber-400/90 text-slate-950",
+  failed: "bg-red-600 text-white",
+};
 
 export function CallScreen({ active }: { active: ActiveCall }) {
-  const { hangUp, me, peerAway } = useCalls();
-  const { sessionRef, state, localStream, remoteStream, mediaProblem } = usePeerSession(active);
-  const [micOn, setMicOn] = useState(true);
-  const [camOn, setCamOn] = useState(true);
+  const t = useTranslations("call");
+  const client = useCallClient();
+  const snap = useCalls();
+  const { me, hangUp, localStream, remoteStream, mediaProblem, localMedia, remoteMedia } = snap;
   const other = active.call.caller.id === me.id ? active.call.callee : active.call.caller;
   const isVideo = active.call.kind === "video";
+  const status = callStatus(snap);
   const remoteRef = useRef<HTMLVideoElement & HTMLAudioElement>(null);
-  const localRef = useRef<HTMLVideoElement>(null);
   const hangUpRef = useRef<HTMLButtonElement>(null);
+  const [previewOn, setPreviewOn] = useState(false);
+  const controlsVisible = useControlsVisibility();
 
   useEffect(() => {
-    if (remoteRef.current && remoteStream && remoteRef.current.srcObject !== remoteStream) {
-      remoteRef.current.srcObject = remoteStream;
-      void remoteRef.current.play().catch(() => undefined);
+    const el = remoteRef.current;
+    if (el && remoteStream && el.srcObject !== remoteStream) {
+      el.srcObject = remoteStream;
+      void el.play().catch(() => undefined);
     }
   }, [remoteStream]);
-  // Your own picture starts once the other side's first frame is on screen
-  // (or after a moment if it takes long, or never comes): while the call
-  // connects and its first frames are decoded, a second video pipeline and its
-  // frames would compete for the page's main thread, and on a busy machine the
-  // other's face came 100 ms later for it.
-  const [previewOn, setPreviewOn] = useState(false);
+  // Your own picture starts once the other side's first frame is on screen (or
+  // after a moment): while the call connects, a second video pipeline competed
+  // for the page's main thread and the other's face came later for it.
   useEffect(() => {
-    const t = setTimeout(() => setPreviewOn(true), PREVIEW_DELAY_MS);
-    return () => clearTimeout(t);
+    const timer = setTimeout(() => setPreviewOn(true), PREVIEW_DELAY_MS);
+    return () => clearTimeout(timer);
   }, []);
-  const preview = previewOn ? localStream : null;
-  useEffect(() => {
-    if (localRef.current && localRef.current.srcObject !== preview) localRef.current.srcObject = preview;
-  }, [preview]);
   useEffect(() => hangUpRef.current?.focus(), []);
 
   const hasCamera = Boolean(localStream?.getVideoTracks().length);
   const hasMic = Boolean(localStream?.getAudioTracks().length);
+  const remoteHasVideo = isVideo && Boolean(remoteStream?.getVideoTracks().length) && remoteMedia.video;
+  const statusText = status === "peerAway" ? t("waitingForPeer", { name: other.name }) : t(`status.${status}`);
 
   return (
-    <section
-      aria-label={`Call with ${other.name}`}
-      className="fixed inset-0 z-40 flex flex-col bg-slate-950 text-white"
-      onKeyDown={(e) => {
-        if (e.key === "Escape") hangUpRef.current?.focus();
-      }}
-    >
-      <header className="flex items-center justify-between gap-2 p-3 sm:p-4">
-        <div>
-          <h2 className="text-lg font-semibold">{other.name}</h2>
-          <p className="text-sm text-slate-300" aria-live="polite">
-            {STATE_TEXT[state]}
-          </p>
-          {peerAway && <p className="text-sm text-amber-300">Waiting for {other.name} to reconnect…</p>}
-        </div>
-        <CallTimer since={active.call.answeredAt} />
-      </header>
-
-      {mediaProblem && (
-        <p role="alert" className="mx-3 rounded bg-amber-100 p-2 text-sm text-amber-900">
-          {mediaProblem}
-        </p>
-      )}
-
-      <div className="relative flex-1 overflow-hidden">
+    <section aria-label={t("callWith", { name: other.name })} className="fixed inset-0 z-40 overflow-hidden bg-slate-950 text-white">
+      {/* The other person. */}
+      <div className="absolute inset-0 bg-gradient-to-b from-slate-800 to-slate-950">
         {isVideo ? (
           <video
             ref={remoteRef}
-            aria-label="Remote video"
+            aria-label={t("remoteVideo")}
             autoPlay
             playsInline
             onLoadedData={() => setPreviewOn(true)}
-            className="h-full w-full bg-black object-contain"
+            className={`h-full w-full object-cover sm:object-contain ${remoteHasVideo ? "" : "invisible"}`}
           />
         ) : (
-          <div className="flex h-full items-center justify-center">
-            <div aria-hidden className="flex h-32 w-32 items-center justify-center rounded-full bg-brand text-5xl font-bold">
-              {other.name.slice(0, 1).toUpperCase()}
-            </div>
-            <audio ref={remoteRef} aria-label="Remote audio" autoPlay />
-          </div>
+          <audio ref={remoteRef} aria-label={t("remoteAudio")} autoPlay />
         )}
-        {isVideo && (
-          <video
-            ref={localRef}
-            aria-label="Your video"
-            autoPlay
-            playsInline
-            muted
-            className="absolute bottom-3 right-3 w-28 rounded-lg border border-white/30 bg-slate-800 object-cover sm:w-48"
-          />
+        {!remoteHasVideo && (
+          <div className="absolute inset-0 flex flex-col items-center justify-center gap-4">
+            <Avatar id={other.id} name={other.name} size="2xl" />
+            <p className="text-2xl font-semibold">{other.name}</p>
+            {isVideo && !remoteMedia.video && (
+              <p className="flex items-center gap-2 text-slate-300">
+                <VideoOff aria-hidden size={18} />
+                {t("peerCameraOff", { name: other.name })}
+              </p>
+            )}
+          </div>
         )}
       </div>
 
-      <div className="flex flex-wrap items-center justify-center gap-3 p-4" role="group" aria-label="Call controls">
-        <button
-          type="button"
-          disabled={!hasMic}
-          onClick={() => {
-            sessionRef.current?.setTrackEnabled("audio", !micOn);
-            setMicOn(!micOn);
-          }}
-          className="rounded-full bg-slate-700 px-4 py-3 font-medium hover:bg-slate-600 focus-visible:outline focus-visible:outline-2 focus-visible:outline-white disabled:opacity-40"
-        >
-          {micOn ? "Mute microphone" : "Unmute microphone"}
-        </button>
-        {isVideo && (
+      {/* Top bar: who, how the connection is, how long. */}
+      <header className="absolute inset-x-0 top-0 z-20 flex items-start justify-between gap-3 bg-gradient-to-b from-black/70 to-transparent p-4 pb-10">
+        <div className="min-w-0">
+          <h2 className="flex items-center gap-2 truncate text-lg font-semibold">
+            {other.name}
+            {!remoteMedia.audio && (
+              <span role="img" aria-label={t("peerMuted", { name: other.name })} className="inline-flex size-7 items-center justify-center rounded-full bg-red-600">
+                <MicOff aria-hidden size={15} />
+              </span>
+            )}
+          </h2>
+          <p role="status" className={`mt-1 inline-flex items-center gap-1.5 rounded-full px-2.5 py-0.5 text-sm font-medium ${STATUS_STYLE[status]}`}>
+            {(status === "offline" || status === "reconnecting" || status === "peerAway") && <WifiOff aria-hidden size={14} />}
+            {statusText}
+          </p>
+        </div>
+        <CallTimer since={active.call.answeredAt} label={t("callDuration")} />
+      </header>
+
+      {mediaProblem && (
+        <div role="alert" className="absolute inset-x-3 top-24 z-20 mx-auto flex max-w-lg flex-wrap items-center gap-3 rounded-xl bg-amber-100 p-3 text-sm text-amber-950 shadow-lg">
+          <p className="min-w-0 flex-1">
+            {t(`media.${mediaProblem}`)} {t(`media.fix`)}
+          </p>
           <button
             type="button"
-            disabled={!hasCamera}
-            onClick={() => {
-              sessionRef.current?.setTrackEnabled("video", !camOn);
-              setCamOn(!camOn);
-            }}
-            className="rounded-full bg-slate-700 px-4 py-3 font-medium hover:bg-slate-600 focus-visible:outline focus-visible:outline-2 focus-visible:outline-white disabled:opacity-40"
+            onClick={() => void client.retryMedia()}
+            className="min-h-tap rounded-full bg-amber-950 px-4 font-semibold text-amber-50 hover:bg-amber-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-amber-950"
           >
-            {camOn ? "Turn camera off" : "Turn camera on"}
+            {t("media.retry")}
           </button>
+        </div>
+      )}
+
+      {isVideo && <SelfView stream={previewOn ? localStream : null} cameraOn={hasCamera && localMedia.video} />}
+
+      {/* Controls: one row, fixed sizes, labels never change their width. */}
+      <div
+        role="group"
+        aria-label={t("callControls")}
+        className={`absolute inset-x-0 bottom-0 z-20 flex items-center justify-center gap-5 bg-gradient-to-t from-black/70 to-transparent px-4 pb-8 pt-12 transition-opacity duration-300 focus-within:opacity-100 ${controlsVisible ? "opacity-100" : "opacity-0"}`}
+      >
+        <ControlButton
+          label={!hasMic ? t("micUnavailable") : localMedia.audio ? t("muteMic") : t("unmuteMic")}
+          disabled={!hasMic}
+          pressed={hasMic && !localMedia.audio}
+          onClick={() => client.setLocalMedia("audio", !localMedia.audio)}
+          icon={localMedia.audio && hasMic ? <Mic aria-hidden size={24} /> : <MicOff aria-hidden size={24} />}
+        />
+        {isVideo && (
+          <ControlButton
+            label={!hasCamera ? t("cameraUnavailable") : localMedia.video ? t("cameraOff") : t("cameraOn")}
+            disabled={!hasCamera}
+            pressed={hasCamera && !localMedia.video}
+            onClick={() => client.setLocalMedia("video", !localMedia.video)}
+            icon={localMedia.video && hasCamera ? <Video aria-hidden size={24} /> : <VideoOff aria-hidden size={24} />}
+          />
         )}
         <button
           ref={hangUpRef}
           type="button"
+          aria-label={t("hangUp")}
+          title={t("hangUp")}
           onClick={() => void hangUp()}
-          className="rounded-full bg-red-600 px-5 py-3 font-semibold hover:bg-red-500 focus-visible:outline focus-visible:outline-2 focus-visible:outline-white"
+          className="inline-flex size-16 items-center justify-center rounded-full bg-red-600 text-white shadow-lg hover:bg-red-500 focus-visible:outline-2 focus-visible:outline-offset-4 focus-visible:outline-white"
         >
-          Hang up
+          <PhoneOff aria-hidden size={28} />
         </button>
       </div>
     </section>
   );
 }
 
-function CallTimer({ since }: { since: string | null }) {
+function ControlButton({ label, disabled, pressed, onClick, icon }: { label: string; disabled: boolean; pressed: boolean; onClick: () => void; icon: React.ReactNode }) {
+  return (
+    <button
+      type="button"
+      aria-label={label}
+      title={label}
+      disabled={disabled}
+      onClick={onClick}
+      className={`inline-flex size-14 items-center justify-center rounded-full shadow-lg backdrop-blur focus-visible:outline-2 focus-visible:outline-offset-4 focus-visible:outline-white disabled:cursor-not-allowed disabled:opacity-40 ${pressed ? "bg-white text-slate-950 hover:bg-slate-200" : "bg-white/20 text-white hover:bg-white/30"}`}
+    >
+      {icon}
+    </button>
+  );
+}
+
+/** Visible while the pointer moved in the last CONTROLS_IDLE_MS; always on touch screens. */
+function useControlsVisibility(): boolean {
+  const [visible, setVisible] = useState(true);
+  useEffect(() => {
+    if (!window.matchMedia("(hover: hover) and (pointer: fine)").matches) return;
+    let timer = setTimeout(() => setVisible(false), CONTROLS_IDLE_MS);
+    const wake = () => {
+      setVisible(true);
+      clearTimeout(timer);
+      timer = setTimeout(() => setVisible(false), CONTROLS_IDLE_MS);
+    };
+    window.addEventListener("pointermove", wake);
+    window.addEventListener("keydown", wake);
+    return () => {
+      clearTimeout(timer);
+      window.removeEventListener("pointermove", wake);
+      window.removeEventListener("keydown", wake);
+    };
+  }, []);
+  return visible;
+}
+
+function CallTimer({ since, label }: { since: string | null; label: string }) {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), 500);
-    return () => clearInterval(t);
+    const timer = setInterval(() => setNow(Date.now()), 500);
+    return () => clearInterval(timer);
   }, []);
   const start = since ? new Date(since).getTime() : now;
   const seconds = Math.max(0, Math.floor((now - start) / 1000));
   return (
-    <span role="timer" aria-label="Call duration" className="font-mono text-lg tabular-nums">
+    <span role="timer" aria-label={label} className="rounded-full bg-black/30 px-2.5 py-0.5 font-mono text-base tabular-nums">
       {formatDuration(seconds)}
     </span>
   );

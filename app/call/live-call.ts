@@ -1,5 +1,5 @@
 // The peer connection and local media of the call this tab is in. Started by
-// CallProvider the moment a call becomes active (the caller's `call:accepted`,
+// CallClient the moment a call becomes active (the caller's `call:accepted`,
 // the callee's accept answer, a rejoin, the other side's new connection), in
 // the same task, not when React gets round to mounting the call screen: on the
 // Accept → first frame path the offer and answer then go out while React
@@ -13,7 +13,7 @@
 // (docs/performance.md, B2). Nothing of the caller's reaches the callee
 // before they accept, and nothing of the callee's is asked for.
 import { request, type SignalingSocket } from "@/app/lib/signaling-client";
-import type { ActiveCall, SignalMessage } from "./call-provider";
+import type { ActiveCall, SignalMessage } from "./types";
 import { takeLocalMedia, type LocalMedia } from "./local-media";
 import { PeerSession } from "./peer-session";
 
@@ -37,7 +37,8 @@ export function startLiveCall(
   { held = false }: { held?: boolean } = {},
 ): LiveCall {
   const callId = active.call.id;
-  const kind = active.call.kind;
+  // A video call answered with audio only sends no video (it still receives it).
+  const kind = active.audioOnly ? "audio" : active.call.kind;
   let descriptionSent!: () => void;
   const offerSent = new Promise<void>((resolve) => (descriptionSent = resolve));
   // While held, outgoing signaling waits here, in order (offer, then candidates).

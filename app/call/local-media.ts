@@ -4,7 +4,12 @@
 // they press Accept, in parallel with the accept request. The call's peer
 // session then takes the stream that is already on its way.
 
-export type MediaProblem = string | null;
+/**
+ * Why this side sends less than the call asked for (a message id of the
+ * "media" namespace; null when all is well): the camera was refused, none
+ * was found, and so on.
+ */
+export type MediaProblem = "unsupported" | "cameraDenied" | "noCamera" | "allDenied" | "noDevices" | null;
 export type LocalMedia = { stream: MediaStream | null; problem: MediaProblem };
 
 let pending: { kind: "video" | "audio"; media: Promise<LocalMedia>; at: number } | null = null;
@@ -53,7 +58,7 @@ export function prefetchedStream(): Promise<MediaStream | null> | null {
  */
 export async function getLocalMedia(kind: "video" | "audio"): Promise<LocalMedia> {
   if (!navigator.mediaDevices?.getUserMedia) {
-    return { stream: null, problem: "This browser cannot use a camera or microphone here. You can still see and hear the other person." };
+    return { stream: null, problem: "unsupported" };
   }
   try {
     return { stream: await navigator.mediaDevices.getUserMedia({ audio: true, video: kind === "video" }), problem: null };
@@ -64,9 +69,7 @@ export async function getLocalMedia(kind: "video" | "audio"): Promise<LocalMedia
         const audioOnly = await navigator.mediaDevices.getUserMedia({ audio: true });
         return {
           stream: audioOnly,
-          problem: denied
-            ? "Camera permission was denied: the other person hears you but cannot see you."
-            : "No camera found: the other person hears you but cannot see you.",
+          problem: denied ? "cameraDenied" : "noCamera",
         };
       } catch {
         // fall through to receive-only
@@ -74,9 +77,7 @@ export async function getLocalMedia(kind: "video" | "audio"): Promise<LocalMedia
     }
     return {
       stream: null,
-      problem: denied
-        ? "Camera and microphone permission was denied: you can see and hear the other person, but they cannot see or hear you."
-        : "No microphone or camera found: you can see and hear the other person, but they cannot see or hear you.",
+      problem: denied ? "allDenied" : "noDevices",
     };
   }
 }

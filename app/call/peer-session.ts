@@ -98,6 +98,10 @@ export class PeerSession {
     return () => set.delete(entry);
   }
 
+  getLocalStream(): MediaStream | null {
+    return this.localStream;
+  }
+
   getState(): PeerState {
     return this.state;
   }
@@ -212,6 +216,30 @@ export class PeerSession {
     const iceServers = await Promise.race([renew().catch(() => null), timeout]);
     clearTimeout(timer);
     if (iceServers && !this.closed) this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers });
+  }
+
+  /**
+   * A second try at local media (the person allowed the camera after it was
+   * refused): the new stream's tracks go onto the senders that have none, and
+   * a kind that was only received starts being sent (perfect negotiation
+   * carries the change). Tracks already sent stay as they are.
+   */
+  async addLocalTracks(stream: MediaStream): Promise<void> {
+    if (this.closed) {
+      stream.getTracks().forEach((t) => t.stop());
+      return;
+    }
+    // Keep what is already being sent; take only the kinds that were missing.
+    const old = this.localStream?.getTracks() ?? [];
+    for (const t of stream.getTracks()) {
+      if (old.some((o) => o.kind === t.kind)) {
+        stream.removeTrack(t);
+        t.stop();
+      }
+    }
+    for (const t of old) stream.addTrack(t);
+    this.localStream = stream;
+    await this.enqueue(() => this.attachLocalTracks());
   }
 
   setTrackEnabled(kind: "audio" | "video", enabled: boolean): void {

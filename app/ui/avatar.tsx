@@ -19,7 +19,7 @@ export function initials(name: string): string {
   return (first + second).toUpperCase();
 }
 
-const SIZES = { sm: "size-8 text-xs", md: "size-10 text-sm", lg: "size-12 text-base" } as const;
+const SIZES = { sm: "size-8 text-xs", md: "size-10 text-sm", lg: "size-12 text-base", xl: "size-24 text-3xl", "2xl": "size-32 text-5xl" } as const;
 
 /** Decorative: the name is always written next to it, so screen readers skip it. */
 export function Avatar({ id, name, size = "md" }: { id: string; name: string; size?: keyof typeof SIZES }) {

@@ -46,6 +46,8 @@ export const schemas = {
       })
       .nullable(),
   }),
+  /** Which of the sender's tracks are live: the other side's tile shows a muted mark, or the sender's avatar instead of a black frame. */
+  "call:media-state": z.strictObject({ callId: id, audio: z.boolean(), video: z.boolean() }),
   "presence:list": z.strictObject({}),
 } as const;
 
@@ -90,6 +92,7 @@ export type AckData = {
   "call:renew-ice": { iceServers: IceServer[] };
   "signal:description": object;
   "signal:candidate": object;
+  "call:media-state": object;
   "presence:list": { presence: Record<string, Presence> };
 };
 
@@ -110,6 +113,8 @@ export type ServerToClientEvents = {
   "call:ended": (p: { call: CallInfo; reason: CallEndReason }) => void;
   /** The other participant's connection dropped / came back (grace period running). */
   "call:peer-connection": (p: { callId: string; connected: boolean; fresh?: boolean }) => void;
+  /** The other participant muted / unmuted or turned their camera off / on. */
+  "call:media-state": (p: Payload<"call:media-state">) => void;
   "signal:description": (p: Payload<"signal:description">) => void;
   "signal:candidate": (p: Payload<"signal:candidate">) => void;
   "presence:update": (p: { userId: string; presence: Presence }) => void;

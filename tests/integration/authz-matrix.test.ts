@@ -61,6 +61,7 @@ const EXPECT: Record<ClientEventName, Record<Actor, Expect>> = {
   "call:renew-ice": RELAY_ROW,
   "signal:description": RELAY_ROW,
   "signal:candidate": RELAY_ROW,
+  "call:media-state": RELAY_ROW,
   "presence:list": EVERYONE_SIGNED_IN,
 };
 
@@ -76,6 +77,7 @@ const FIXTURE: Record<ClientEventName, Fixture> = {
   "call:renew-ice": "active",
   "signal:description": "active",
   "signal:candidate": "active",
+  "call:media-state": "active",
   "presence:list": "active",
 };
 
@@ -91,6 +93,7 @@ const RIGHTFUL: Record<ClientEventName, "alice" | "bob"> = {
   "call:renew-ice": "bob",
   "signal:description": "bob",
   "signal:candidate": "bob",
+  "call:media-state": "bob",
   "presence:list": "alice",
 };
 
@@ -109,6 +112,7 @@ const PAYLOAD: { [E in ClientEventName]: (t: { callId: string; bobId: string }) 
   "call:renew-ice": (t) => ({ callId: t.callId }),
   "signal:description": (t) => ({ callId: t.callId, description: { type: "offer", sdp: SDP } }),
   "signal:candidate": (t) => ({ callId: t.callId, candidate: CANDIDATE }),
+  "call:media-state": (t) => ({ callId: t.callId, audio: false, video: true }),
   "presence:list": () => ({}),
 };
 
@@ -191,7 +195,7 @@ describe("authorisation matrix: every event × every kind of sender", () => {
   }
 
   const callEvents = (s: ClientSocket) =>
-    (["call:incoming", "call:accepted", "call:answered-elsewhere", "call:ended", "call:peer-connection", "signal:description", "signal:candidate"] as const).reduce(
+    (["call:incoming", "call:accepted", "call:answered-elsewhere", "call:ended", "call:peer-connection", "call:media-state", "signal:description", "signal:candidate"] as const).reduce(
       (n, e) => n + received(s, e).length,
       0,
     );
@@ -295,7 +299,8 @@ describe("authorisation matrix: every event × every kind of sender", () => {
         assert.equal((await rowOf(callId))?.status, "active");
         return;
       case "signal:description":
-      case "signal:candidate": {
+      case "signal:candidate":
+      case "call:media-state": {
         await until(() => received(a, event).some((p) => JSON.stringify(p) === JSON.stringify(payload)), "relayed to Alice");
         await flush(b);
         assert.equal(received(b, event).filter((p) => p.callId === callId).length, 0, "not echoed to the sender");

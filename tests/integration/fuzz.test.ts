@@ -75,6 +75,7 @@ const CALL_AND_SIGNAL: ServerEventName[] = [
   "call:answered-elsewhere",
   "call:ended",
   "call:peer-connection",
+  "call:media-state",
   "signal:description",
   "signal:candidate",
 ];
@@ -189,6 +190,7 @@ function arbitraries(ids: Ids) {
     "call:renew-ice": mutated({ callId: id }),
     "signal:description": mutated({ callId: id, description: mutated({ type: fc.constantFrom("offer", "answer", "pranswer", "rollback"), sdp }) }),
     "signal:candidate": mutated({ callId: id, candidate }),
+    "call:media-state": mutated({ callId: id, audio: fc.boolean(), video: fc.boolean() }),
     "presence:list": mutated({}),
   };
   const known = fc.constantFrom(...CLIENT_EVENTS).chain((event) =>

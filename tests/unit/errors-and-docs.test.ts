@@ -18,6 +18,7 @@ const SERVER_EVENTS_MAP: Record<keyof ServerToClientEvents, true> = {
   "call:answered-elsewhere": true,
   "call:ended": true,
   "call:peer-connection": true,
+  "call:media-state": true,
   "signal:description": true,
   "signal:candidate": true,
   "presence:update": true,
@@ -73,6 +74,7 @@ describe("docs/signaling.md", () => {
     // signal:* go both ways: one row in each table.
     assert.equal(rowFor("signal:description").length, 2);
     assert.equal(rowFor("signal:candidate").length, 2);
+    assert.equal(rowFor("call:media-state").length, 2);
   });
 
   test("documents no event that does not exist", () => {

@@ -32,6 +32,7 @@ const VALID: Record<ClientEventName, Record<string, unknown>> = {
   "call:renew-ice": { callId: "cm1abcdef0000call" },
   "signal:description": { callId: "cm1abcdef0000call", description: { type: "offer", sdp: SDP } },
   "signal:candidate": { callId: "cm1abcdef0000call", candidate: CANDIDATE },
+  "call:media-state": { callId: "cm1abcdef0000call", audio: true, video: false },
   "presence:list": {},
 };
 
@@ -46,6 +47,7 @@ const ID_FIELD: Partial<Record<ClientEventName, string>> = {
   "call:renew-ice": "callId",
   "signal:description": "callId",
   "signal:candidate": "callId",
+  "call:media-state": "callId",
 };
 
 const accepts = (event: ClientEventName, payload: unknown) =>

@@ -1,0 +1,114 @@
+"use client";
+// The ring: a modal alert dialog over a dimmed, inert page. Nothing typed can
+// answer it: focus goes to the dialog itself, not to Accept; printable keys
+// that land on it while the person was typing in a field are put into that
+// field (they lose nothing); and a button activated by the keyboard within
+// ANSWER_GUARD_MS of the ring appearing does nothing. Enter / Space on a
+// focused button answers as usual after that; Escape declines.
+import * as AlertDialog from "@radix-ui/react-alert-dialog";
+import { Mic, Phone, PhoneOff, Video } from "lucide-react";
+import { useTranslations } from "next-intl";
+import { useRef, type KeyboardEvent, type MouseEvent } from "react";
+import type { CallInfo } from "@/server/call/protocol";
+import { Avatar } from "@/app/ui/avatar";
+import { useCalls } from "./call-provider";
+
+/** A keyboard activation this soon after the ring appears is taken as typing that was meant for the page. */
+const ANSWER_GUARD_MS = 1_000;
+
+export function IncomingCallDialog({ call }: { call: CallInfo }) {
+  const t = useTranslations("call");
+  const { accept, decline } = useCalls();
+  const shownAt = useRef(0);
+  /** The text field the person was typing in when the ring came (keys meant for it go back to it). */
+  const typingIn = useRef<HTMLInputElement | HTMLTextAreaElement | null>(null);
+  const titleId = `incoming-${call.id}-title`;
+  const isVideo = call.kind === "video";
+
+  const guarded = (fn: () => void) => (e: MouseEvent<HTMLButtonElement>) => {
+    // detail 0: a click made by Enter or Space, not by a pointer.
+    if (e.detail === 0 && performance.now() - shownAt.current < ANSWER_GUARD_MS) return;
+    fn();
+  };
+
+  const forwardTyping = (e: KeyboardEvent<HTMLDivElement>) => {
+    const field = typingIn.current;
+    if (!field || e.target !== e.currentTarget || e.key.length !== 1 || e.ctrlKey || e.metaKey || e.altKey) return;
+    e.preventDefault();
+    appendTo(field, e.key);
+  };
+
+  return (
+    <AlertDialog.Root open>
+      <AlertDialog.Portal>
+        <AlertDialog.Overlay className="fixed inset-0 z-50 bg-black/60 backdrop-blur-sm" />
+        <AlertDialog.Content
+          aria-labelledby={titleId}
+          aria-describedby={`${titleId}-desc`}
+          onOpenAutoFocus={(e) => {
+            e.preventDefault();
+            shownAt.current = performance.now();
+            const active = document.activeElement;
+            if (active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement) typingIn.current = active;
+            (e.currentTarget as HTMLElement | null)?.focus();
+          }}
+          onEscapeKeyDown={(e) => {
+            e.preventDefault();
+            void decline(call.id);
+          }}
+          onKeyDown={forwardTyping}
+          tabIndex={-1}
+          className="fixed inset-x-3 top-1/2 z-50 mx-auto max-w-sm -translate-y-1/2 rounded-card bg-surface p-6 text-center text-fg shadow-2xl outline-none ring-1 ring-border focus-visible:ring-2 focus-visible:ring-focus"
+        >
+          <div className="mx-auto mb-4 w-fit animate-pulse rounded-full ring-4 ring-brand/40 ring-offset-4 ring-offset-surface">
+            <Avatar id={call.caller.id} name={call.caller.name} size="xl" />
+          </div>
+          <AlertDialog.Title id={titleId} className="text-xl font-semibold">
+            {call.caller.name}
+          </AlertDialog.Title>
+          <AlertDialog.Description id={`${titleId}-desc`} className="mt-1 flex items-center justify-center gap-1.5 text-muted">
+            {isVideo ? <Video aria-hidden size={16} /> : <Phone aria-hidden size={16} />}
+            {t(isVideo ? "incomingVideoCall" : "incomingAudioCall")}
+          </AlertDialog.Description>
+          <div className="mt-6 grid grid-cols-2 gap-3">
+            <button
+              type="button"
+              onClick={guarded(() => void decline(call.id))}
+              className="inline-flex min-h-12 items-center justify-center gap-2 rounded-full bg-danger px-4 font-semibold text-white hover:bg-danger-hover focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-focus"
+            >
+              <PhoneOff aria-hidden size={18} />
+              {t("decline")}
+            </button>
+            <button
+              type="button"
+              onClick={guarded(() => void accept(call.id))}
+              className="inline-flex min-h-12 items-center justify-center gap-2 rounded-full bg-success px-4 font-semibold text-white hover:bg-success-hover focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-focus"
+            >
+              {isVideo ? <Video aria-hidden size={18} /> : <Phone aria-hidden size={18} />}
+              {t("accept")}
+            </button>
+          </div>
+          {isVideo && (
+            <button
+              type="button"
+              onClick={guarded(() => void accept(call.id, { audioOnly: true }))}
+              className="mt-3 inline-flex min-h-tap w-full items-center justify-center gap-2 rounded-full px-4 text-sm font-semibold text-brand-text ring-1 ring-inset ring-border hover:bg-surface-2 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-focus"
+            >
+              <Mic aria-hidden size={16} />
+              {t("acceptAudioOnly")}
+            </button>
+          )}
+        </AlertDialog.Content>
+      </AlertDialog.Portal>
+    </AlertDialog.Root>
+  );
+}
+
+/** Types `text` at the end of a field as the browser would (React's onChange sees it too). */
+function appendTo(field: HTMLInputElement | HTMLTextAreaElement, text: string): void {
+  const proto = field instanceof HTMLInputElement ? HTMLInputElement.prototype : HTMLTextAreaElement.prototype;
+  const setValue = Object.getOwnPropertyDescriptor(proto, "value")?.set;
+  if (field.maxLength > 0 && field.value.length >= field.maxLength) return;
+  setValue?.call(field, field.value + text);
+  field.dispatchEvent(new Event("input", { bubbles: true }));
+}
