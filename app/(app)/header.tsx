@@ -12,7 +12,7 @@ import { OfflineBanner } from "./offline-banner";
 import { useUnseenMissed } from "./use-unseen-missed";
 
 const NAV_LINK =
-  "inline-flex min-h-tap items-center rounded-control px-3 text-sm font-semibold text-muted hover:bg-surface-2 hover:text-fg aria-[current=page]:bg-brand-soft aria-[current=page]:text-brand-text";
+  "inline-flex min-h-tap min-w-tap items-center justify-center rounded-control px-3 text-sm font-semibold text-muted hover:bg-surface-2 hover:text-fg aria-[current=page]:bg-brand-soft aria-[current=page]:text-brand-text";
 
 /**
  * The signed-in header: brand, Contacts / History (with the missed-call
@@ -43,8 +43,10 @@ export function Header({ offline }: { offline: boolean }) {
             {t("history")}
           </Link>
           {missed > 0 && (
-            // Outside the link, so the link's name stays "History"; it has a name of its own.
+            // Outside the link, so the link's name stays "History"; a named status of
+            // its own (a plain span may not carry aria-label), announced when it changes.
             <span
+              role="status"
               aria-label={t("unseenMissed")}
               className="absolute -right-1 top-0 inline-flex min-w-5 items-center justify-center rounded-full bg-danger px-1.5 text-xs font-bold leading-5 text-white ring-2 ring-surface"
             >

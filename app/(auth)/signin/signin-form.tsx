@@ -61,7 +61,7 @@ export function SignInForm() {
       </Button>
       <p className="text-center text-sm text-muted">
         {t("newHere")}{" "}
-        <Link href="/signup" className="inline-flex min-h-tap items-center font-semibold text-brand-text underline underline-offset-2">
+        <Link href="/signup" className="inline-flex min-h-tap min-w-tap items-center justify-center font-semibold text-brand-text underline underline-offset-2">
           {t("createAnAccount")}
         </Link>
       </p>

@@ -92,7 +92,7 @@ export function SignUpForm() {
       </Button>
       <p className="text-center text-sm text-muted">
         {t("haveAccount")}{" "}
-        <Link href="/signin" className="inline-flex min-h-tap items-center font-semibold text-brand-text underline underline-offset-2">
+        <Link href="/signin" className="inline-flex min-h-tap min-w-tap items-center justify-center font-semibold text-brand-text underline underline-offset-2">
           {t("signIn")}
         </Link>
       </p>
