@@ -15,7 +15,7 @@ export const VARIANT_CLASSES: Record<ButtonVariant, string> = {
 export function buttonClass(variant: ButtonVariant = "primary", extra = ""): string {
   return [
     // min-h-tap: 44 px, the smallest comfortable tap target on a phone.
-    "inline-flex min-h-tap items-center justify-center gap-2 rounded-control px-4 text-sm font-semibold transition-colors",
+    "inline-flex min-h-tap min-w-tap items-center justify-center gap-2 rounded-control px-4 text-sm font-semibold transition-colors",
     "disabled:cursor-not-allowed disabled:opacity-60 aria-disabled:cursor-not-allowed aria-disabled:opacity-60",
     VARIANT_CLASSES[variant],
     extra,

@@ -1,37 +1,40 @@
 "use client";
-import { useCallback, useEffect, useState } from "react";
+import { History } from "lucide-react";
+import { useTranslations } from "next-intl";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { useCalls } from "@/app/call/call-provider";
-import { formatDuration, formatWhen } from "@/app/lib/format";
+import { Button } from "@/app/ui/button";
 import type { HistoryEntry } from "@/server/history/service";
+import { useConnectionState } from "../connection-context";
+import { groupByDay } from "./day-groups";
+import { HistoryRow } from "./history-row";
+import { useWhen } from "./use-when";
 
 type Page = { entries: HistoryEntry[]; nextCursor: string | null };
 
-const LABEL_STYLE: Record<string, string> = {
-  Completed: "text-green-700",
-  Missed: "text-red-700 font-semibold",
-  "No answer": "text-slate-600",
-  Declined: "text-slate-600",
-  Cancelled: "text-slate-600",
-  Busy: "text-amber-700",
-  Failed: "text-red-700",
-};
-
 export function HistoryView() {
+  const t = useTranslations("history");
+  const tOffline = useTranslations("offline");
   const { historyVersion, startCall, active, outgoing } = useCalls();
+  const { live } = useConnectionState();
+  const { dayLabel, timeLabel } = useWhen();
   const [entries, setEntries] = useState<HistoryEntry[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [failed, setFailed] = useState(false);
+  // "Now" for Today / "5 minutes ago": taken when the list (re)loads.
+  const [now, setNow] = useState(() => new Date());
 
   const load = useCallback(async (before?: string) => {
     try {
       const res = await fetch(`/api/history${before ? `?before=${encodeURIComponent(before)}` : ""}`, { cache: "no-store" });
-      if (!res.ok) throw new Error();
+      if (!res.ok) throw new Error(`GET /api/history ${res.status}`);
       const page = (await res.json()) as Page;
       setEntries((prev) => (before ? [...(prev ?? []), ...page.entries] : page.entries));
       setNext(page.nextCursor);
-      setError(null);
+      setNow(new Date());
+      setFailed(false);
     } catch {
-      setError("Could not load your call history.");
+      setFailed(true);
     }
   }, []);
 
@@ -41,73 +44,74 @@ export function HistoryView() {
     void load();
   }, [load, historyVersion]);
 
-  // Seeing the list counts as seeing the missed calls.
+  // Seeing the list counts as seeing the missed calls (the nav badge already shows 0 here).
   useEffect(() => {
     void fetch("/api/history/seen", { method: "POST" }).then(() => window.dispatchEvent(new Event("dialtone:missed-seen")));
   }, [historyVersion]);
 
-  const busy = Boolean(active || (outgoing && !outgoing.outcome));
+  const groups = useMemo(() => groupByDay(entries ?? []), [entries]);
+  const inCallOrRinging = Boolean(active || (outgoing && !outgoing.outcome));
+  const callBlockedBecause = !live ? tOffline("callsPaused") : inCallOrRinging ? tOffline("inCall") : null;
 
   return (
-    <div>
-      <h1 className="mb-4 text-2xl font-bold">Call history</h1>
-      {error && (
-        <p role="alert" className="text-red-700">
-          {error}
+    <div className="space-y-4">
+      <h1 className="text-2xl font-bold tracking-tight">{t("title")}</h1>
+      {failed && (
+        <p role="alert" className="rounded-control bg-danger-soft px-3 py-2 text-sm text-danger-text">
+          {t("loadError")}
         </p>
       )}
-      {entries && entries.length === 0 && <p className="text-slate-600">No calls yet.</p>}
-      {entries && entries.length > 0 && (
-        <div className="overflow-x-auto rounded-xl bg-white ring-1 ring-slate-200">
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">Your calls, newest first</caption>
-            <thead className="border-b bg-slate-50 text-slate-600">
+      {entries && entries.length === 0 && (
+        <div className="flex flex-col items-center rounded-card border border-dashed border-border bg-surface px-6 py-10 text-center">
+          <span aria-hidden className="mb-4 inline-flex size-16 items-center justify-center rounded-full bg-brand-soft text-brand-text">
+            <History size={30} />
+          </span>
+          <p className="text-lg font-semibold">{t("emptyTitle")}</p>
+          <p className="mt-1 max-w-sm text-sm text-muted">{t("emptyBody")}</p>
+        </div>
+      )}
+      {groups.length > 0 && (
+        <div className="overflow-hidden rounded-card bg-surface ring-1 ring-border">
+          <table className="w-full table-fixed border-collapse text-left">
+            <caption className="sr-only">{t("caption")}</caption>
+            {/* The outcome and the call-back button get what they need; the person the rest. */}
+            <colgroup>
+              <col />
+              <col className="w-28 sm:w-36" />
+              <col className="w-16" />
+            </colgroup>
+            <thead className="sr-only">
               <tr>
-                <th scope="col" className="p-2">Person</th>
-                <th scope="col" className="p-2">Call</th>
-                <th scope="col" className="p-2">Outcome</th>
-                <th scope="col" className="p-2"><span className="sr-only">Actions</span></th>
+                <th scope="col">{t("person")}</th>
+                <th scope="col">{t("outcome")}</th>
+                <th scope="col">{t("actions")}</th>
               </tr>
             </thead>
-            <tbody className="divide-y">
-              {entries.map((e) => (
-                <tr key={e.id}>
-                  <td className="p-2">
-                    <span className="block font-medium">{e.other.name}</span>
-                    <time dateTime={e.startedAt} className="text-xs text-slate-500">
-                      {formatWhen(e.startedAt)}
-                    </time>
-                  </td>
-                  <td className="p-2">
-                    {e.direction} <span aria-hidden>·</span> {e.kind === "video" ? "Video" : "Audio"}
-                  </td>
-                  <td className="p-2">
-                    <span className={`block ${LABEL_STYLE[e.label] ?? ""}`}>{e.label}</span>
-                    {e.durationSeconds !== null && e.label === "Completed" && (
-                      <span className="text-xs tabular-nums text-slate-600">{formatDuration(e.durationSeconds)}</span>
-                    )}
-                  </td>
-                  <td className="p-2 text-right">
-                    <button
-                      type="button"
-                      aria-label={`Call back ${e.other.name}`}
-                      disabled={busy}
-                      onClick={() => void startCall(e.other, e.kind)}
-                      className="rounded-lg bg-brand px-2 py-1 text-white hover:bg-brand-dark focus-visible:outline focus-visible:outline-2 disabled:opacity-50"
-                    >
-                      Call back
-                    </button>
-                  </td>
+            {groups.map((group) => (
+              <tbody key={group.key} className="divide-y divide-border border-t border-border first-of-type:border-t-0">
+                <tr className="bg-surface-2">
+                  <th scope="colgroup" colSpan={3} className="px-3 py-1.5 text-xs font-semibold uppercase tracking-wide text-muted sm:px-4">
+                    {dayLabel(group.day, now)}
+                  </th>
                 </tr>
-              ))}
-            </tbody>
+                {group.entries.map((e) => (
+                  <HistoryRow
+                    key={e.id}
+                    entry={e}
+                    time={timeLabel(new Date(e.startedAt), now)}
+                    callBlockedBecause={callBlockedBecause}
+                    onCallBack={() => void startCall(e.other, e.kind)}
+                  />
+                ))}
+              </tbody>
+            ))}
           </table>
         </div>
       )}
       {next && (
-        <button type="button" onClick={() => void load(next)} className="mt-4 rounded-lg border px-3 py-1.5 hover:bg-slate-100 focus-visible:outline focus-visible:outline-2">
-          Show older calls
-        </button>
+        <Button variant="secondary" onClick={() => void load(next)}>
+          {t("showOlder")}
+        </Button>
       )}
     </div>
   );

@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { SignInForm } from "./signin-form";
 
-export const metadata: Metadata = { title: "Sign in · Dialtone" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("auth"))("signInMetaTitle") };
+}
 
 export default function SignInPage() {
   return <SignInForm />;

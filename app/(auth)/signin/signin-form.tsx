@@ -2,12 +2,22 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
-import { useState, type FormEvent } from "react";
-import { Field } from "@/app/lib/field";
+import { useTranslations } from "next-intl";
+import { useRef, useState, type FormEvent } from "react";
+import { useFocusFirstInvalid } from "@/app/lib/use-focus-first-invalid";
+import { useFieldErrors, type FieldErrors } from "@/app/lib/validation-messages";
+import { Button } from "@/app/ui/button";
+import { Field } from "@/app/ui/field";
 import { signInSchema } from "@/server/auth/schemas";
+import { FormAlert } from "../form-alert";
 
 export function SignInForm() {
+  const t = useTranslations("auth");
   const router = useRouter();
+  const formRef = useRef<HTMLFormElement>(null);
+  const focusFirstInvalid = useFocusFirstInvalid(formRef);
+  const toFieldErrors = useFieldErrors({ passwordRequired: true });
+  const [fields, setFields] = useState<FieldErrors>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -15,43 +25,44 @@ export function SignInForm() {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     const parsed = signInSchema.safeParse({ email: form.get("email"), password: form.get("password") });
-    if (!parsed.success) {
-      setError(parsed.error.issues[0]?.message ?? "Check your email and password.");
-      return;
-    }
-    setBusy(true);
     setError(null);
-    const res = await signIn("credentials", { ...parsed.data, redirect: false });
-    setBusy(false);
-    if (!res || res.error) {
-      setError(res?.error === "rate_limited" ? "Too many attempts. Wait a few minutes and try again." : "Wrong email or password.");
+    if (!parsed.success) {
+      setFields(toFieldErrors(parsed.error));
+      focusFirstInvalid();
       return;
     }
-    router.replace("/");
-    router.refresh();
+    setFields({});
+    setBusy(true);
+    try {
+      const res = await signIn("credentials", { ...parsed.data, redirect: false });
+      if (!res || res.error) {
+        setError(res?.error === "rate_limited" ? t("rateLimited") : t("wrongCredentials"));
+        return;
+      }
+      router.replace("/");
+      router.refresh();
+    } catch {
+      setError(t("unreachable"));
+    } finally {
+      setBusy(false);
+    }
   }
 
+  const clear = (name: string) => () => setFields((f) => (f[name] ? { ...f, [name]: undefined } : f));
+
   return (
-    <form onSubmit={onSubmit} noValidate>
-      <h1 className="mb-4 text-xl font-semibold">Sign in</h1>
-      {error && (
-        <p role="alert" className="mb-4 rounded bg-red-50 p-2 text-sm text-red-800">
-          {error}
-        </p>
-      )}
-      <Field label="Email" name="email" type="email" autoComplete="email" required />
-      <Field label="Password" name="password" type="password" autoComplete="current-password" required />
-      <button
-        type="submit"
-        disabled={busy}
-        className="w-full rounded-lg bg-brand px-4 py-2 font-semibold text-white hover:bg-brand-dark focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 disabled:opacity-60"
-      >
-        Sign in
-      </button>
-      <p className="mt-4 text-center text-sm">
-        New here?{" "}
-        <Link href="/signup" className="font-medium text-brand underline">
-          Create an account
+    <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-4">
+      <h1 className="text-xl font-semibold">{t("signInTitle")}</h1>
+      <FormAlert text={error} />
+      <Field label={t("email")} name="email" type="email" autoComplete="email" required error={fields.email} onChange={clear("email")} />
+      <Field label={t("password")} name="password" type="password" autoComplete="current-password" required error={fields.password} onChange={clear("password")} />
+      <Button type="submit" disabled={busy} className="w-full">
+        {t("signIn")}
+      </Button>
+      <p className="text-center text-sm text-muted">
+        {t("newHere")}{" "}
+        <Link href="/signup" className="inline-flex min-h-tap min-w-tap items-center justify-center font-semibold text-brand-text underline underline-offset-2">
+          {t("createAnAccount")}
         </Link>
       </p>
     </form>

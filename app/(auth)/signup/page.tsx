@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { SignUpForm } from "./signup-form";
 
-export const metadata: Metadata = { title: "Create account · Dialtone" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("auth"))("signUpMetaTitle") };
+}
 
 export default function SignUpPage() {
   return <SignUpForm />;

@@ -1,0 +1,24 @@
+"use client";
+import { useTranslations } from "next-intl";
+import type { Presence } from "@/server/call/protocol";
+
+export type ShownPresence = Presence | "unknown";
+
+const DOT: Record<ShownPresence, string> = {
+  online: "bg-presence-online",
+  "in-call": "bg-presence-busy",
+  offline: "bg-presence-off",
+  // Hollow: we do not know (we are offline ourselves), which is not "offline".
+  unknown: "border-2 border-presence-off bg-transparent",
+};
+
+/** A coloured dot and the word for it: colour is never the only signal. */
+export function PresenceLabel({ presence }: { presence: ShownPresence }) {
+  const t = useTranslations("presence");
+  return (
+    <span className={`inline-flex items-center gap-1.5 text-sm ${presence === "unknown" ? "italic text-muted" : "text-muted"}`}>
+      <span aria-hidden className={`size-2.5 shrink-0 rounded-full ${DOT[presence]}`} />
+      {t(presence)}
+    </span>
+  );
+}

@@ -1,0 +1,74 @@
+"use client";
+import { Mic, Phone, PhoneIncoming, PhoneMissed, PhoneOutgoing, Video } from "lucide-react";
+import { useTranslations } from "next-intl";
+import { formatDuration } from "@/app/lib/format";
+import { Avatar } from "@/app/ui/avatar";
+import { IconButton } from "@/app/ui/icon-button";
+import type { HistoryEntry } from "@/server/history/service";
+
+const OUTCOME_STYLE: Record<HistoryEntry["label"], string> = {
+  Completed: "text-muted",
+  Missed: "font-semibold text-danger-text",
+  "No answer": "text-muted",
+  Declined: "text-muted",
+  Cancelled: "text-muted",
+  Busy: "text-muted",
+  Failed: "text-danger-text",
+};
+
+type Props = {
+  entry: HistoryEntry;
+  time: string;
+  callBlockedBecause: string | null;
+  onCallBack: () => void;
+};
+
+/**
+ * One call: who (red when missed), its direction and kind as icons (their
+ * words are there for screen readers), when, how it ended and how long it
+ * lasted, and a button to call back the same way.
+ */
+export function HistoryRow({ entry, time, callBlockedBecause, onCallBack }: Props) {
+  const t = useTranslations("history");
+  const missed = entry.label === "Missed";
+  const DirectionIcon = missed ? PhoneMissed : entry.direction === "Incoming" ? PhoneIncoming : PhoneOutgoing;
+  const KindIcon = entry.kind === "video" ? Video : Mic;
+  const name = entry.other.name;
+  return (
+    <tr>
+      <td className="py-2.5 pl-3 pr-2 sm:pl-4">
+        <span className="flex min-w-0 items-center gap-3">
+          <Avatar id={entry.other.id} name={name} />
+          <span className="flex min-w-0 flex-col">
+            <span className={`truncate font-semibold ${missed ? "text-danger-text" : ""}`}>{name}</span>
+            <span className="flex items-center gap-1.5 text-sm text-muted">
+              <DirectionIcon aria-hidden size={15} className={missed ? "text-danger-text" : ""} />
+              <span className="sr-only">{t(entry.direction)}</span>
+              <KindIcon aria-hidden size={15} />
+              <span className="sr-only">{t(entry.kind)}</span>
+              <time dateTime={entry.startedAt}>{time}</time>
+            </span>
+          </span>
+        </span>
+      </td>
+      <td className="px-2 py-2.5 text-right text-sm">
+        <span className={`block ${OUTCOME_STYLE[entry.label]}`}>{t(`label.${entry.label}`)}</span>
+        {entry.durationSeconds !== null && entry.label === "Completed" && (
+          <span className="block tabular-nums text-muted">
+            <span className="sr-only">{t("duration")} </span>
+            {formatDuration(entry.durationSeconds)}
+          </span>
+        )}
+      </td>
+      <td className="py-2.5 pl-1 pr-2 text-right sm:pr-3">
+        <IconButton
+          icon={entry.kind === "video" ? Video : Phone}
+          variant="secondary"
+          label={t("callBack", { name })}
+          disabledReason={callBlockedBecause}
+          onClick={onCallBack}
+        />
+      </td>
+    </tr>
+  );
+}
