@@ -32,10 +32,12 @@ async function worker(user: User): Promise<Worker> {
 /** What the browser does when the person presses one of the notification's buttons. */
 async function pressNotificationAction(sw: Worker, action: "accept" | "decline"): Promise<void> {
   await sw.evaluate(async (action) => {
-    const scope = self as unknown as ServiceWorkerGlobalScope;
+    // The worker's own types (lib "webworker") are not in this project's tsconfig.
+    type Init = { notification: Notification; action: string };
+    const scope = self as unknown as EventTarget & { registration: ServiceWorkerRegistration; NotificationEvent: new (type: string, init: Init) => Event };
     const [notification] = await scope.registration.getNotifications();
     if (!notification) throw new Error("no notification to press");
-    scope.dispatchEvent(new NotificationEvent("notificationclick", { notification, action }));
+    scope.dispatchEvent(new scope.NotificationEvent("notificationclick", { notification, action }));
   }, action);
 }
 
