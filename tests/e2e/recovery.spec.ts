@@ -115,7 +115,7 @@ test("the caller reloads while it rings: the ring comes back on that tab, outliv
   await expect(aliceRing.getByText("Calling Bob…")).toBeVisible({ timeout: 10_000 });
   await expect(aliceRing.getByRole("button", { name: "Cancel call", exact: true })).toBeVisible();
   // Past the grace period of the socket the reload closed, it still rings (the
-  // new tab took it back). The ring itself lasts RING_TIMEOUT_SECONDS (8 s).
+  // new tab took it back). The ring itself lasts RING_TIMEOUT_SECONDS (15 s).
   await alice.page.waitForTimeout(Math.max(0, reloadedAt + CALL_GRACE_SECONDS * 1000 + 700 - Date.now()));
   await expect(bobRing).toBeVisible();
   await expect(aliceRing).toBeVisible();
