@@ -24,8 +24,6 @@ const nextConfig = {
   // close a second RTCPeerConnection per call and drop the first offer.
   reactStrictMode: false,
   poweredByHeader: false,
-  // `npm test` type-checks the whole project (tsc --noEmit) once; the build need not repeat it.
-  typescript: { ignoreBuildErrors: true },
   serverExternalPackages: ["@prisma/adapter-better-sqlite3", "better-sqlite3", "@prisma/adapter-pg", "pg", "@node-rs/argon2", "rate-limiter-flexible"],
   async headers() {
     return [
