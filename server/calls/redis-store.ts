@@ -212,6 +212,9 @@ class Script {
   }
 }
 
+/** Ids read per ZSCAN step and per participants script call in active(). */
+const ACTIVE_PAGE = 500;
+
 const scripts = {
   invite: new Script(INVITE),
   accept: new Script(ACCEPT),
@@ -414,15 +417,31 @@ export class RedisCallStore implements CallStore {
     return this.redis.zRangeByScore(`${this.prefix}ringing`, "-inf", now.getTime(), { LIMIT: { offset: 0, count: 500 } });
   }
 
+  /**
+   * Every active call with its participants. The sweep of abandoned calls
+   * reads this, so it must be complete however many calls are active (it once
+   * stopped at 500 and calls beyond were never swept): ZSCAN walks the whole
+   * set with a cursor (an id present throughout is returned at least once;
+   * duplicates are dropped), and the participants are read in batches.
+   */
   async active() {
-    const ids = await this.redis.zRange(`${this.prefix}active`, 0, 499);
-    if (ids.length === 0) return [];
-    const pairs = (await scripts.participants.run(this.redis, [this.prefix, ...ids])) as [string | null, string | null][];
+    const ids = new Set<string>();
+    let cursor = "0";
+    do {
+      const page = await this.redis.zScan(`${this.prefix}active`, cursor, { COUNT: ACTIVE_PAGE });
+      for (const m of page.members) ids.add(m.value);
+      cursor = page.cursor;
+    } while (cursor !== "0");
+    const all = [...ids];
     const out: { id: string; callerId: string; calleeId: string }[] = [];
-    ids.forEach((id, i) => {
-      const [callerId, calleeId] = pairs[i] ?? [];
-      if (callerId && calleeId) out.push({ id, callerId, calleeId });
-    });
+    for (let i = 0; i < all.length; i += ACTIVE_PAGE) {
+      const batch = all.slice(i, i + ACTIVE_PAGE);
+      const pairs = (await scripts.participants.run(this.redis, [this.prefix, ...batch])) as [string | null, string | null][];
+      batch.forEach((id, j) => {
+        const [callerId, calleeId] = pairs[j] ?? [];
+        if (callerId && calleeId) out.push({ id, callerId, calleeId });
+      });
+    }
     return out;
   }
 
