@@ -24,7 +24,7 @@ const nextConfig = {
   // close a second RTCPeerConnection per call and drop the first offer.
   reactStrictMode: false,
   poweredByHeader: false,
-  serverExternalPackages: ["@prisma/adapter-better-sqlite3", "better-sqlite3", "@prisma/adapter-pg", "pg", "@node-rs/argon2", "rate-limiter-flexible"],
+  serverExternalPackages: ["@prisma/adapter-better-sqlite3", "better-sqlite3", "@prisma/adapter-pg", "pg", "@node-rs/argon2", "rate-limiter-flexible", "pino", "pino-pretty", "prom-client"],
   async headers() {
     return [
       {

@@ -413,6 +413,10 @@ export class RedisCallStore implements CallStore {
     return { won: true, persisted: this.save(toHash(reply)) };
   }
 
+  flush(): Promise<void> {
+    return this.writes.idle();
+  }
+
   expiredRinging(now: Date): Promise<string[]> {
     return this.redis.zRangeByScore(`${this.prefix}ringing`, "-inf", now.getTime(), { LIMIT: { offset: 0, count: 500 } });
   }

@@ -14,9 +14,15 @@ import { DialtoneError } from "../call/errors";
 import type { CallInfo, CallKind, ClientToServerEvents, IceServer, ServerToClientEvents } from "../call/protocol";
 import { transition, type CallEvent, type Role } from "../call/state-machine";
 import type { CallStore, RingLimit, StoredCall } from "./store";
+import type { CallReporter } from "./call-reporter";
 
 /** Messages between the nodes of one deployment (Socket.IO serverSideEmit). */
-export type ServerSideEvents = { "contacts:changed": (userIds: string[]) => void };
+export type ServerSideEvents = {
+  "contacts:changed": (userIds: string[]) => void;
+  /** A node started or began to shut down (its id), for the other nodes' logs. */
+  "node:joined": (nodeId: string) => void;
+  "node:left": (nodeId: string) => void;
+};
 export type SignalingNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
 export type SocketData = {
   userId: string;
@@ -39,6 +45,8 @@ export type CallServiceOptions = {
   announce?: Announcer;
   /** Called after a user's call state changed (presence). */
   onPresenceChange?: (userIds: string[]) => void;
+  /** Logs and counts each lifecycle step this node decides. */
+  report: CallReporter;
 };
 
 /** How an invite is rate limited: a verdict asked apart (settled before anything is read), or a limit the store checks in its decision. */
@@ -122,7 +130,10 @@ export class CallService {
       });
       limit = undefined;
       if (d.kind !== "rang") this.leaveCall(socketId, id);
-      if (d.kind === "rate_limited") throw new DialtoneError("rate_limited");
+      if (d.kind === "rate_limited") {
+        this.o.report.ringLimited();
+        throw new DialtoneError("rate_limited");
+      }
       // These users' rings past their time did not count as busy; close them.
       for (const expired of d.expired) void this.timeout(expired).catch(() => undefined);
       switch (d.kind) {
@@ -150,10 +161,12 @@ export class CallService {
             ...names,
           });
           await busy.persisted;
+          this.o.report.ended(busy.call, "busy", "callee_busy", null, now);
           return { call: publicInfo(busy.call) };
         }
         case "rang": {
           const call = publicInfo(d.call);
+          this.o.report.placed(d.call);
           if (!d.announced) nsp.to(userRoom(calleeId)).emit("call:incoming", { call });
           const timer = setTimeout(() => void this.timeout(call.id).catch(() => undefined), this.o.ringTimeoutMs + (this.o.ringTimerSlackMs ?? 50));
           timer.unref();
@@ -185,6 +198,7 @@ export class CallService {
     const now = new Date();
     void this.o.store.transition(call.id, call.status, { status: "ended", outcome: "failed", endReason: "server_error", endedAt: now }).catch(() => undefined);
     const ended: CallInfo = { ...publicInfo(call), status: "ended", outcome: "failed", endedAt: now.toISOString() };
+    this.o.report.ended(call, "failed", "server_error", null, now);
     this.clearRingTimer(call.id);
     this.o.nsp.to([userRoom(call.callerId), userRoom(call.calleeId)]).emit("call:ended", { call: ended, reason: "server_error" });
     this.o.nsp.in(callRoom(call.id)).socketsLeave(callRoom(call.id));
@@ -208,6 +222,7 @@ export class CallService {
       throw new DialtoneError(d.code);
     }
     const { callerId, calleeId, ...call } = d.call;
+    this.o.report.answered(d.call);
     this.joinCall(socketId, callId);
     // The caller first: its offer is the next step of the call. Only the
     // caller's socket that placed (or rejoined) the call is in its room. Each
@@ -360,6 +375,7 @@ export class CallService {
     this.clearRingTimer(call.id);
     this.clearGraceTimer(call.id, call.callerId);
     this.clearGraceTimer(call.id, call.calleeId);
+    this.o.report.ended(call, result.next.outcome, result.reason, actorId, now);
     // The conditional update above won, so the row is exactly `call` with these
     // fields changed: no need to read it back.
     const { callerId, calleeId, ...before } = call;

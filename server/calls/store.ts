@@ -105,6 +105,8 @@ export interface CallStore {
   liveOf(userId: string, now: Date): Promise<StoredCall[]>;
   /** Run with every sweep (RedisCallStore: reload live calls if Redis lost them). */
   maintain?(): Promise<void>;
+  /** Resolves once every database write queued so far has been made (or has failed): shutdown waits for it. */
+  flush(): Promise<void>;
 }
 
 export const done = Promise.resolve();
@@ -169,6 +171,14 @@ export class WriteQueue {
     });
     return mine;
   }
+
+  /**
+   * Resolves when every write queued so far has settled. Writes queued
+   * meanwhile (a write's follow-up) are waited for too.
+   */
+  async idle(): Promise<void> {
+    while (this.tails.size > 0) await Promise.all(this.tails.values());
+  }
 }
 
 export const logWriteError = (id: string, err: unknown) => console.error(`[calls] writing call ${id} failed`, err);
@@ -194,6 +204,10 @@ export class MemoryCallStore implements CallStore {
       if (this.calls.get(id)?.status === "ended") this.calls.delete(id);
     });
     this.ready = this.load();
+  }
+
+  flush(): Promise<void> {
+    return this.writes.idle();
   }
 
   private async load(): Promise<void> {
