@@ -1,5 +1,5 @@
 // Sending a node's clients elsewhere when it shuts down.
-import type { SignalingNamespace } from "../calls/service";
+import type { SignalingNamespace } from "../calls/namespace";
 
 /**
  * Closes the connection under every socket of this node, and resolves once

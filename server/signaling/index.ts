@@ -22,7 +22,8 @@ import { RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
 import { consume, type Limits } from "../rate-limits";
 import { onContactsChanged } from "../realtime";
 import { ContactDirectory } from "../contacts/directory";
-import { CallService, callRoom, userRoom, type RingAdmission, type SignalingNamespace, type SocketData } from "../calls/service";
+import { CallService, type RingAdmission } from "../calls/service";
+import { callRoom, userRoom, type SignalingNamespace, type SocketData } from "../calls/namespace";
 import { MemoryCallStore, type CallStore } from "../calls/store";
 import { RedisCallStore } from "../calls/redis-store";
 import { clusterAnnouncer } from "./cluster-broadcast";
@@ -32,9 +33,9 @@ import { createUserBatch } from "./user-batch";
 import { broadcastPresence, presenceOf, type PresenceSources } from "./presence";
 import { CallReporter } from "../calls/call-reporter";
 import { getLog, type Log } from "../observability/log";
-import { LogSampler } from "../observability/log-sampler";
 import { Metrics } from "../observability/metrics";
 import { disconnectForReconnect } from "./drain";
+import { announceNode, refusalReporter } from "./observed";
 
 const PRESENCE_BATCH_MS = 50;
 
@@ -88,7 +89,7 @@ type Handler<E extends ClientEventName> = (socket: Sock, payload: Payload<E>) =>
 export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Signaling {
   const log = o.log ?? getLog();
   const metrics = o.metrics ?? new Metrics();
-  const refusals = new LogSampler();
+  const refused = refusalReporter(log, metrics);
   let draining = false;
   const io = new Server(httpServer, {
     // A node that is shutting down takes no new connection: the client's
@@ -178,19 +179,7 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
   });
   metrics.observe({ sockets: () => nsp.sockets.size, activeCalls: async () => (await store.active()).length });
   // Nodes say when they come and go, for the others' logs.
-  const nodeId = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  if (o.redis) {
-    nsp.on("node:joined", (id: unknown) => log.info({ event: "node.joined", nodeId: String(id) }, "another node joined"));
-    nsp.on("node:left", (id: unknown) => log.info({ event: "node.left", nodeId: String(id) }, "another node is leaving"));
-    nsp.serverSideEmit("node:joined", nodeId);
-  }
-
-  /** A refused event or handshake: counted always, logged sampled (a flood must not fill the disk). */
-  function refused(event: string, code: string, userId?: string): void {
-    metrics.refused.inc({ event, code });
-    const suppressed = refusals.take(`${event}:${code}`);
-    if (suppressed !== undefined) log.info({ event: "socket.refused", socketEvent: event, code, userId, suppressed }, "socket event refused");
-  }
+  const announceLeaving = o.redis ? announceNode(nsp, log) : undefined;
   void store.ready.then(() => calls.start(o.sweepEveryMs)).catch((err: unknown) => console.error("[signaling] loading live calls failed", err));
 
   const userById = createUserBatch(o.db);
@@ -340,7 +329,7 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     drain: async (waitMs = 2_000) => {
       if (draining) return;
       draining = true;
-      if (o.redis) nsp.serverSideEmit("node:left", nodeId);
+      announceLeaving?.();
       await disconnectForReconnect(nsp, waitMs);
     },
     close: async () => {
