@@ -492,6 +492,9 @@ describe("several nodes over Redis", () => {
       .filter((l) => l.startsWith("{"))
       .map((l) => (JSON.parse(l) as { event?: string }).event);
     for (const e of ["server.stopping", "server.drained", "server.flushed", "server.stopped"]) assert.ok(events.includes(e), `F logged ${e}`);
+    // The other nodes logged F's arrival and departure.
+    assert.match(B.output(), /"event":"node\.joined"/);
+    assert.match(B.output(), /"event":"node\.left"/);
 
     // Both calls are still live well past the grace period, then end as completed.
     await sleep((GRACE_SECONDS + 1) * 1000);
