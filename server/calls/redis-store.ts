@@ -44,6 +44,8 @@ import {
   type StoredCall,
   type Written,
 } from "./store";
+import { performance } from "node:perf_hooks";
+import { getMetrics } from "../observability/metrics";
 
 /** How long an ended call stays readable in Redis (its row is written by then). */
 const ENDED_KEEP_MS = 60_000;
@@ -199,15 +201,21 @@ return 1
 /** A script run by its SHA1 (loaded on first use, or after a Redis restart). */
 class Script {
   private readonly sha: string;
-  constructor(private readonly source: string) {
+  constructor(
+    private readonly name: string,
+    private readonly source: string,
+  ) {
     this.sha = createHash("sha1").update(source).digest("hex");
   }
   async run(redis: RedisClient, args: string[]): Promise<unknown> {
+    const t0 = performance.now();
     try {
       return await redis.evalSha(this.sha, { arguments: args });
     } catch (err) {
       if (!(err instanceof Error && err.message.startsWith("NOSCRIPT"))) throw err;
-      return redis.eval(this.source, { arguments: args });
+      return await redis.eval(this.source, { arguments: args });
+    } finally {
+      getMetrics().redisScripts.observe({ script: this.name }, (performance.now() - t0) / 1000);
     }
   }
 }
@@ -216,12 +224,12 @@ class Script {
 const ACTIVE_PAGE = 500;
 
 const scripts = {
-  invite: new Script(INVITE),
-  accept: new Script(ACCEPT),
-  transition: new Script(TRANSITION),
-  liveOf: new Script(LIVE_OF),
-  participants: new Script(PARTICIPANTS),
-  load: new Script(LOAD),
+  invite: new Script("invite", INVITE),
+  accept: new Script("accept", ACCEPT),
+  transition: new Script("transition", TRANSITION),
+  liveOf: new Script("live_of", LIVE_OF),
+  participants: new Script("participants", PARTICIPANTS),
+  load: new Script("load", LOAD),
 };
 
 type Hash = Record<string, string>;

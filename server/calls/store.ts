@@ -17,6 +17,8 @@ import type { Db } from "../db/client";
 import type { CallInfo, CallKind, UserRef } from "../call/protocol";
 import type { CallOutcome, CallStatus } from "../call/state-machine";
 import { callInclude, findCall, findCallParticipants, insertCall, toCallInfo, updateCallIf, type CallRowInsert, type StoredCall } from "./queries";
+import { performance } from "node:perf_hooks";
+import { getMetrics } from "../observability/metrics";
 
 export type { StoredCall };
 export type NewCall = {
@@ -154,9 +156,10 @@ export class WriteQueue {
   ) {}
 
   push(id: string, op: () => Promise<unknown>): Promise<void> {
+    const queued = performance.now();
     const start = this.tails.get(id) ?? new Promise<void>((resolve) => setImmediate(resolve));
     const mine = start.then(op).then(
-      () => undefined,
+      () => void getMetrics().dbWrites.observe((performance.now() - queued) / 1000),
       (err: unknown) => {
         this.onError(id, err);
         throw err;

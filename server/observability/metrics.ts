@@ -4,7 +4,7 @@
 // message). Gauges that need a look around (sockets, active calls, database
 // and Redis round trips) are measured when Prometheus scrapes, not before.
 import { performance } from "node:perf_hooks";
-import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 
 export type MetricSources = {
   /** Signaling sockets connected to this node. */
@@ -25,6 +25,8 @@ export class Metrics {
   readonly refused: Counter<"event" | "code">;
   readonly rateLimited: Counter<"limit">;
   readonly signIns: Counter<"outcome">;
+  readonly dbWrites: Histogram;
+  readonly redisScripts: Histogram<"script">;
   private readonly sources: MetricSources = {};
 
   /** `processMetrics`: prom-client's default process and Node metrics (event-loop lag, heap, CPU, fds): once per process. */
@@ -47,6 +49,20 @@ export class Metrics {
     });
     this.rateLimited = new Counter({ name: "dialtone_rate_limit_hits_total", help: "Requests refused by a rate limit, by limit", labelNames: ["limit"], registers });
     this.signIns = new Counter({ name: "dialtone_sign_ins_total", help: "Sign-in attempts, by outcome (success, failure, rate_limited)", labelNames: ["outcome"], registers });
+    // Latencies of the real work, not only the scrape-time pings below.
+    this.dbWrites = new Histogram({
+      name: "dialtone_db_write_seconds",
+      help: "Call rows written behind the decisions (insert or update), from queueing to done",
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    this.redisScripts = new Histogram({
+      name: "dialtone_redis_script_seconds",
+      help: "Round trips of the call-state decisions in Redis (Lua scripts), by script",
+      labelNames: ["script"],
+      buckets: [0.0002, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
+      registers,
+    });
     new Gauge({
       name: "dialtone_connected_sockets",
       help: "Signaling sockets connected to this node",

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { migrate } from "../../server/db/migrate";
-import { Metrics } from "../../server/observability/metrics";
+import { Metrics, setMetrics } from "../../server/observability/metrics";
 import { opsRoutes, type OpsRoutes } from "../../server/observability/ops-routes";
 import { emitRawAck, establish, hangup, startHarness, type Harness } from "./harness";
 
@@ -18,6 +18,8 @@ describe("health, readiness and metrics routes", () => {
   const metrics = new Metrics({ processMetrics: true });
 
   before(async () => {
+    // The process-wide slot too: the stores' write and Redis latencies are observed there.
+    setMetrics(metrics);
     h = await startHarness({ ringTimeoutMs: 10_000, metrics, onRequest: (req, res) => routes(req, res) });
     migrations = (await migrate(h.dbUrl)).total;
     metrics.observe({ pingDb: () => h.db.$queryRawUnsafe("SELECT 1") });
@@ -107,5 +109,8 @@ describe("health, readiness and metrics routes", () => {
     assert.equal(delta('dialtone_calls_ended_total{outcome="completed"}'), 1);
     assert.equal(delta('dialtone_socket_refused_total{event="call:accept",code="not_found"}'), 1);
     assert.equal(value(after, "dialtone_active_calls"), 0);
+    // The ring's insert, the accept and the end were written, and timed.
+    assert.ok(delta("dialtone_db_write_seconds_count") >= 3, `${delta("dialtone_db_write_seconds_count")} writes timed`);
+    if (h.callState) assert.ok(delta('dialtone_redis_script_seconds_count{script="invite"}') >= 1);
   });
 });
