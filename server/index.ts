@@ -82,7 +82,7 @@ async function main() {
     const addr = server.address();
     const port = typeof addr === "object" && addr ? addr.port : env.PORT;
     // tests/multinode/cluster.ts reads the URL from this line's msg.
-    log.info({ event: "server.started", config: configSummary(env, authSecretFromEnv) }, `Dialtone ready on http://${env.HOSTNAME}:${port} (${dev ? "development" : "production"})`);
+    log.info({ event: "server.started", config: configSummary(env, authSecretFromEnv, publicUrl) }, `Dialtone ready on http://${env.HOSTNAME}:${port} (${dev ? "development" : "production"})`);
   });
 
   let stopping = false;

@@ -4,12 +4,12 @@
 import type { Env } from "../env";
 import { dbKind } from "../db/kind";
 
-export function configSummary(env: Env, authSecretFromEnv: boolean) {
+export function configSummary(env: Env, authSecretFromEnv: boolean, publicUrl?: string) {
   return {
     nodeEnv: env.NODE_ENV,
     hostname: env.HOSTNAME,
     port: env.PORT,
-    publicUrl: env.NEXTAUTH_URL,
+    publicUrl: publicUrl ?? env.NEXTAUTH_URL,
     database: { kind: dbKind(env.DATABASE_URL), url: withoutPassword(env.DATABASE_URL) },
     redis: env.REDIS_URL ? withoutPassword(env.REDIS_URL) : null,
     authSecret: authSecretFromEnv ? "from AUTH_SECRET" : `generated in ${env.DATA_DIR}`,
