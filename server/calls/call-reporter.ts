@@ -23,6 +23,11 @@ export class CallReporter {
     this.metrics.rateLimited.inc({ limit: "ring" });
   }
 
+  /** Something this node's call machinery could not do (not a refusal: a fault to look into). */
+  failed(event: string, err: unknown): void {
+    this.log.error({ event, err }, event);
+  }
+
   answered(call: StoredCall): void {
     this.metrics.answered.inc();
     this.log.info({ event: "call.answered", callId: call.id, callerId: call.callerId, calleeId: call.calleeId }, "call answered");

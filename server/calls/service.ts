@@ -53,7 +53,7 @@ export class CallService {
     if (this.stopped) return;
     this.timers.sweepEvery(sweepEveryMs, () => {
       void this.sweep().catch(() => undefined);
-      void this.o.store.maintain?.().catch((err: unknown) => console.error("[calls] store maintenance failed", err));
+      void this.o.store.maintain?.().catch((err: unknown) => this.o.report.failed("calls.maintenance_failed", err));
       void this.sweepAbandoned().catch(() => undefined);
     });
     // A (re)started node has no grace timers: a call that was active when a

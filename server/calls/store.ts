@@ -19,6 +19,7 @@ import type { CallOutcome, CallStatus } from "../call/state-machine";
 import { callInclude, findCall, findCallParticipants, insertCall, toCallInfo, updateCallIf, type CallRowInsert, type StoredCall } from "./queries";
 import { performance } from "node:perf_hooks";
 import { getMetrics } from "../observability/metrics";
+import { getLog } from "../observability/log";
 
 export type { StoredCall };
 export type NewCall = {
@@ -184,7 +185,7 @@ export class WriteQueue {
   }
 }
 
-export const logWriteError = (id: string, err: unknown) => console.error(`[calls] writing call ${id} failed`, err);
+export const logWriteError = (id: string, err: unknown) => getLog().error({ event: "calls.write_failed", callId: id, err }, "writing a call row failed");
 
 type MemoryCall = StoredCall & { ringExpires: number };
 
@@ -331,7 +332,7 @@ export class MemoryCallStore implements CallStore {
 
   /** Memory decided; the row follows. It can only differ if something else wrote it. */
   private async update(id: string, from: CallStatus, change: CallChange): Promise<void> {
-    if (!(await updateCallIf(this.db, id, from, change))) console.warn(`[calls] call ${id} was not "${from}" in the database; left as it was`);
+    if (!(await updateCallIf(this.db, id, from, change))) getLog().warn({ event: "calls.row_moved_on", callId: id, expected: from }, "the call's row had moved on in the database; left as it was");
   }
 
   async expiredRinging(now: Date): Promise<string[]> {

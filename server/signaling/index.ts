@@ -180,7 +180,7 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
   metrics.observe({ sockets: () => nsp.sockets.size, activeCalls: async () => (await store.active()).length });
   // Nodes say when they come and go, for the others' logs.
   const announceLeaving = o.redis ? announceNode(nsp, log) : undefined;
-  void store.ready.then(() => calls.start(o.sweepEveryMs)).catch((err: unknown) => console.error("[signaling] loading live calls failed", err));
+  void store.ready.then(() => calls.start(o.sweepEveryMs)).catch((err: unknown) => log.error({ event: "calls.load_failed", err }, "loading live calls failed"));
 
   const userById = createUserBatch(o.db);
   nsp.use(async (socket, next) => {
@@ -204,7 +204,7 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
       socket.data.name = exists.name;
       next();
     } catch (err) {
-      console.error("[signaling] handshake failed", err);
+      log.error({ event: "signaling.error", socketEvent: "handshake", err }, "handshake failed");
       next(new Error("internal"));
     }
   });
@@ -269,7 +269,7 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
       const data = await (handlers[event] as Handler<typeof event>)(socket, parsed.data as never);
       ack?.({ ok: true, ...data });
     } catch (err) {
-      if (!(err instanceof DialtoneError)) console.error(`[signaling] ${event} failed`, err);
+      if (!(err instanceof DialtoneError)) log.error({ event: "signaling.error", socketEvent: event, userId: socket.data.userId, err }, `${event} failed`);
       const res = toAckError(err);
       refused(event, res.code, socket.data.userId);
       ack?.(res);

@@ -27,7 +27,7 @@ import { createSignaling, type Signaling } from "../../server/signaling";
 import { createTestDatabase } from "../support/postgres";
 import { startRedis, type TestRedis } from "../support/redis";
 import { connectRedis, type RedisClient } from "../../server/redis";
-import type { Log } from "../../server/observability/log";
+import { createLog, type Log } from "../../server/observability/log";
 import type { Metrics } from "../../server/observability/metrics";
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -157,7 +157,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     sweepEveryMs: options.sweepEveryMs ?? 200,
     ringTimerSlackMs: options.ringTimerSlackMs,
     callState: callState.state,
-    log: options.log,
+    // Errors only, through console.error: the tests that watch for unexpected
+    // server errors replace console.error and see them there.
+    log: options.log ?? createLog({ level: "error", destination: { write: (line: string) => console.error(line.trimEnd()) } }),
     metrics: options.metrics,
   });
   await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
