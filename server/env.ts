@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { DATABASE_URL_HINT, dbKindOf } from "./db/kind";
+import { LOG_LEVELS } from "./observability/log-levels";
 
 const csv = z
   .string()
@@ -53,6 +54,23 @@ const schema = z.object({
   RINGS_PER_USER_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(20),
   SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(20),
   DATA_DIR: z.string().default("./data"),
+  /** pino's level: what the JSON log lines on stdout include (server/observability/log.ts). */
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  /**
+   * Bearer token that /metrics asks for (Prometheus' `authorization` setting).
+   * Unset: there is no /metrics route (404), so nothing about the server leaks.
+   */
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .transform((v) => v || undefined)
+    .pipe(z.string().min(16, "must be at least 16 characters (e.g. openssl rand -hex 32)").optional()),
+  /**
+   * How long a node may take to stop after SIGTERM (server/shutdown.ts): it
+   * stops taking sockets, sends its clients elsewhere, writes what is queued,
+   * and exits; past this it exits anyway (status 1).
+   */
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(1).max(600).default(10),
 }).superRefine((env, ctx) => {
   // TURN needs both halves: URLs without the secret would hand out credentials coturn refuses.
   if (env.TURN_URLS.length > 0 && !env.TURN_SECRET)

@@ -1,4 +1,6 @@
-// Wiring only: env → database (migrated) → Next → http server → signaling → listen.
+// Wiring only: env → logs and metrics → database (migrated) → Next → http
+// server (health, readiness and metrics first, then Next) → signaling →
+// listen; graceful shutdown on SIGTERM/SIGINT (server/shutdown.ts).
 import { createServer, type IncomingMessage } from "node:http";
 import next from "next";
 import { getEnv } from "./env";
@@ -12,17 +14,26 @@ import { createLimits, setLimits } from "./rate-limits";
 import { connectRedis } from "./redis";
 import { iceServersFromEnv } from "./ice";
 import { CLIENT_IP_HEADER } from "./http/client-ip";
-
+import { createLog, setLog } from "./observability/log";
+import { Metrics, setMetrics } from "./observability/metrics";
+import { opsRoutes } from "./observability/ops-routes";
+import { configSummary } from "./observability/config-summary";
+import { shutDown } from "./shutdown";
 
 async function main() {
+  const authSecretFromEnv = Boolean(process.env.AUTH_SECRET);
   const env = getEnv();
   process.env.DATABASE_URL = env.DATABASE_URL;
   const dev = env.NODE_ENV !== "production";
   const publicUrl = env.NEXTAUTH_URL ?? `http://${env.HOSTNAME}:${env.PORT}`;
   process.env.NEXTAUTH_URL ??= publicUrl;
+  const log = createLog({ level: env.LOG_LEVEL, pretty: dev && process.stdout.isTTY });
+  setLog(log);
+  const metrics = new Metrics({ processMetrics: true });
+  setMetrics(metrics);
 
   const migrated = await migrate(env.DATABASE_URL);
-  if (migrated.applied.length > 0) console.log(`[db] applied ${migrated.applied.join(", ")}`);
+  if (migrated.applied.length > 0) log.info({ event: "db.migrated", applied: migrated.applied }, `applied ${migrated.applied.length} migration(s)`);
   const db = getDb(env.DATABASE_URL);
   // SQLite only (WAL is set by the migration runner): 2x faster writes, still safe in WAL.
   if (dbKind(env.DATABASE_URL) === "sqlite") await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
@@ -36,7 +47,15 @@ async function main() {
   const handle = app.getRequestHandler();
   await app.prepare();
 
+  let draining = () => false;
+  const ops = opsRoutes({
+    readiness: { db, redis, migrations: migrated.total, isDraining: () => draining() },
+    metrics,
+    metricsToken: env.METRICS_TOKEN,
+  });
   const server = createServer((req: IncomingMessage, res) => {
+    // Probes and scrapes: answered here, cheaply, before Next.
+    if (ops(req, res)) return;
     // The client address as this process saw it, for rate limits in route code.
     req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? "unknown";
     void handle(req, res);
@@ -52,27 +71,53 @@ async function main() {
     limits,
     redis,
     sweepEveryMs: env.CALL_SWEEP_SECONDS * 1000,
+    log,
+    metrics,
   });
   setSignalingNamespace(signaling.nsp);
+  draining = signaling.draining;
+  metrics.observe({ pingDb: () => db.$queryRawUnsafe("SELECT 1"), pingRedis: redis && (() => redis.ping()) });
 
   server.listen(env.PORT, env.HOSTNAME, () => {
     const addr = server.address();
     const port = typeof addr === "object" && addr ? addr.port : env.PORT;
-    console.log(`Dialtone ready on http://${env.HOSTNAME}:${port} (${dev ? "development" : "production"})`);
+    // tests/multinode/cluster.ts reads the URL from this line's msg.
+    log.info({ event: "server.started", config: configSummary(env, authSecretFromEnv, publicUrl) }, `Dialtone ready on http://${env.HOSTNAME}:${port} (${dev ? "development" : "production"})`);
   });
 
-  const shutdown = async (signal: string) => {
-    console.log(`[server] ${signal}: shutting down`);
-    const force = setTimeout(() => process.exit(1), 5000);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const graceMs = env.SHUTDOWN_GRACE_SECONDS * 1000;
+    log.info({ event: "server.stopping", signal, graceSeconds: env.SHUTDOWN_GRACE_SECONDS }, `${signal}: shutting down`);
+    const force = setTimeout(() => {
+      log.error({ event: "server.stop_timeout", graceSeconds: env.SHUTDOWN_GRACE_SECONDS }, "shutdown took too long: exiting anyway");
+      process.exit(1);
+    }, graceMs);
     force.unref();
-    await signaling.close().catch(() => undefined);
-    server.close();
-    await db.$disconnect().catch(() => undefined);
-    await redis?.quit().catch(() => undefined);
-    process.exit(0);
+    shutDown({
+      httpServer: server,
+      signaling,
+      log,
+      disconnectWaitMs: Math.min(2_000, graceMs / 2),
+      closeConnections: async () => {
+        await db.$disconnect().catch(() => undefined);
+        await redis?.quit().catch(() => undefined);
+      },
+    }).then(
+      () => {
+        log.info({ event: "server.stopped", signal }, "stopped");
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.error({ event: "server.stop_failed", err }, "shutdown failed");
+        process.exit(1);
+      },
+    );
   };
-  process.once("SIGINT", () => void shutdown("SIGINT"));
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
 }
 
 main().catch((err: unknown) => {

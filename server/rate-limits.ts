@@ -7,6 +7,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import { DialtoneError } from "./call/errors";
 import { getEnv } from "./env";
 import type { RedisClient } from "./redis";
+import { getMetrics } from "./observability/metrics";
 
 export type Limits = ReturnType<typeof createLimits>;
 
@@ -56,7 +57,11 @@ export async function consume(limiter: RateLimiterAbstract, key: string): Promis
   try {
     await limiter.consume(key);
   } catch (err) {
-    if (err instanceof RateLimiterRes) throw new DialtoneError("rate_limited");
+    if (err instanceof RateLimiterRes) {
+      // Labelled by the limiter's own name (sign-up, contact requests, …).
+      getMetrics().rateLimited.inc({ limit: limiter.keyPrefix.replace(/^dialtone:rl:/, "").replace(/-/g, "_") });
+      throw new DialtoneError("rate_limited");
+    }
     throw err;
   }
 }

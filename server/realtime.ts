@@ -1,7 +1,7 @@
 // What the custom server shares with Next's route handlers (which load this
 // module separately from the custom server): typed globalThis slots.
-import type { SignalingNamespace } from "./calls/service";
-import { userRoom } from "./calls/service";
+import type { SignalingNamespace } from "./calls/namespace";
+import { userRoom } from "./calls/namespace";
 
 type ContactsListener = (userIds: string[]) => void;
 const slot = globalThis as typeof globalThis & {

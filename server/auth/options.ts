@@ -7,6 +7,8 @@ import { checkCredentials } from "./accounts";
 import { authCookies, secureCookiesFor } from "./cookies";
 import { signInSchema } from "./schemas";
 import { CLIENT_IP_HEADER } from "../http/client-ip";
+import { getLog } from "../observability/log";
+import { getMetrics } from "../observability/metrics";
 
 // Next's bundler hands us the function; Node's own ESM loader (tsx: tests, the
 // custom server) hands us the CommonJS module object with it as `default`.
@@ -36,13 +38,21 @@ export const authOptions: NextAuthOptions = {
         if (!parsed.success) return null;
         const limits = getLimits();
         const ip = header(req?.headers, CLIENT_IP_HEADER) ?? "unknown";
+        const metrics = getMetrics();
         try {
           await limits.signInIp.consume(ip);
           await limits.signInEmail.consume(parsed.data.email);
         } catch {
+          metrics.rateLimited.inc({ limit: "sign_in" });
+          metrics.signIns.inc({ outcome: "rate_limited" });
+          getLog().warn({ event: "auth.sign_in", outcome: "rate_limited", ip }, "sign-in refused: rate limited");
           throw new Error("rate_limited");
         }
         const user = await checkCredentials(getDb(), parsed.data.email, parsed.data.password);
+        metrics.signIns.inc({ outcome: user ? "success" : "failure" });
+        // Who tried is not logged on a failure (the email may be someone else's, or a typo of a password); the IP is.
+        if (user) getLog().info({ event: "auth.sign_in", outcome: "success", userId: user.id, ip }, "signed in");
+        else getLog().info({ event: "auth.sign_in", outcome: "failure", ip }, "sign-in failed: wrong email or password");
         if (user) await limits.signInEmail.delete(parsed.data.email);
         return user;
       },

@@ -44,6 +44,8 @@ import {
   type StoredCall,
   type Written,
 } from "./store";
+import { performance } from "node:perf_hooks";
+import { getMetrics } from "../observability/metrics";
 
 /** How long an ended call stays readable in Redis (its row is written by then). */
 const ENDED_KEEP_MS = 60_000;
@@ -199,26 +201,35 @@ return 1
 /** A script run by its SHA1 (loaded on first use, or after a Redis restart). */
 class Script {
   private readonly sha: string;
-  constructor(private readonly source: string) {
+  constructor(
+    private readonly name: string,
+    private readonly source: string,
+  ) {
     this.sha = createHash("sha1").update(source).digest("hex");
   }
   async run(redis: RedisClient, args: string[]): Promise<unknown> {
+    const t0 = performance.now();
     try {
       return await redis.evalSha(this.sha, { arguments: args });
     } catch (err) {
       if (!(err instanceof Error && err.message.startsWith("NOSCRIPT"))) throw err;
-      return redis.eval(this.source, { arguments: args });
+      return await redis.eval(this.source, { arguments: args });
+    } finally {
+      getMetrics().redisScripts.observe({ script: this.name }, (performance.now() - t0) / 1000);
     }
   }
 }
 
+/** Ids read per ZSCAN step and per participants script call in active(). */
+const ACTIVE_PAGE = 500;
+
 const scripts = {
-  invite: new Script(INVITE),
-  accept: new Script(ACCEPT),
-  transition: new Script(TRANSITION),
-  liveOf: new Script(LIVE_OF),
-  participants: new Script(PARTICIPANTS),
-  load: new Script(LOAD),
+  invite: new Script("invite", INVITE),
+  accept: new Script("accept", ACCEPT),
+  transition: new Script("transition", TRANSITION),
+  liveOf: new Script("live_of", LIVE_OF),
+  participants: new Script("participants", PARTICIPANTS),
+  load: new Script("load", LOAD),
 };
 
 type Hash = Record<string, string>;
@@ -410,19 +421,39 @@ export class RedisCallStore implements CallStore {
     return { won: true, persisted: this.save(toHash(reply)) };
   }
 
+  flush(): Promise<void> {
+    return this.writes.idle();
+  }
+
   expiredRinging(now: Date): Promise<string[]> {
     return this.redis.zRangeByScore(`${this.prefix}ringing`, "-inf", now.getTime(), { LIMIT: { offset: 0, count: 500 } });
   }
 
+  /**
+   * Every active call with its participants. The sweep of abandoned calls
+   * reads this, so it must be complete however many calls are active (it once
+   * stopped at 500 and calls beyond were never swept): ZSCAN walks the whole
+   * set with a cursor (an id present throughout is returned at least once;
+   * duplicates are dropped), and the participants are read in batches.
+   */
   async active() {
-    const ids = await this.redis.zRange(`${this.prefix}active`, 0, 499);
-    if (ids.length === 0) return [];
-    const pairs = (await scripts.participants.run(this.redis, [this.prefix, ...ids])) as [string | null, string | null][];
+    const ids = new Set<string>();
+    let cursor = "0";
+    do {
+      const page = await this.redis.zScan(`${this.prefix}active`, cursor, { COUNT: ACTIVE_PAGE });
+      for (const m of page.members) ids.add(m.value);
+      cursor = page.cursor;
+    } while (cursor !== "0");
+    const all = [...ids];
     const out: { id: string; callerId: string; calleeId: string }[] = [];
-    ids.forEach((id, i) => {
-      const [callerId, calleeId] = pairs[i] ?? [];
-      if (callerId && calleeId) out.push({ id, callerId, calleeId });
-    });
+    for (let i = 0; i < all.length; i += ACTIVE_PAGE) {
+      const batch = all.slice(i, i + ACTIVE_PAGE);
+      const pairs = (await scripts.participants.run(this.redis, [this.prefix, ...batch])) as [string | null, string | null][];
+      batch.forEach((id, j) => {
+        const [callerId, calleeId] = pairs[j] ?? [];
+        if (callerId && calleeId) out.push({ id, callerId, calleeId });
+      });
+    }
     return out;
   }
 

@@ -1,29 +1,23 @@
 // The call service: every lifecycle change goes through here. Each transition
 // is decided by the call store in one atomic step (server/calls/store.ts: in
 // memory on one node; server/calls/redis-store.ts: a Lua script in Redis on
-// several), then the sockets involved are told, then the actor is answered
-// once the database has the change.
-// Timers are only a fast path: the periodic sweep closes whatever a timer
-// missed (e.g. after a restart).
-import type { Namespace } from "socket.io";
+// several), then the sockets involved are told (./notifier.ts), then the
+// actor is answered once the database has the change.
+// Timers (./timers.ts) are only a fast path: the periodic sweep closes
+// whatever a timer missed (e.g. after a restart).
 import { randomUUID } from "node:crypto";
-import type { Announcer } from "../signaling/cluster-broadcast";
-import type { MessageCounter } from "../rate-limits";
 import { contactName, type ContactDirectory } from "../contacts/directory";
 import { DialtoneError } from "../call/errors";
-import type { CallInfo, CallKind, ClientToServerEvents, IceServer, ServerToClientEvents } from "../call/protocol";
+import type { CallInfo, CallKind, IceServer } from "../call/protocol";
 import { transition, type CallEvent, type Role } from "../call/state-machine";
 import type { CallStore, RingLimit, StoredCall } from "./store";
+import type { CallReporter } from "./call-reporter";
+import { CallNotifier } from "./notifier";
+import { CallTimers } from "./timers";
+import type { Announcer, SignalingNamespace } from "./namespace";
 
-/** Messages between the nodes of one deployment (Socket.IO serverSideEmit). */
-export type ServerSideEvents = { "contacts:changed": (userIds: string[]) => void };
-export type SignalingNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
-export type SocketData = {
-  userId: string;
-  name: string;
-  /** This socket's messages in the current second (server/rate-limits.ts#MessageLimit), made on its first message. */
-  messages?: MessageCounter;
-};
+// Kept where they were for the modules that import them from here.
+export { callRoom, userRoom, type ServerSideEvents, type SignalingNamespace, type SocketData } from "./namespace";
 
 export type CallServiceOptions = {
   store: CallStore;
@@ -39,43 +33,37 @@ export type CallServiceOptions = {
   announce?: Announcer;
   /** Called after a user's call state changed (presence). */
   onPresenceChange?: (userIds: string[]) => void;
+  /** Logs and counts each lifecycle step this node decides. */
+  report: CallReporter;
 };
 
 /** How an invite is rate limited: a verdict asked apart (settled before anything is read), or a limit the store checks in its decision. */
 export type RingAdmission = { admitted: Promise<void> } | { limit: RingLimit };
 
-export const userRoom = (userId: string) => `user:${userId}`;
-export const callRoom = (callId: string) => `call:${callId}`;
-
 export class CallService {
-  private readonly ringTimers = new Map<string, NodeJS.Timeout>();
-  private readonly graceTimers = new Map<string, NodeJS.Timeout>();
-  private sweepTimer: NodeJS.Timeout | undefined;
+  private readonly timers = new CallTimers();
+  private readonly notify: CallNotifier;
+  private stopped = false;
 
-  constructor(private readonly o: CallServiceOptions) {}
+  constructor(private readonly o: CallServiceOptions) {
+    this.notify = new CallNotifier(o.nsp, o.announce);
+  }
 
   start(sweepEveryMs = 5_000): void {
     if (this.stopped) return;
-    this.sweepTimer = setInterval(() => {
+    this.timers.sweepEvery(sweepEveryMs, () => {
       void this.sweep().catch(() => undefined);
-      void this.o.store.maintain?.().catch((err: unknown) => console.error("[calls] store maintenance failed", err));
+      void this.o.store.maintain?.().catch((err: unknown) => this.o.report.failed("calls.maintenance_failed", err));
       void this.sweepAbandoned().catch(() => undefined);
-    }, sweepEveryMs);
-    this.sweepTimer.unref();
+    });
     // A (re)started node has no grace timers: a call that was active when a
     // process stopped would otherwise stay active for good (both users Busy).
     void this.sweepAbandoned().catch(() => undefined);
   }
 
-  private stopped = false;
-
   stop(): void {
     this.stopped = true;
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    for (const t of this.ringTimers.values()) clearTimeout(t);
-    for (const t of this.graceTimers.values()) clearTimeout(t);
-    this.ringTimers.clear();
-    this.graceTimers.clear();
+    this.timers.clearAll();
   }
 
   /**
@@ -100,7 +88,7 @@ export class CallService {
     const calleeName = caller ? contactName(caller, calleeId) : undefined;
     if (!caller || calleeName === undefined) throw new DialtoneError("not_contact");
     const names = { caller: { id: callerId, name: caller.name }, callee: { id: calleeId, name: calleeName } };
-    const { store, nsp, announce } = this.o;
+    const { store } = this.o;
     // The store's limit counts once, on the first attempt.
     let limit = "limit" in admission ? admission.limit : undefined;
     for (let attempt = 0; ; attempt++) {
@@ -108,7 +96,7 @@ export class CallService {
       // The caller's socket is in the call room before anyone can accept
       // (a callee on another node may hear of the ring before the decision's
       // reply is back here), so call:accepted always finds it.
-      this.joinCall(socketId, id);
+      this.notify.join(socketId, id);
       const d = await store.invite({
         id,
         callerId,
@@ -118,11 +106,14 @@ export class CallService {
         now: new Date(),
         ringTimeoutMs: this.o.ringTimeoutMs,
         limit,
-        announce: announce && ((call) => announce([userRoom(calleeId)], "call:incoming", { call: publicInfo(call) })),
+        announce: this.notify.incomingAnnouncement(calleeId, publicInfo),
       });
       limit = undefined;
-      if (d.kind !== "rang") this.leaveCall(socketId, id);
-      if (d.kind === "rate_limited") throw new DialtoneError("rate_limited");
+      if (d.kind !== "rang") this.notify.leave(socketId, id);
+      if (d.kind === "rate_limited") {
+        this.o.report.ringLimited();
+        throw new DialtoneError("rate_limited");
+      }
       // These users' rings past their time did not count as busy; close them.
       for (const expired of d.expired) void this.timeout(expired).catch(() => undefined);
       switch (d.kind) {
@@ -150,14 +141,14 @@ export class CallService {
             ...names,
           });
           await busy.persisted;
+          this.o.report.ended(busy.call, "busy", "callee_busy", null, now);
           return { call: publicInfo(busy.call) };
         }
         case "rang": {
           const call = publicInfo(d.call);
-          if (!d.announced) nsp.to(userRoom(calleeId)).emit("call:incoming", { call });
-          const timer = setTimeout(() => void this.timeout(call.id).catch(() => undefined), this.o.ringTimeoutMs + (this.o.ringTimerSlackMs ?? 50));
-          timer.unref();
-          this.ringTimers.set(call.id, timer);
+          this.o.report.placed(d.call);
+          if (!d.announced) this.notify.incoming(calleeId, call);
+          this.timers.ring(call.id, this.o.ringTimeoutMs + (this.o.ringTimerSlackMs ?? 50), () => void this.timeout(call.id).catch(() => undefined));
           await this.settle(d.call, d.persisted);
           // The caller prepares its peer connection while it rings (offer and
           // ICE held until the callee accepts: app/call/live-call.ts), so it
@@ -185,9 +176,9 @@ export class CallService {
     const now = new Date();
     void this.o.store.transition(call.id, call.status, { status: "ended", outcome: "failed", endReason: "server_error", endedAt: now }).catch(() => undefined);
     const ended: CallInfo = { ...publicInfo(call), status: "ended", outcome: "failed", endedAt: now.toISOString() };
-    this.clearRingTimer(call.id);
-    this.o.nsp.to([userRoom(call.callerId), userRoom(call.calleeId)]).emit("call:ended", { call: ended, reason: "server_error" });
-    this.o.nsp.in(callRoom(call.id)).socketsLeave(callRoom(call.id));
+    this.o.report.ended(call, "failed", "server_error", null, now);
+    this.timers.clearRing(call.id);
+    this.notify.ended(call, ended, "server_error");
   }
 
   /**
@@ -197,7 +188,7 @@ export class CallService {
    * step (CallStore.accept).
    */
   async accept(callId: string, userId: string, socketId: string): Promise<{ call: CallInfo; iceServers: IceServer[] }> {
-    const { store, nsp } = this.o;
+    const { store } = this.o;
     const d = await store.accept(callId, userId, new Date());
     if (d.kind === "refused") {
       // Ring time is over but the timer has not fired yet: close it now.
@@ -208,14 +199,14 @@ export class CallService {
       throw new DialtoneError(d.code);
     }
     const { callerId, calleeId, ...call } = d.call;
-    this.joinCall(socketId, callId);
+    this.o.report.answered(d.call);
+    this.notify.join(socketId, callId);
     // The caller first: its offer is the next step of the call. Only the
     // caller's socket that placed (or rejoined) the call is in its room. Each
     // participant gets TURN credentials signed for themselves.
-    nsp.to(callRoom(callId)).except(socketId).emit("call:accepted", { call, iceServers: this.o.iceServers(callerId) });
-    this.clearRingTimer(callId);
+    this.notify.accepted(call, calleeId, socketId, this.o.iceServers(callerId));
+    this.timers.clearRing(callId);
     const iceServers = this.o.iceServers(userId);
-    nsp.to(userRoom(calleeId)).except(socketId).emit("call:answered-elsewhere", { callId });
     for (const ring of d.ownRings) {
       const c = await store.find(ring);
       if (c) await this.applyAs(c, userId, { type: "cancel", by: "caller" }).catch(() => undefined);
@@ -262,40 +253,24 @@ export class CallService {
     if (this.stopped) return;
     const rows = await this.o.store.active();
     if (rows.length === 0) return;
-    const members = await this.o.nsp.in(rows.map((r) => callRoom(r.id))).fetchSockets();
-    const present = new Set<string>();
-    for (const s of members) for (const room of s.rooms) if (room.startsWith("call:")) present.add(`${room.slice(5)}:${s.data.userId}`);
+    const present = await this.notify.present(rows.map((r) => r.id));
     for (const r of rows) {
       for (const userId of [r.callerId, r.calleeId]) {
-        const key = `${r.id}:${userId}`;
-        if (!present.has(key) && !this.graceTimers.has(key)) this.socketLeftCalls(userId, [r.id]);
+        if (!present.has(`${r.id}:${userId}`) && !this.timers.hasGrace(r.id, userId)) this.socketLeftCalls(userId, [r.id]);
       }
     }
   }
 
   /** A participant's socket may (re)join a live call: after a reload or reconnect. */
   async rejoin(callId: string, userId: string, socketId: string, fresh = false): Promise<{ call: CallInfo; iceServers: IceServer[] }> {
-    const { nsp } = this.o;
     const current = await this.o.store.find(callId);
     if (!current || (current.callerId !== userId && current.calleeId !== userId)) throw new DialtoneError("not_found");
     const isCallerRinging = current.status === "ringing" && current.callerId === userId;
     if (current.status !== "active" && !isCallerRinging) throw new DialtoneError("invalid_state");
-    // Only one socket per user in a call: an older one (a dead tab) is moved out.
-    // Best effort: right after a node died, cross-node requests time out until
-    // the adapter drops it; the rejoin must not wait for that.
-    const members = await nsp
-      .in(callRoom(callId))
-      .fetchSockets()
-      .catch(() => []);
-    for (const s of members) {
-      if (s.data.userId === userId && s.id !== socketId) {
-        s.leave(callRoom(callId));
-        s.emit("call:answered-elsewhere", { callId });
-      }
-    }
-    this.joinCall(socketId, callId);
-    this.clearGraceTimer(callId, userId);
-    nsp.to(callRoom(callId)).except(socketId).emit("call:peer-connection", { callId, connected: true, fresh });
+    await this.notify.moveOutOthers(callId, userId, socketId);
+    this.notify.join(socketId, callId);
+    this.timers.clearGrace(callId, userId);
+    this.notify.peerConnection(callId, true, { except: socketId, fresh });
     return { call: publicInfo(current), iceServers: this.o.iceServers(userId) };
   }
 
@@ -305,15 +280,8 @@ export class CallService {
    */
   socketLeftCalls(userId: string, callIds: string[]): void {
     for (const callId of callIds) {
-      this.o.nsp.to(callRoom(callId)).emit("call:peer-connection", { callId, connected: false });
-      const key = `${callId}:${userId}`;
-      if (this.graceTimers.has(key)) continue;
-      const t = setTimeout(() => {
-        this.graceTimers.delete(key);
-        void this.endIfAbandoned(callId, userId).catch(() => undefined);
-      }, this.o.graceMs);
-      t.unref();
-      this.graceTimers.set(key, t);
+      this.notify.peerConnection(callId, false);
+      this.timers.grace(callId, userId, this.o.graceMs, () => void this.endIfAbandoned(callId, userId).catch(() => undefined));
     }
   }
 
@@ -328,8 +296,7 @@ export class CallService {
   }
 
   private async endIfAbandoned(callId: string, userId: string): Promise<void> {
-    const members = await this.o.nsp.in(callRoom(callId)).fetchSockets();
-    if (members.some((s) => s.data.userId === userId)) return;
+    if (await this.notify.isPresent(callId, userId)) return;
     const call = await this.o.store.find(callId);
     if (!call || call.status === "ended") return;
     await this.applyAs(call, null, { type: "fail", reason: "connection_lost" }).catch(() => undefined);
@@ -357,9 +324,10 @@ export class CallService {
       // Someone else moved it first (accepted, or ended): report the state it is in.
       throw new DialtoneError("invalid_state");
     }
-    this.clearRingTimer(call.id);
-    this.clearGraceTimer(call.id, call.callerId);
-    this.clearGraceTimer(call.id, call.calleeId);
+    this.timers.clearRing(call.id);
+    this.timers.clearGrace(call.id, call.callerId);
+    this.timers.clearGrace(call.id, call.calleeId);
+    this.o.report.ended(call, result.next.outcome, result.reason, actorId, now);
     // The conditional update above won, so the row is exactly `call` with these
     // fields changed: no need to read it back.
     const { callerId, calleeId, ...before } = call;
@@ -368,38 +336,10 @@ export class CallService {
     // told, so a history read right after call:ended finds it. One that cannot
     // be written is still an end for both sides; the actor hears of the failure.
     const stored = await written(persisted);
-    const { nsp } = this.o;
-    nsp.to([userRoom(callerId), userRoom(calleeId)]).emit("call:ended", { call: info, reason: result.reason });
-    nsp.in(callRoom(call.id)).socketsLeave(callRoom(call.id));
+    this.notify.ended(call, info, result.reason);
     if (call.status === "active") this.o.onPresenceChange?.([callerId, calleeId]);
     if (!stored) throw new DialtoneError("internal");
     return info;
-  }
-
-  /** The acting socket joins the call room: directly when it is on this node (it always is: it sent the event). */
-  private joinCall(socketId: string, callId: string): void {
-    const local = this.o.nsp.sockets.get(socketId);
-    if (local) void local.join(callRoom(callId));
-    else this.o.nsp.in(socketId).socketsJoin(callRoom(callId));
-  }
-
-  private leaveCall(socketId: string, callId: string): void {
-    const local = this.o.nsp.sockets.get(socketId);
-    if (local) local.leave(callRoom(callId));
-    else this.o.nsp.in(socketId).socketsLeave(callRoom(callId));
-  }
-
-  private clearRingTimer(callId: string) {
-    const t = this.ringTimers.get(callId);
-    if (t) clearTimeout(t);
-    this.ringTimers.delete(callId);
-  }
-
-  private clearGraceTimer(callId: string, userId: string) {
-    const key = `${callId}:${userId}`;
-    const t = this.graceTimers.get(key);
-    if (t) clearTimeout(t);
-    this.graceTimers.delete(key);
   }
 }
 

@@ -17,6 +17,9 @@ import type { Db } from "../db/client";
 import type { CallInfo, CallKind, UserRef } from "../call/protocol";
 import type { CallOutcome, CallStatus } from "../call/state-machine";
 import { callInclude, findCall, findCallParticipants, insertCall, toCallInfo, updateCallIf, type CallRowInsert, type StoredCall } from "./queries";
+import { performance } from "node:perf_hooks";
+import { getMetrics } from "../observability/metrics";
+import { getLog } from "../observability/log";
 
 export type { StoredCall };
 export type NewCall = {
@@ -105,6 +108,8 @@ export interface CallStore {
   liveOf(userId: string, now: Date): Promise<StoredCall[]>;
   /** Run with every sweep (RedisCallStore: reload live calls if Redis lost them). */
   maintain?(): Promise<void>;
+  /** Resolves once every database write queued so far has been made (or has failed): shutdown waits for it. */
+  flush(): Promise<void>;
 }
 
 export const done = Promise.resolve();
@@ -152,9 +157,10 @@ export class WriteQueue {
   ) {}
 
   push(id: string, op: () => Promise<unknown>): Promise<void> {
+    const queued = performance.now();
     const start = this.tails.get(id) ?? new Promise<void>((resolve) => setImmediate(resolve));
     const mine = start.then(op).then(
-      () => undefined,
+      () => void getMetrics().dbWrites.observe((performance.now() - queued) / 1000),
       (err: unknown) => {
         this.onError(id, err);
         throw err;
@@ -169,9 +175,17 @@ export class WriteQueue {
     });
     return mine;
   }
+
+  /**
+   * Resolves when every write queued so far has settled. Writes queued
+   * meanwhile (a write's follow-up) are waited for too.
+   */
+  async idle(): Promise<void> {
+    while (this.tails.size > 0) await Promise.all(this.tails.values());
+  }
 }
 
-export const logWriteError = (id: string, err: unknown) => console.error(`[calls] writing call ${id} failed`, err);
+export const logWriteError = (id: string, err: unknown) => getLog().error({ event: "calls.write_failed", callId: id, err }, "writing a call row failed");
 
 type MemoryCall = StoredCall & { ringExpires: number };
 
@@ -194,6 +208,10 @@ export class MemoryCallStore implements CallStore {
       if (this.calls.get(id)?.status === "ended") this.calls.delete(id);
     });
     this.ready = this.load();
+  }
+
+  flush(): Promise<void> {
+    return this.writes.idle();
   }
 
   private async load(): Promise<void> {
@@ -314,7 +332,7 @@ export class MemoryCallStore implements CallStore {
 
   /** Memory decided; the row follows. It can only differ if something else wrote it. */
   private async update(id: string, from: CallStatus, change: CallChange): Promise<void> {
-    if (!(await updateCallIf(this.db, id, from, change))) console.warn(`[calls] call ${id} was not "${from}" in the database; left as it was`);
+    if (!(await updateCallIf(this.db, id, from, change))) getLog().warn({ event: "calls.row_moved_on", callId: id, expected: from }, "the call's row had moved on in the database; left as it was");
   }
 
   async expiredRinging(now: Date): Promise<string[]> {

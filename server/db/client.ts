@@ -13,6 +13,7 @@ import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client";
 import { dbKind } from "./kind";
 import { attachPgReader } from "./pg-reader";
 import { attachSqliteConnections } from "./sqlite-reader";
+import { getLog } from "../observability/log";
 
 /**
  * The app types against the SQLite client. Both clients are generated from the
@@ -40,7 +41,7 @@ export function createDb(url: string): Db {
     const pool = new pg.Pool({ connectionString: url, options: "-c TimeZone=UTC -c plan_cache_mode=force_custom_plan" });
     // An idle connection the server drops (a restart, a failover) must not
     // crash the process: the pool replaces it on next use.
-    pool.on("error", (err) => console.error(`[db] idle PostgreSQL connection lost: ${err.message}`));
+    pool.on("error", (err) => getLog().error({ event: "db.connection_lost", error: err.message }, "idle PostgreSQL connection lost"));
     const adapter = new PrismaPg(pool);
     // Safe: same models, same query API (see the `Db` comment above). TypeScript
     // cannot relate the two generated modules' generic signatures by itself.

@@ -15,6 +15,7 @@
 // WAL checkpointed every second it rarely reaches it.
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
+import { getLog } from "../observability/log";
 
 /** wal_checkpoint's answer: [busy, frames in the WAL, frames checkpointed]. */
 export type CheckpointResult = [busy: number, log: number, checkpointed: number];
@@ -72,6 +73,6 @@ export function startCheckpointer(file: string, everyMs = 1_000): Checkpointer {
     },
   };
   worker.on("message", (r: CheckpointResult) => self.onCheckpoint?.(r));
-  worker.on("error", (err) => console.error("[db] the WAL checkpointer stopped", err));
+  worker.on("error", (err) => getLog().error({ event: "db.checkpointer_stopped", err }, "the WAL checkpointer stopped"));
   return self;
 }

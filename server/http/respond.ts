@@ -6,6 +6,7 @@ import { authOptions, CLIENT_IP_HEADER } from "../auth/options";
 import { fieldErrors } from "../auth/schemas";
 import { DialtoneError, ERROR_CODES } from "../call/errors";
 import { getDb } from "../db/client";
+import { getLog } from "../observability/log";
 
 export function errorResponse(err: unknown): NextResponse {
   if (err instanceof z.ZodError) {
@@ -17,7 +18,7 @@ export function errorResponse(err: unknown): NextResponse {
   if (err instanceof DialtoneError) {
     return NextResponse.json({ ok: false, code: err.code, message: err.message }, { status: err.httpStatus });
   }
-  console.error("[http] unexpected error", err);
+  getLog().error({ event: "http.error", err }, "unexpected error in a route");
   return NextResponse.json({ ok: false, code: "internal", message: ERROR_CODES.internal.message }, { status: 500 });
 }
 

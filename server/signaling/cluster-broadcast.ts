@@ -13,8 +13,7 @@
 // Returns undefined when the namespace's adapter is not a cluster adapter
 // (one node: the service emits as usual).
 import { Adapter, type BroadcastOptions } from "socket.io-adapter";
-import type { Announcement } from "../calls/store";
-import type { SignalingNamespace } from "../calls/service";
+import type { Announcer, SignalingNamespace } from "../calls/namespace";
 
 /** socket.io-adapter's MessageType.BROADCAST. */
 const BROADCAST = 3;
@@ -27,7 +26,6 @@ type ClusterAdapterInternals = Adapter & {
   addOffsetIfNecessary?: (packet: Packet, opts: BroadcastOptions, offset: string) => void;
 };
 
-export type Announcer = (rooms: string[], event: string, payload: unknown) => Announcement;
 
 export function clusterAnnouncer(nsp: SignalingNamespace, stream: string, maxLen: number): Announcer | undefined {
   const adapter = nsp.adapter as unknown as ClusterAdapterInternals;

@@ -22,7 +22,8 @@ import { RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
 import { consume, type Limits } from "../rate-limits";
 import { onContactsChanged } from "../realtime";
 import { ContactDirectory } from "../contacts/directory";
-import { CallService, callRoom, userRoom, type RingAdmission, type SignalingNamespace, type SocketData } from "../calls/service";
+import { CallService, type RingAdmission } from "../calls/service";
+import { callRoom, userRoom, type SignalingNamespace, type SocketData } from "../calls/namespace";
 import { MemoryCallStore, type CallStore } from "../calls/store";
 import { RedisCallStore } from "../calls/redis-store";
 import { clusterAnnouncer } from "./cluster-broadcast";
@@ -30,6 +31,11 @@ import { batchWrites } from "./batched-writes";
 import { RecoveryAdapter } from "./recovery-adapter";
 import { createUserBatch } from "./user-batch";
 import { broadcastPresence, presenceOf, type PresenceSources } from "./presence";
+import { CallReporter } from "../calls/call-reporter";
+import { getLog, type Log } from "../observability/log";
+import { Metrics } from "../observability/metrics";
+import { disconnectForReconnect } from "./drain";
+import { announceNode, refusalReporter } from "./observed";
 
 const PRESENCE_BATCH_MS = 50;
 
@@ -54,15 +60,41 @@ export type SignalingOptions = {
   callState?: { redis: RedisClient; prefix?: string };
   /** See CallServiceOptions.ringTimerSlackMs (tests). */
   ringTimerSlackMs?: number;
+  /** Where events are logged (default: the process's logger, server/observability/log.ts). */
+  log?: Log;
+  /** Where events are counted (default: a private registry nobody scrapes). */
+  metrics?: Metrics;
 };
 
-export type Signaling = { io: Server; nsp: SignalingNamespace; calls: CallService; directory: ContactDirectory; close: () => Promise<void> };
+export type Signaling = {
+  io: Server;
+  nsp: SignalingNamespace;
+  calls: CallService;
+  directory: ContactDirectory;
+  store: CallStore;
+  /**
+   * Shutting down: refuse new connections, and close every connection this
+   * node holds so its clients reconnect (to another node, or to this one's
+   * successor). Calls carry on: their rows and state are elsewhere, and the
+   * clients rejoin them. Resolves once no socket is left (or after `waitMs`).
+   */
+  drain: (waitMs?: number) => Promise<void>;
+  draining: () => boolean;
+  close: () => Promise<void>;
+};
 
 type Sock = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type Handler<E extends ClientEventName> = (socket: Sock, payload: Payload<E>) => Promise<AckData[E]>;
 
 export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Signaling {
+  const log = o.log ?? getLog();
+  const metrics = o.metrics ?? new Metrics();
+  const refused = refusalReporter(log, metrics);
+  let draining = false;
   const io = new Server(httpServer, {
+    // A node that is shutting down takes no new connection: the client's
+    // reconnection goes on trying (and lands on another node).
+    allowRequest: (_req, callback) => callback(draining ? "draining" : null, !draining),
     // websocket only: no sticky sessions needed behind a load balancer, and cheaper.
     transports: ["websocket"],
     maxHttpBufferSize: LIMITS.frame,
@@ -143,8 +175,12 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     iceServers: o.iceServers,
     onPresenceChange: presenceChanged,
     announce: o.redis && stateRedis?.redis === o.redis ? clusterAnnouncer(nsp, STREAM, STREAM_MAX_LEN) : undefined,
+    report: new CallReporter(log, metrics),
   });
-  void store.ready.then(() => calls.start(o.sweepEveryMs)).catch((err: unknown) => console.error("[signaling] loading live calls failed", err));
+  metrics.observe({ sockets: () => nsp.sockets.size, activeCalls: async () => (await store.active()).length });
+  // Nodes say when they come and go, for the others' logs.
+  const announceLeaving = o.redis ? announceNode(nsp, log) : undefined;
+  void store.ready.then(() => calls.start(o.sweepEveryMs)).catch((err: unknown) => log.error({ event: "calls.load_failed", err }, "loading live calls failed"));
 
   const userById = createUserBatch(o.db);
   nsp.use(async (socket, next) => {
@@ -155,20 +191,28 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
       // A browser always says which page opened the socket: only our own pages
       // may use the session cookie (cross-site WebSocket hijacking). Non-browser
       // clients send no Origin and are judged by the cookie alone.
-      if (!sameOrigin(socket.handshake.headers.origin, socket.handshake.headers.host)) return next(new Error("unauthorized"));
+      if (!sameOrigin(socket.handshake.headers.origin, socket.handshake.headers.host)) return refuseHandshake(next, "unauthorized");
       const user = await userFromCookieHeader(socket.handshake.headers.cookie, o.authSecret, o.secureCookie);
-      if (!user) return next(new Error("unauthorized"));
+      if (!user) return refuseHandshake(next, "unauthorized");
       const exists = await userById(user.id);
-      if (!exists) return next(new Error("unauthorized"));
-      if (socketsOf(exists.id) >= o.limits.socketsPerUser) return next(new Error("rate_limited"));
+      if (!exists) return refuseHandshake(next, "unauthorized");
+      if (socketsOf(exists.id) >= o.limits.socketsPerUser) {
+        metrics.rateLimited.inc({ limit: "sockets_per_user" });
+        return refuseHandshake(next, "rate_limited", exists.id);
+      }
       socket.data.userId = exists.id;
       socket.data.name = exists.name;
       next();
     } catch (err) {
-      console.error("[signaling] handshake failed", err);
+      log.error({ event: "signaling.error", socketEvent: "handshake", err }, "handshake failed");
       next(new Error("internal"));
     }
   });
+
+  function refuseHandshake(next: (err?: Error) => void, code: string, userId?: string): void {
+    refused("handshake", code, userId);
+    next(new Error(code));
+  }
 
   const handlers: { [E in ClientEventName]: Handler<E> } = {
     "session:sync": (s) => calls.sessionState(s.data.userId),
@@ -218,15 +262,22 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
   async function onEvent(socket: Sock, event: ClientEventName, args: unknown[]) {
     const ack = typeof args[args.length - 1] === "function" ? (args.pop() as (res: unknown) => void) : undefined;
     try {
-      o.limits.socketMessages.take((socket.data.messages ??= { windowStart: 0, count: 0 }));
+      try {
+        o.limits.socketMessages.take((socket.data.messages ??= { windowStart: 0, count: 0 }));
+      } catch (err) {
+        metrics.rateLimited.inc({ limit: "socket_messages" });
+        throw err;
+      }
       if (args.length !== 1) throw new DialtoneError("invalid_payload");
       const parsed = schemas[event].safeParse(args[0]);
       if (!parsed.success) throw new DialtoneError("invalid_payload");
       const data = await (handlers[event] as Handler<typeof event>)(socket, parsed.data as never);
       ack?.({ ok: true, ...data });
     } catch (err) {
-      if (!(err instanceof DialtoneError)) console.error(`[signaling] ${event} failed`, err);
-      ack?.(toAckError(err));
+      if (!(err instanceof DialtoneError)) log.error({ event: "signaling.error", socketEvent: event, userId: socket.data.userId, err }, `${event} failed`);
+      const res = toAckError(err);
+      refused(event, res.code, socket.data.userId);
+      ack?.(res);
     }
   }
 
@@ -239,6 +290,8 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     if (Object.hasOwn(schemas, event)) return void onEvent(this, event as ClientEventName, args);
     // Unknown events: answer with an error when the client asked for an ack.
     const ack = args[args.length - 1];
+    // Counted under one name: event names are the client's to choose, labels must stay few.
+    refused("unknown", "invalid_payload", this.data.userId);
     if (typeof ack === "function") ack(toAckError(new DialtoneError("invalid_payload", `Unknown event.`)));
   }
   function onDisconnecting(this: Sock): void {
@@ -276,6 +329,14 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     nsp,
     calls,
     directory,
+    store,
+    draining: () => draining,
+    drain: async (waitMs = 2_000) => {
+      if (draining) return;
+      draining = true;
+      announceLeaving?.();
+      await disconnectForReconnect(nsp, waitMs);
+    },
     close: async () => {
       stopListening();
       clearTimeout(presenceTimer);

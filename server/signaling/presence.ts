@@ -5,7 +5,7 @@
 import type { ContactDirectory } from "../contacts/directory";
 import type { Presence } from "../call/protocol";
 import type { CallStore } from "../calls/store";
-import { userRoom, type SignalingNamespace } from "../calls/service";
+import { userRoom, type SignalingNamespace } from "../calls/namespace";
 
 export type PresenceSources = {
   nsp: SignalingNamespace;

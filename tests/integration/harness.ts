@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
-import { createServer, type Server as HttpServer } from "node:http";
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -27,6 +27,8 @@ import { createSignaling, type Signaling } from "../../server/signaling";
 import { createTestDatabase } from "../support/postgres";
 import { startRedis, type TestRedis } from "../support/redis";
 import { connectRedis, type RedisClient } from "../../server/redis";
+import { createLog, type Log } from "../../server/observability/log";
+import type { Metrics } from "../../server/observability/metrics";
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type ServerEventName = keyof ServerToClientEvents;
@@ -41,6 +43,11 @@ export type HarnessOptions = {
   /** How long after the ring time its timer fires (default 50 ms). */
   ringTimerSlackMs?: number;
   sweepEveryMs?: number;
+  /** The server's logger and metrics (default: silent, and a private registry). */
+  log?: Log;
+  metrics?: Metrics;
+  /** Asked first for every HTTP request (true: answered); the rest get 404 (tests of /healthz, /readyz, /metrics). */
+  onRequest?: (req: IncomingMessage, res: ServerResponse) => boolean;
 };
 
 /**
@@ -86,6 +93,8 @@ export type Harness = {
   url: string;
   port: number;
   db: Db;
+  /** The database's URL (SQLite file or PostgreSQL). */
+  dbUrl: string;
   secret: string;
   dir: string;
   signaling: Signaling;
@@ -133,7 +142,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const secret = randomBytes(32).toString("base64url");
   const callState = await openCallState();
 
-  const httpServer: HttpServer = createServer((_req, res) => {
+  const httpServer: HttpServer = createServer((req, res) => {
+    if (options.onRequest?.(req, res)) return;
     res.statusCode = 404;
     res.end();
   });
@@ -147,6 +157,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     sweepEveryMs: options.sweepEveryMs ?? 200,
     ringTimerSlackMs: options.ringTimerSlackMs,
     callState: callState.state,
+    // Errors only, through console.error: the tests that watch for unexpected
+    // server errors replace console.error and see them there.
+    log: options.log ?? createLog({ level: "error", destination: { write: (line: string) => console.error(line.trimEnd()) } }),
+    metrics: options.metrics,
   });
   await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
   const port = (httpServer.address() as AddressInfo).port;
@@ -174,6 +188,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     url,
     port,
     db,
+    dbUrl: fresh.url,
     callState: callState.state,
     secret,
     dir,

@@ -11,6 +11,10 @@ export type DialtoneNode = {
   /** SIGKILL: the node dies without any cleanup, as in a crash. */
   crash: () => Promise<void>;
   stop: () => Promise<void>;
+  /** SIGTERM, as a supervisor stops it: resolves with how it exited and how long it took. */
+  terminate: () => Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
+  /** Everything it wrote to stdout and stderr so far (its JSON log lines). */
+  output: () => string;
 };
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -29,12 +33,15 @@ export async function startNode(name: string, env: Record<string, string>): Prom
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";
+  let started = false;
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not start in 30 s:\n${log}`)), 30_000);
+    // Read after the start too (a full pipe would block the node's writes): output() returns it all.
     const onData = (b: Buffer) => {
       log += b.toString();
-      const m = /Dialtone ready on (http:\/\/[^\s]+)/.exec(log);
+      const m = started ? null : /Dialtone ready on (http:\/\/[^\s]+)/.exec(log);
       if (m?.[1]) {
+        started = true;
         clearTimeout(timer);
         resolve(m[1]);
       }
@@ -66,5 +73,13 @@ export async function startNode(name: string, env: Record<string, string>): Prom
       child.kill("SIGTERM");
       await waitExit();
     },
+    terminate: async () => {
+      process.off("exit", kill);
+      const t0 = Date.now();
+      child.kill("SIGTERM");
+      await waitExit();
+      return { code: child.exitCode, signal: child.signalCode, ms: Date.now() - t0 };
+    },
+    output: () => log,
   };
 }

@@ -50,8 +50,8 @@ describe("several nodes over Redis", () => {
     CALL_SWEEP_SECONDS: "0.5",
     SIGNUPS_PER_IP_PER_HOUR: "1000",
   });
-  const launch = async (name: string) => {
-    const n = await startNode(name, nodeEnv());
+  const launch = async (name: string, extra: Record<string, string> = {}) => {
+    const n = await startNode(name, { ...nodeEnv(), ...extra });
     nodes.push(n);
     return n;
   };
@@ -444,4 +444,73 @@ describe("several nodes over Redis", () => {
     assert.equal((await listHistory(db, bob2.id)).entries.find((x) => x.id === second.id)?.label, "Failed");
     expectOk(await emitAck(a, "call:hangup", { callId: call.id }));
   });
+  test("SIGTERM mid-ring and mid-call: the node sends its clients away and exits; the ring is answered and the call goes on on another node", async () => {
+    // Rings last 20 s here (the placing node sets a ring's time), so the ring outlives the stop comfortably.
+    const F = await launch("node-f", { RING_TIMEOUT_SECONDS: "20", SHUTDOWN_GRACE_SECONDS: "5" });
+    const [alice, bob, carol, dave] = [await user("Alice"), await user("Bob"), await user("Carol"), await user("Dave")];
+    await contacts(alice, bob);
+    await contacts(carol, dave);
+    // Mid-call: Carol (on F) talks to Dave (on B). Mid-ring: Alice (on F) rings Bob (on B).
+    let c = await connect(carol, F);
+    const d = await connect(dave, B);
+    let ring = waitFor(d, "call:incoming");
+    const talk = expectOk(await emitAck(c, "call:invite", { calleeId: dave.id, kind: "video" })).call;
+    await ring;
+    expectOk(await emitAck(d, "call:accept", { callId: talk.id }));
+    let a = await connect(alice, F);
+    const b = await connect(bob, B);
+    ring = waitFor(b, "call:incoming");
+    const ringing = expectOk(await emitAck(a, "call:invite", { calleeId: bob.id, kind: "audio" })).call;
+    await ring;
+
+    const sentAway = [a, c].map((s) => new Promise<string>((resolve) => s.once("disconnect", (reason: string) => resolve(reason))));
+    const exited = F.terminate();
+    // Told to reconnect: the transport closes (a Socket.IO client then reconnects by itself).
+    assert.deepEqual(await Promise.all(sentAway), ["transport close", "transport close"]);
+
+    // They land on B (the balancer's pick) and take their calls back.
+    a = await connect(alice, B);
+    const syncA = expectOk(await emitAck(a, "session:sync", {}));
+    assert.equal(syncA.outgoing?.id, ringing.id, "Alice's ring is still ringing");
+    expectOk(await emitAck(a, "call:rejoin", { callId: ringing.id }));
+    c = await connect(carol, B);
+    expectOk(await emitAck(c, "call:rejoin", { callId: talk.id }));
+
+    const accepted = waitFor(a, "call:accepted");
+    expectOk(await emitAck(b, "call:accept", { callId: ringing.id }));
+    assert.equal((await accepted).call.id, ringing.id, "the ring placed on F was answered on B");
+    const relayed = waitFor(d, "signal:candidate");
+    expectOk(await emitAck(c, "signal:candidate", { callId: talk.id, candidate: null }));
+    await relayed;
+
+    const { code, ms } = await exited;
+    console.log(`[metric] SIGTERM → exit of a node holding a ring and a call: ${ms} ms (status ${code})`);
+    assert.equal(code, 0, `F exited with ${code}:\n${F.output()}`);
+    assert.ok(ms < 5_000, `F took ${ms} ms (SHUTDOWN_GRACE_SECONDS=5)`);
+    const events = F.output()
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => (JSON.parse(l) as { event?: string }).event);
+    for (const e of ["server.stopping", "server.drained", "server.flushed", "server.stopped"]) assert.ok(events.includes(e), `F logged ${e}`);
+    // The other nodes logged F's arrival and departure.
+    assert.match(B.output(), /"event":"node\.joined"/);
+    assert.match(B.output(), /"event":"node\.left"/);
+
+    // Both calls are still live well past the grace period, then end as completed.
+    await sleep((GRACE_SECONDS + 1) * 1000);
+    for (const id of [ringing.id, talk.id]) assert.equal((await db.call.findUniqueOrThrow({ where: { id } })).status, "active");
+    await Promise.all([hangupOn(a, ringing.id), hangupOn(d, talk.id)]);
+    const label = async (u: User, id: string) => (await listHistory(db, u.id)).entries.find((x) => x.id === id)?.label;
+    assert.deepEqual(
+      [await label(alice, ringing.id), await label(bob, ringing.id), await label(carol, talk.id), await label(dave, talk.id)],
+      ["Completed", "Completed", "Completed", "Completed"],
+    );
+    assert.equal(await db.call.count({ where: { callerId: { in: [alice.id, carol.id] }, status: { not: "ended" } } }), 0, "no call row left live");
+  });
+
+  async function hangupOn(s: ClientSocket, callId: string) {
+    const ended = waitFor(s, "call:ended", (p) => p.call.id === callId);
+    expectOk(await emitAck(s, "call:hangup", { callId }));
+    assert.equal((await ended).call.outcome, "completed");
+  }
 });

@@ -1,0 +1,31 @@
+// What the call service and the signaling layer share: the /signaling
+// namespace's types, the room names, and the shape of a broadcast published
+// with a decision. Its own file so that neither side imports the other for a
+// type (service.ts and signaling/cluster-broadcast.ts once did, both ways).
+import type { Namespace } from "socket.io";
+import type { ClientToServerEvents, ServerToClientEvents } from "../call/protocol";
+import type { MessageCounter } from "../rate-limits";
+import type { Announcement } from "./store";
+
+/** Messages between the nodes of one deployment (Socket.IO serverSideEmit). */
+export type ServerSideEvents = {
+  "contacts:changed": (userIds: string[]) => void;
+  /** A node started or began to shut down (its id), for the other nodes' logs. */
+  "node:joined": (nodeId: string) => void;
+  "node:left": (nodeId: string) => void;
+};
+export type SignalingNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
+export type SocketData = {
+  userId: string;
+  name: string;
+  /** This socket's messages in the current second (server/rate-limits.ts#MessageLimit), made on its first message. */
+  messages?: MessageCounter;
+};
+
+/** Every socket of a user: all their tabs ring, and all stop ringing. */
+export const userRoom = (userId: string) => `user:${userId}`;
+/** The sockets that legitimately joined a call: the only ones its SDP/ICE reaches. */
+export const callRoom = (callId: string) => `call:${callId}`;
+
+/** Publishes a broadcast in the same Redis round trip as the decision that causes it (server/signaling/cluster-broadcast.ts). */
+export type Announcer = (rooms: string[], event: string, payload: unknown) => Announcement;
