@@ -28,6 +28,7 @@ import { RedisCallStore } from "../calls/redis-store";
 import { clusterAnnouncer } from "./cluster-broadcast";
 import { batchWrites } from "./batched-writes";
 import { RecoveryAdapter } from "./recovery-adapter";
+import { holdingRecoveredState, recoveryAllowed, restoreRecovered } from "./recovery-guard";
 import { createUserBatch } from "./user-batch";
 import { broadcastPresence, presenceOf, type PresenceSources } from "./presence";
 
@@ -70,18 +71,20 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     // A socket that comes back within the grace period gets its id, rooms (its
     // call room included) and the events it missed back from Socket.IO itself;
     // the client's session:sync + call:rejoin cover the rest (reloads, restarts).
-    // Middlewares still run, so a recovered socket is authenticated again.
+    // Middlewares still run, so a recovered socket is authenticated again, and
+    // it gets its rooms and missed events back only if it is the same user
+    // (server/signaling/recovery-guard.ts).
     connectionStateRecovery: { maxDisconnectionDuration: Math.max(o.graceMs, 2_000), skipMiddlewares: false },
   });
   batchWrites(io.engine);
   const STREAM = "dialtone:socket.io";
   const STREAM_MAX_LEN = 10_000;
   if (!o.redis) {
-    io.adapter(RecoveryAdapter);
+    io.adapter(holdingRecoveredState(RecoveryAdapter));
   } else {
     // Redis Streams adapter: rooms and broadcasts span every node; it also
     // supports Socket.IO's connection-state recovery.
-    io.adapter(
+    io.adapter(holdingRecoveredState(
       createAdapter(o.redis, {
         streamName: STREAM,
         maxLen: STREAM_MAX_LEN,
@@ -90,7 +93,7 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
         heartbeatInterval: 2_000,
         heartbeatTimeout: 6_000,
       }),
-    );
+    ));
   }
   const nsp: SignalingNamespace = io.of("/signaling");
   // Nothing may use the default namespace.
@@ -160,6 +163,8 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
       if (!user) return next(new Error("unauthorized"));
       const exists = await userById(user.id);
       if (!exists) return next(new Error("unauthorized"));
+      // Someone else's pid and offset: refused, not merged (the session is used up).
+      if (!recoveryAllowed(socket, exists.id)) return next(new Error("unauthorized"));
       if (socketsOf(exists.id) >= o.limits.socketsPerUser) return next(new Error("rate_limited"));
       socket.data.userId = exists.id;
       socket.data.name = exists.name;
@@ -250,6 +255,7 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
   nsp.on("connection", (socket: Sock) => {
     const { userId } = socket.data;
     forgetUpgradeRequest(socket);
+    restoreRecovered(socket);
     void socket.join(userRoom(userId));
     // Handshakes that finish together all pass the middleware's count before
     // any of them has joined: the cap holds here.

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { io } from "socket.io-client";
-import { emitAck, establish, expectOk, startHarness, until, waitFor, type ClientSocket, type Harness } from "./harness";
+import { emitAck, establish, expectError, expectOk, startHarness, until, waitFor, type ClientSocket, type Harness } from "./harness";
 
 describe("connection-state recovery (one node)", () => {
   let h: Harness;
@@ -58,6 +58,60 @@ describe("connection-state recovery (one node)", () => {
     expectOk(await emitAck(a, "signal:candidate", { callId: call.id, candidate: null }));
     assert.equal((await got).candidate, null);
     expectOk(await emitAck(b, "call:hangup", { callId: call.id }));
+  });
+
+  test("another user's pid and offset: the handshake is refused, nothing of the old socket reaches the stranger, and C hears nothing from them", async () => {
+    const [bea, cal, nat] = [await h.createUser("Bea"), await h.createUser("Cal"), await h.createUser("Nat")];
+    await h.makeContacts(bea, cal);
+    const b = await h.connect(bea);
+    const c = await h.connect(cal);
+    const call = await establish(b, c, cal.id);
+    // What a leaked tab would give away: the private session id and a recent offset.
+    const leaked = b as unknown as { _pid?: string; _lastOffset?: string };
+    const pid = leaked._pid;
+    assert.ok(pid, "recovery is on: the client holds a pid");
+    // Something for B's socket after the pid was read, so an offset exists in the log.
+    const candidateSeen = waitFor(b, "signal:candidate");
+    expectOk(await emitAck(c, "signal:candidate", { callId: call.id, candidate: null }));
+    await candidateSeen;
+    const offset = leaked._lastOffset;
+    assert.ok(offset, "an offset");
+
+    // B's connection drops; C trickles a candidate meanwhile (logged for B's recovery).
+    const down = new Promise<void>((resolve) => b.once("disconnect", () => resolve()));
+    b.io.engine.close();
+    await down;
+    const secret = "candidate:9 1 udp 2122260223 192.0.2.99 54400 typ host";
+    expectOk(await emitAck(c, "signal:candidate", { callId: call.id, candidate: { candidate: secret, sdpMid: "0", sdpMLineIndex: 0 } }));
+
+    // N connects with N's own valid cookie and B's pid/offset.
+    const n: ClientSocket = io(`${h.url}/signaling`, {
+      transports: ["websocket"],
+      forceNew: true,
+      reconnection: false,
+      auth: { pid, offset },
+      extraHeaders: { cookie: await h.cookieFor(nat) },
+    });
+    extra.push(n);
+    const rawFrames: string[] = [];
+    n.io.on("open", () => n.io.engine.on("message", (data: unknown) => rawFrames.push(String(data))));
+    const heard: string[] = [];
+    n.onAny((event: string) => heard.push(event));
+    const error = await new Promise<string>((resolve, reject) => {
+      n.once("connect", () => reject(new Error("the stranger connected")));
+      n.once("connect_error", (err) => resolve(err.message));
+    });
+    assert.equal(error, "unauthorized");
+    assert.equal(n.connected, false);
+    assert.deepEqual(heard, [], "no event reached the stranger");
+    assert.equal(rawFrames.filter((f) => f.includes("192.0.2.99")).length, 0, "B's missed candidate was never written to the stranger's connection");
+    // No socket of N holds B's call room; C's relays reach nobody but B's sockets.
+    const room = h.signaling.nsp.adapter.rooms.get(`call:${call.id}`);
+    for (const id of room ?? []) assert.notEqual(h.signaling.nsp.sockets.get(id)?.data.userId, nat.id);
+    // N, connected normally, cannot relay into the call.
+    const n2 = await h.connect(nat);
+    expectError(await emitAck(n2, "signal:candidate", { callId: call.id, candidate: null }), "not_in_call");
+    expectOk(await emitAck(c, "call:hangup", { callId: call.id }));
   });
 
   test("presence updates are delivered but not logged for replay (a recovered client asks presence:list)", async () => {
