@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { DATABASE_URL_HINT, dbKindOf } from "./db/kind";
+import { parseTrustProxy } from "./http/client-ip";
 
 const csv = z
   .string()
@@ -53,6 +54,19 @@ const schema = z.object({
   RINGS_PER_USER_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(20),
   SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(20),
   DATA_DIR: z.string().default("./data"),
+  /**
+   * Which X-Forwarded-For hops to believe (server/http/client-ip.ts): empty = none (the
+   * TCP peer is the client), a number of proxies in front of us, or their addresses/CIDRs.
+   */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const trust = parseTrustProxy(v);
+      if (typeof trust !== "string") return trust;
+      ctx.addIssue({ code: "custom", message: trust });
+      return z.NEVER;
+    }),
 }).superRefine((env, ctx) => {
   // TURN needs both halves: URLs without the secret would hand out credentials coturn refuses.
   if (env.TURN_URLS.length > 0 && !env.TURN_SECRET)

@@ -11,7 +11,7 @@ import { setSignalingNamespace } from "./realtime";
 import { createLimits, setLimits } from "./rate-limits";
 import { connectRedis } from "./redis";
 import { iceServersFromEnv } from "./ice";
-import { CLIENT_IP_HEADER } from "./http/client-ip";
+import { CLIENT_IP_HEADER, deriveClientIp } from "./http/client-ip";
 
 
 async function main() {
@@ -37,8 +37,8 @@ async function main() {
   await app.prepare();
 
   const server = createServer((req: IncomingMessage, res) => {
-    // The client address as this process saw it, for rate limits in route code.
-    req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? "unknown";
+    // The client address (TRUST_PROXY decides how much of X-Forwarded-For counts), for rate limits in route code.
+    req.headers[CLIENT_IP_HEADER] = deriveClientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"], env.TRUST_PROXY);
     void handle(req, res);
   });
 
@@ -50,6 +50,7 @@ async function main() {
     graceMs: env.CALL_GRACE_SECONDS * 1000,
     iceServers: iceServersFromEnv(env),
     limits,
+    trustProxy: env.TRUST_PROXY,
     redis,
     sweepEveryMs: env.CALL_SWEEP_SECONDS * 1000,
   });

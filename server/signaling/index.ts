@@ -6,6 +6,7 @@ import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { Server, type Socket } from "socket.io";
 import type { RedisClient } from "../redis";
 import { userFromCookieHeader } from "../auth/session-cookie";
+import type { TrustProxy } from "../http/client-ip";
 import type { Db } from "../db/client";
 import { DialtoneError, toAckError } from "../call/errors";
 import {
@@ -43,6 +44,8 @@ export type SignalingOptions = {
   /** ICE servers for one participant (per-user TURN credentials). */
   iceServers: (userId: string) => IceServer[];
   limits: Limits;
+  /** How the handshake's client IP is read (server/http/client-ip.ts); default: the TCP peer. */
+  trustProxy?: TrustProxy;
   sweepEveryMs?: number;
   /** Set when several nodes share the load: the adapter between them and the per-user locks. */
   redis?: RedisClient;
