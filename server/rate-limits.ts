@@ -10,11 +10,20 @@ import type { RedisClient } from "./redis";
 
 export type Limits = ReturnType<typeof createLimits>;
 
-export function createLimits(o: { signUpsPerHour?: number; ringsPerMinute?: number; socketsPerUser?: number; redis?: RedisClient } = {}) {
-  const shared = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract =>
+export type LimitOptions = {
+  signUpsPerHour?: number;
+  ringsPerMinute?: number;
+  socketsPerUser?: number;
+  /** Failed sign-ins one IP may make per day (tests lower it). */
+  signInFailuresPerIp?: number;
+  redis?: RedisClient;
+};
+
+export function createLimits(o: LimitOptions = {}) {
+  const shared = (keyPrefix: string, points: number, duration: number, blockDuration = 0): RateLimiterAbstract =>
     o.redis
-      ? new RateLimiterRedis({ storeClient: o.redis, useRedisPackage: true, keyPrefix: `dialtone:rl:${keyPrefix}`, points, duration })
-      : new RateLimiterMemory({ keyPrefix, points, duration });
+      ? new RateLimiterRedis({ storeClient: o.redis, useRedisPackage: true, keyPrefix: `dialtone:rl:${keyPrefix}`, points, duration, blockDuration })
+      : new RateLimiterMemory({ keyPrefix, points, duration, blockDuration });
   return {
     /** Rings a user may start per minute. */
     ring: shared("ring", o.ringsPerMinute ?? 20, 60),
@@ -26,9 +35,14 @@ export function createLimits(o: { signUpsPerHour?: number; ringsPerMinute?: numb
      * limit would otherwise grow with them.
      */
     socketsPerUser: o.socketsPerUser ?? 20,
-    /** Sign-in attempts per email per 15 minutes, and per IP. */
-    signInEmail: shared("signin-email", 10, 15 * 60),
-    signInIp: shared("signin-ip", 50, 15 * 60),
+    /**
+     * Failed sign-ins (server/auth/sign-in-guard.ts): consecutive ones per
+     * (email, IP), 10 then that pair waits 15 min; per IP, 100 a day then
+     * that address waits a day; per email from any IP, only a slow-down.
+     */
+    signInFailEmailIp: shared("signin-fail-email-ip", 10, 15 * 60, 15 * 60),
+    signInFailIp: shared("signin-fail-ip", o.signInFailuresPerIp ?? 100, 24 * 60 * 60, 24 * 60 * 60),
+    signInFailEmail: shared("signin-fail-email", 1_000_000, 15 * 60),
     /** Contact requests a user may send per hour (they reach other people). */
     contactRequest: shared("contact-request", 30, 60 * 60),
     /** Sign-ups per IP per hour. */

@@ -1,11 +1,13 @@
 // next-auth configuration: Credentials provider, JWT sessions.
 import type { NextAuthOptions } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { DialtoneError } from "../call/errors";
 import { getDb } from "../db/client";
 import { getLimits } from "../rate-limits";
 import { checkCredentials } from "./accounts";
 import { authCookies, secureCookiesFor } from "./cookies";
 import { signInSchema } from "./schemas";
+import { beforeSignIn, signInFailed, signInSucceeded } from "./sign-in-guard";
 import { CLIENT_IP_HEADER } from "../http/client-ip";
 
 // Next's bundler hands us the function; Node's own ESM loader (tsx: tests, the
@@ -35,15 +37,16 @@ export const authOptions: NextAuthOptions = {
         const parsed = signInSchema.safeParse({ email: credentials?.email, password: credentials?.password });
         if (!parsed.success) return null;
         const limits = getLimits();
+        const { email } = parsed.data;
         const ip = header(req?.headers, CLIENT_IP_HEADER) ?? "unknown";
         try {
-          await limits.signInIp.consume(ip);
-          await limits.signInEmail.consume(parsed.data.email);
-        } catch {
-          throw new Error("rate_limited");
+          await beforeSignIn(limits, email, ip);
+        } catch (err) {
+          // next-auth passes the message to the sign-in page as ?error=rate_limited.
+          throw err instanceof DialtoneError ? new Error(err.code) : err;
         }
-        const user = await checkCredentials(getDb(), parsed.data.email, parsed.data.password);
-        if (user) await limits.signInEmail.delete(parsed.data.email);
+        const user = await checkCredentials(getDb(), email, parsed.data.password);
+        await (user ? signInSucceeded(limits, email, ip) : signInFailed(limits, email, ip));
         return user;
       },
     }),
