@@ -1,5 +1,5 @@
 // Wiring only: env → database (migrated) → Next → http server → signaling → listen.
-import { createServer, type IncomingMessage } from "node:http";
+import { createServer } from "node:http";
 import next from "next";
 import { getEnv } from "./env";
 import { secureCookiesFor } from "./auth/cookies";
@@ -11,7 +11,7 @@ import { setSignalingNamespace } from "./realtime";
 import { createLimits, setLimits } from "./rate-limits";
 import { connectRedis } from "./redis";
 import { iceServersFromEnv } from "./ice";
-import { CLIENT_IP_HEADER, deriveClientIp } from "./http/client-ip";
+import { createRequestListener } from "./http/request-listener";
 
 
 async function main() {
@@ -36,11 +36,7 @@ async function main() {
   const handle = app.getRequestHandler();
   await app.prepare();
 
-  const server = createServer((req: IncomingMessage, res) => {
-    // The client address (TRUST_PROXY decides how much of X-Forwarded-For counts), for rate limits in route code.
-    req.headers[CLIENT_IP_HEADER] = deriveClientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"], env.TRUST_PROXY);
-    void handle(req, res);
-  });
+  const server = createServer(createRequestListener(handle, { trustProxy: env.TRUST_PROXY }));
 
   const signaling = createSignaling(server, {
     db,
