@@ -53,6 +53,9 @@ const schema = z.object({
     .refine((u) => !u || /^rediss?:\/\//.test(u), "must be a redis:// or rediss:// URL"),
   RINGS_PER_USER_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(20),
   SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  /** Signaling handshakes one client IP may make per minute, and sockets it may hold open per node. */
+  HANDSHAKES_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  SOCKETS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(200),
   DATA_DIR: z.string().default("./data"),
   /**
    * Which X-Forwarded-For hops to believe (server/http/client-ip.ts): empty = none (the

@@ -29,7 +29,13 @@ async function main() {
 
   // Several nodes: Redis carries rooms/broadcasts, shared rate limits and the live call state.
   const redis = env.REDIS_URL ? await connectRedis(env.REDIS_URL) : undefined;
-  const limits = createLimits({ signUpsPerHour: env.SIGNUPS_PER_IP_PER_HOUR, ringsPerMinute: env.RINGS_PER_USER_PER_MINUTE, redis });
+  const limits = createLimits({
+    signUpsPerHour: env.SIGNUPS_PER_IP_PER_HOUR,
+    ringsPerMinute: env.RINGS_PER_USER_PER_MINUTE,
+    handshakesPerIpPerMinute: env.HANDSHAKES_PER_IP_PER_MINUTE,
+    socketsPerIp: env.SOCKETS_PER_IP,
+    redis,
+  });
   setLimits(limits);
 
   const app = next({ dev, hostname: env.HOSTNAME, port: env.PORT });

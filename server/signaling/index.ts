@@ -6,7 +6,7 @@ import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { Server, type Socket } from "socket.io";
 import type { RedisClient } from "../redis";
 import { userFromCookieHeader } from "../auth/session-cookie";
-import type { TrustProxy } from "../http/client-ip";
+import { deriveClientIp, TRUST_NONE, type TrustProxy } from "../http/client-ip";
 import type { Db } from "../db/client";
 import { DialtoneError, toAckError } from "../call/errors";
 import {
@@ -19,7 +19,7 @@ import {
   type Payload,
   type ServerToClientEvents,
 } from "../call/protocol";
-import { RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { consume, type Limits } from "../rate-limits";
 import { onContactsChanged } from "../realtime";
 import { ContactDirectory } from "../contacts/directory";
@@ -31,9 +31,13 @@ import { batchWrites } from "./batched-writes";
 import { RecoveryAdapter } from "./recovery-adapter";
 import { holdingRecoveredState, recoveryAllowed, restoreRecovered } from "./recovery-guard";
 import { createUserBatch } from "./user-batch";
+import { UserBudgets } from "./user-budget";
+import { syncBudgetsAcrossNodes } from "./cluster-budget";
 import { broadcastPresence, presenceOf, type PresenceSources } from "./presence";
 
 const PRESENCE_BATCH_MS = 50;
+/** The answer to every event over the user's budget: made once, no validation, no handler. */
+const RATE_LIMITED = Object.freeze(toAckError(new DialtoneError("rate_limited")));
 
 export type SignalingOptions = {
   db: Db;
@@ -152,6 +156,12 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
   });
   void store.ready.then(() => calls.start(o.sweepEveryMs)).catch((err: unknown) => console.error("[signaling] loading live calls failed", err));
 
+  // Events per user across their sockets (and nodes): server/signaling/user-budget.ts.
+  const budgets = new UserBudgets(o.limits.userMessages.perSecond);
+  const stopBudgetSync = o.redis ? syncBudgetsAcrossNodes(budgets, o.redis, { perSecond: o.limits.userMessages.perSecond }) : () => undefined;
+  /** Open signaling sockets per client IP on this node. */
+  const ipSockets = new Map<string, number>();
+
   const userById = createUserBatch(o.db);
   nsp.use(async (socket, next) => {
     // Socket.IO does not await middleware: a rejection here would be unhandled
@@ -162,6 +172,11 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
       // may use the session cookie (cross-site WebSocket hijacking). Non-browser
       // clients send no Origin and are judged by the cookie alone.
       if (!sameOrigin(socket.handshake.headers.origin, socket.handshake.headers.host)) return next(new Error("unauthorized"));
+      // Per client IP, before the cookie is decrypted and the database asked.
+      const ip = deriveClientIp(socket.handshake.address, socket.handshake.headers["x-forwarded-for"], o.trustProxy ?? TRUST_NONE);
+      if (o.limits.handshakeIp && !(await admitted(o.limits.handshakeIp.consume(ip)))) return next(new Error("rate_limited"));
+      if ((ipSockets.get(ip) ?? 0) >= o.limits.socketsPerIp) return next(new Error("rate_limited"));
+      socket.data.ip = ip;
       const user = await userFromCookieHeader(socket.handshake.headers.cookie, o.authSecret, o.secureCookie);
       if (!user) return next(new Error("unauthorized"));
       const exists = await userById(user.id);
@@ -218,10 +233,8 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     if (!s.rooms.has(callRoom(callId))) throw new DialtoneError("not_in_call");
   }
 
-  async function onEvent(socket: Sock, event: ClientEventName, args: unknown[]) {
-    const ack = typeof args[args.length - 1] === "function" ? (args.pop() as (res: unknown) => void) : undefined;
+  async function onEvent(socket: Sock, event: ClientEventName, args: unknown[], ack: ((res: unknown) => void) | undefined) {
     try {
-      o.limits.socketMessages.take((socket.data.messages ??= { windowStart: 0, count: 0 }));
       if (args.length !== 1) throw new DialtoneError("invalid_payload");
       const parsed = schemas[event].safeParse(args[0]);
       if (!parsed.success) throw new DialtoneError("invalid_payload");
@@ -238,18 +251,33 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
   // hold as little as possible (it kept ten per-event closures once, then
   // three).
   function onAnyEvent(this: Sock, event: string, ...args: unknown[]): void {
+    const ack = typeof args[args.length - 1] === "function" ? (args.pop() as (res: unknown) => void) : undefined;
+    // Every event, known or not, counts against the user's budget before anything else is done with it.
+    const counter = this.data.messages;
+    if (!counter) return;
+    const verdict = o.limits.userMessages.take(counter);
+    if (verdict !== "ok") {
+      // Over the budget: a ready-made answer; far over it: the sender goes (what it queued is dropped with it).
+      if (verdict === "abuse") this.disconnect(true);
+      else ack?.(RATE_LIMITED);
+      return;
+    }
     // Own keys only: `"toString" in schemas` is true (inherited), and such an event would never be answered.
-    if (Object.hasOwn(schemas, event)) return void onEvent(this, event as ClientEventName, args);
+    if (Object.hasOwn(schemas, event)) return void onEvent(this, event as ClientEventName, args, ack);
     // Unknown events: answer with an error when the client asked for an ack.
-    const ack = args[args.length - 1];
-    if (typeof ack === "function") ack(toAckError(new DialtoneError("invalid_payload", `Unknown event.`)));
+    ack?.(toAckError(new DialtoneError("invalid_payload", `Unknown event.`)));
   }
   function onDisconnecting(this: Sock): void {
     const callIds = [...this.rooms].filter((r) => r.startsWith("call:")).map((r) => r.slice(5));
     if (callIds.length > 0) calls.socketLeftCalls(this.data.userId, callIds);
   }
   function onDisconnect(this: Sock): void {
-    presenceChanged([this.data.userId]);
+    const { userId, ip = "unknown" } = this.data;
+    budgets.detach(userId);
+    const left = (ipSockets.get(ip) ?? 1) - 1;
+    if (left > 0) ipSockets.set(ip, left);
+    else ipSockets.delete(ip);
+    presenceChanged([userId]);
   }
 
   /** This user's signaling sockets on this node. */
@@ -260,12 +288,16 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     forgetUpgradeRequest(socket);
     restoreRecovered(socket);
     void socket.join(userRoom(userId));
-    // Handshakes that finish together all pass the middleware's count before
-    // any of them has joined: the cap holds here.
-    if (socketsOf(userId) > o.limits.socketsPerUser) {
+    // Handshakes that finish together all pass the middleware's counts before
+    // any of them has joined: the caps hold here.
+    const ip = socket.data.ip ?? "unknown";
+    const fromIp = ipSockets.get(ip) ?? 0;
+    if (socketsOf(userId) > o.limits.socketsPerUser || fromIp >= o.limits.socketsPerIp) {
       socket.disconnect(true);
       return;
     }
+    ipSockets.set(ip, fromIp + 1);
+    socket.data.messages = budgets.attach(userId);
     // Presence is recomputed from every node's sockets, so a second tab or a
     // tab on another node never flips it wrongly.
     presenceChanged([userId]);
@@ -282,6 +314,7 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     directory,
     close: async () => {
       stopListening();
+      stopBudgetSync();
       clearTimeout(presenceTimer);
       calls.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
@@ -312,6 +345,17 @@ function forgetUpgradeRequest(socket: Sock): void {
     req.rawHeaders = [];
     req.url = "";
     (req as IncomingMessage & { _query?: unknown })._query = undefined;
+  }
+}
+
+/** Whether a rate-limiter-flexible consume passed (false: over its limit; other errors are thrown). */
+async function admitted(consumed: Promise<unknown>): Promise<boolean> {
+  try {
+    await consumed;
+    return true;
+  } catch (err) {
+    if (err instanceof RateLimiterRes) return false;
+    throw err;
   }
 }
 

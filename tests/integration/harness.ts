@@ -23,6 +23,7 @@ import { actOnContact, requestContact } from "../../server/contacts/service";
 import { createDb, type Db } from "../../server/db/client";
 import { migrate } from "../../server/db/migrate";
 import { createLimits, type Limits } from "../../server/rate-limits";
+import type { TrustProxy } from "../../server/http/client-ip";
 import { createSignaling, type Signaling } from "../../server/signaling";
 import { createTestDatabase } from "../support/postgres";
 import { startRedis, type TestRedis } from "../support/redis";
@@ -41,6 +42,8 @@ export type HarnessOptions = {
   /** How long after the ring time its timer fires (default 50 ms). */
   ringTimerSlackMs?: number;
   sweepEveryMs?: number;
+  /** How the handshake's client IP is read (default: the TCP peer, 127.0.0.1). */
+  trustProxy?: TrustProxy;
 };
 
 /**
@@ -146,6 +149,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     limits: options.limits ?? createLimits(),
     sweepEveryMs: options.sweepEveryMs ?? 200,
     ringTimerSlackMs: options.ringTimerSlackMs,
+    trustProxy: options.trustProxy,
     callState: callState.state,
   });
   await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
