@@ -1,9 +1,11 @@
 // What every HTTP request goes through in the custom server before Next sees
 // it (Socket.IO's own paths are taken by Socket.IO first): the client IP for
-// route code, then the body limit.
+// route code, writes from other sites refused, then the body limit.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { CLIENT_IP_HEADER, deriveClientIp, type TrustProxy } from "./client-ip";
 import { limitBody } from "./body-limit";
+import { crossSiteWrite } from "./same-origin";
+import { ERROR_CODES } from "../call/errors";
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -12,6 +14,13 @@ export function createRequestListener(handle: RequestHandler, o: { trustProxy: T
     // The client address (TRUST_PROXY decides how much of X-Forwarded-For counts),
     // overwriting whatever a client sent under that name.
     req.headers[CLIENT_IP_HEADER] = deriveClientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"], o.trustProxy);
+    if (crossSiteWrite(req.method, req.headers)) {
+      const { http, message } = ERROR_CODES.forbidden_origin;
+      // The body is not read: close rather than drain it.
+      res.writeHead(http, { "content-type": "application/json", connection: "close" });
+      res.end(JSON.stringify({ ok: false, code: "forbidden_origin", message }));
+      return;
+    }
     if (!limitBody(req, res, o.maxBodyBytes)) return;
     void handle(req, res);
   };

@@ -7,6 +7,7 @@ import { Server, type Socket } from "socket.io";
 import type { RedisClient } from "../redis";
 import { userFromCookieHeader } from "../auth/session-cookie";
 import { deriveClientIp, TRUST_NONE, type TrustProxy } from "../http/client-ip";
+import { sameOrigin } from "../http/same-origin";
 import type { Db } from "../db/client";
 import { DialtoneError, toAckError } from "../call/errors";
 import {
@@ -356,15 +357,5 @@ async function admitted(consumed: Promise<unknown>): Promise<boolean> {
   } catch (err) {
     if (err instanceof RateLimiterRes) return false;
     throw err;
-  }
-}
-
-/** No Origin (not a browser), or an Origin whose host is the host the request came to. */
-export function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
-  if (!origin) return true;
-  try {
-    return Boolean(host) && new URL(origin).host === host;
-  } catch {
-    return false;
   }
 }
