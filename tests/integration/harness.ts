@@ -42,6 +42,8 @@ export type HarnessOptions = {
   /** How long after the ring time its timer fires (default 50 ms). */
   ringTimerSlackMs?: number;
   sweepEveryMs?: number;
+  /** Run the signaling server as one of several nodes: the Redis streams adapter (and the cross-node event budget) on this client. */
+  adapterRedis?: RedisClient;
   /** How the handshake's client IP is read (default: the TCP peer, 127.0.0.1). */
   trustProxy?: TrustProxy;
 };
@@ -150,6 +152,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     sweepEveryMs: options.sweepEveryMs ?? 200,
     ringTimerSlackMs: options.ringTimerSlackMs,
     trustProxy: options.trustProxy,
+    redis: options.adapterRedis,
     callState: callState.state,
   });
   await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
