@@ -1,24 +1,7 @@
 // @ts-check
 import createNextIntlPlugin from "next-intl/plugin";
 
-const dev = process.env.NODE_ENV !== "production";
-
-// The app loads only its own scripts, styles and websocket; media streams are
-// blob:/MediaStream objects, never remote URLs. Next's hydration needs inline
-// scripts (no nonce pipeline yet) and development needs eval for HMR.
-const csp = [
-  "default-src 'self'",
-  `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ""}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "font-src 'self'",
-  "connect-src 'self' ws: wss:",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
+// The Content-Security-Policy (with a per-request nonce) is set in proxy.ts (server/http/csp.ts).
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -33,7 +16,6 @@ const nextConfig = {
       {
         source: "/:path*",
         headers: [
-          { key: "Content-Security-Policy", value: csp },
           { key: "X-Content-Type-Options", value: "nosniff" },
           { key: "X-Frame-Options", value: "DENY" },
           { key: "Referrer-Policy", value: "no-referrer" },

@@ -58,6 +58,8 @@ export default defineConfig({
       RING_TIMEOUT_SECONDS: String(RING_TIMEOUT_SECONDS),
       // every e2e user signs up from 127.0.0.1
       SIGNUPS_PER_IP_PER_HOUR: "1000",
+      HANDSHAKES_PER_IP_PER_MINUTE: "100000",
+      SOCKETS_PER_IP: "100000",
       CALL_GRACE_SECONDS: String(CALL_GRACE_SECONDS),
       NEXTAUTH_URL: BASE_URL,
       NEXT_TELEMETRY_DISABLED: "1",

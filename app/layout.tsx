@@ -12,6 +12,9 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
+// Every page renders per request: the CSP nonce (proxy.ts) must be on its scripts.
+export const dynamic = "force-dynamic";
+
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const locale = await getLocale();
   // NextIntlClientProvider (rendered on the server) hands the locale's messages

@@ -6,6 +6,7 @@ import path from "node:path";
 import { z } from "zod";
 import { DATABASE_URL_HINT, dbKindOf } from "./db/kind";
 import { LOG_LEVELS } from "./observability/log-levels";
+import { parseTrustProxy } from "./http/client-ip";
 
 const csv = z
   .string()
@@ -53,6 +54,9 @@ const schema = z.object({
     .refine((u) => !u || /^rediss?:\/\//.test(u), "must be a redis:// or rediss:// URL"),
   RINGS_PER_USER_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(20),
   SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  /** Signaling handshakes one client IP may make per minute, and sockets it may hold open per node. */
+  HANDSHAKES_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  SOCKETS_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(200),
   DATA_DIR: z.string().default("./data"),
   /** pino's level: what the JSON log lines on stdout include (server/observability/log.ts). */
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
@@ -71,6 +75,19 @@ const schema = z.object({
    * and exits; past this it exits anyway (status 1).
    */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(1).max(600).default(10),
+  /**
+   * Which X-Forwarded-For hops to believe (server/http/client-ip.ts): empty = none (the
+   * TCP peer is the client), a number of proxies in front of us, or their addresses/CIDRs.
+   */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const trust = parseTrustProxy(v);
+      if (typeof trust !== "string") return trust;
+      ctx.addIssue({ code: "custom", message: trust });
+      return z.NEVER;
+    }),
 }).superRefine((env, ctx) => {
   // TURN needs both halves: URLs without the secret would hand out credentials coturn refuses.
   if (env.TURN_URLS.length > 0 && !env.TURN_SECRET)

@@ -1,6 +1,6 @@
 // Wiring only: env → logs and metrics → database (migrated) → Next → http
-// server (health, readiness and metrics first, then Next) → signaling →
-// listen; graceful shutdown on SIGTERM/SIGINT (server/shutdown.ts).
+// server (health, readiness and metrics first, then the request guards and
+// Next) → signaling → listen; graceful shutdown on SIGTERM/SIGINT (server/shutdown.ts).
 import { createServer, type IncomingMessage } from "node:http";
 import next from "next";
 import { getEnv } from "./env";
@@ -13,12 +13,12 @@ import { setSignalingNamespace } from "./realtime";
 import { createLimits, setLimits } from "./rate-limits";
 import { connectRedis } from "./redis";
 import { iceServersFromEnv } from "./ice";
-import { CLIENT_IP_HEADER } from "./http/client-ip";
 import { createLog, setLog } from "./observability/log";
 import { Metrics, setMetrics } from "./observability/metrics";
 import { opsRoutes } from "./observability/ops-routes";
 import { configSummary } from "./observability/config-summary";
 import { shutDown } from "./shutdown";
+import { createRequestListener } from "./http/request-listener";
 
 async function main() {
   const authSecretFromEnv = Boolean(process.env.AUTH_SECRET);
@@ -40,7 +40,13 @@ async function main() {
 
   // Several nodes: Redis carries rooms/broadcasts, shared rate limits and the live call state.
   const redis = env.REDIS_URL ? await connectRedis(env.REDIS_URL) : undefined;
-  const limits = createLimits({ signUpsPerHour: env.SIGNUPS_PER_IP_PER_HOUR, ringsPerMinute: env.RINGS_PER_USER_PER_MINUTE, redis });
+  const limits = createLimits({
+    signUpsPerHour: env.SIGNUPS_PER_IP_PER_HOUR,
+    ringsPerMinute: env.RINGS_PER_USER_PER_MINUTE,
+    handshakesPerIpPerMinute: env.HANDSHAKES_PER_IP_PER_MINUTE,
+    socketsPerIp: env.SOCKETS_PER_IP,
+    redis,
+  });
   setLimits(limits);
 
   const app = next({ dev, hostname: env.HOSTNAME, port: env.PORT });
@@ -53,12 +59,11 @@ async function main() {
     metrics,
     metricsToken: env.METRICS_TOKEN,
   });
+  const guarded = createRequestListener(handle, { trustProxy: env.TRUST_PROXY });
   const server = createServer((req: IncomingMessage, res) => {
-    // Probes and scrapes: answered here, cheaply, before Next.
+    // Probes and scrapes: answered here, cheaply, before anything else.
     if (ops(req, res)) return;
-    // The client address as this process saw it, for rate limits in route code.
-    req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? "unknown";
-    void handle(req, res);
+    guarded(req, res);
   });
 
   const signaling = createSignaling(server, {
@@ -69,6 +74,7 @@ async function main() {
     graceMs: env.CALL_GRACE_SECONDS * 1000,
     iceServers: iceServersFromEnv(env),
     limits,
+    trustProxy: env.TRUST_PROXY,
     redis,
     sweepEveryMs: env.CALL_SWEEP_SECONDS * 1000,
     log,

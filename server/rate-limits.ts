@@ -11,25 +11,51 @@ import { getMetrics } from "./observability/metrics";
 
 export type Limits = ReturnType<typeof createLimits>;
 
-export function createLimits(o: { signUpsPerHour?: number; ringsPerMinute?: number; socketsPerUser?: number; redis?: RedisClient } = {}) {
-  const shared = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract =>
+export type LimitOptions = {
+  signUpsPerHour?: number;
+  ringsPerMinute?: number;
+  socketsPerUser?: number;
+  /** Signaling events one user may send per second, all sockets together (default 100). */
+  userMessagesPerSecond?: number;
+  /** Per client IP (server/index.ts passes HANDSHAKES_PER_IP_PER_MINUTE and SOCKETS_PER_IP); unset: unlimited. */
+  handshakesPerIpPerMinute?: number;
+  socketsPerIp?: number;
+  /** Failed sign-ins one IP may make per day (tests lower it). */
+  signInFailuresPerIp?: number;
+  redis?: RedisClient;
+};
+
+export function createLimits(o: LimitOptions = {}) {
+  const shared = (keyPrefix: string, points: number, duration: number, blockDuration = 0): RateLimiterAbstract =>
     o.redis
-      ? new RateLimiterRedis({ storeClient: o.redis, useRedisPackage: true, keyPrefix: `dialtone:rl:${keyPrefix}`, points, duration })
-      : new RateLimiterMemory({ keyPrefix, points, duration });
+      ? new RateLimiterRedis({ storeClient: o.redis, useRedisPackage: true, keyPrefix: `dialtone:rl:${keyPrefix}`, points, duration, blockDuration })
+      : new RateLimiterMemory({ keyPrefix, points, duration, blockDuration });
   return {
     /** Rings a user may start per minute. */
     ring: shared("ring", o.ringsPerMinute ?? 20, 60),
-    /** Signaling messages (SDP/ICE and all other events) per socket per second. */
-    socketMessages: new MessageLimit(100),
+    /**
+     * Signaling messages (SDP/ICE and all other events) per user per second,
+     * across all their sockets (and nodes, with Redis: server/signaling/cluster-budget.ts);
+     * past 50× that in one second, or over it 5 seconds in a row, the sending socket is disconnected.
+     */
+    userMessages: new MessageLimit(o.userMessagesPerSecond ?? 100),
     /**
      * Signaling sockets one user may hold open on one node (tabs, devices):
-     * each costs memory and a share of every ring, and the per-socket message
-     * limit would otherwise grow with them.
+     * each costs memory and a share of every ring.
      */
     socketsPerUser: o.socketsPerUser ?? 20,
-    /** Sign-in attempts per email per 15 minutes, and per IP. */
-    signInEmail: shared("signin-email", 10, 15 * 60),
-    signInIp: shared("signin-ip", 50, 15 * 60),
+    /** Signaling handshakes per client IP per minute (each costs a decryption and a database read); none: no limit. */
+    handshakeIp: o.handshakesPerIpPerMinute === undefined ? undefined : shared("handshake-ip", o.handshakesPerIpPerMinute, 60),
+    /** Signaling sockets one client IP may hold open on one node. */
+    socketsPerIp: o.socketsPerIp ?? Number.POSITIVE_INFINITY,
+    /**
+     * Failed sign-ins (server/auth/sign-in-guard.ts): consecutive ones per
+     * (email, IP), 10 then that pair waits 15 min; per IP, 100 a day then
+     * that address waits a day; per email from any IP, only a slow-down.
+     */
+    signInFailEmailIp: shared("signin-fail-email-ip", 10, 15 * 60, 15 * 60),
+    signInFailIp: shared("signin-fail-ip", o.signInFailuresPerIp ?? 100, 24 * 60 * 60, 24 * 60 * 60),
+    signInFailEmail: shared("signin-fail-email", 1_000_000, 15 * 60),
     /** Contact requests a user may send per hour (they reach other people). */
     contactRequest: shared("contact-request", 30, 60 * 60),
     /** Sign-ups per IP per hour. */
@@ -37,20 +63,45 @@ export function createLimits(o: { signUpsPerHour?: number; ringsPerMinute?: numb
   };
 }
 
-/** A fixed one-second window counted in a small object the caller keeps (on the socket). */
+/**
+ * A fixed one-second window counted in a small object shared by one user's
+ * sockets on this node (server/signaling/user-budget.ts): one comparison per
+ * event, before the payload is validated.
+ */
 export class MessageLimit {
-  constructor(readonly perSecond: number) {}
+  constructor(
+    readonly perSecond: number,
+    /** Events in one second past which the sender is disconnected. */
+    readonly disconnectAt = perSecond * 50,
+  ) {}
 
-  /** Count one message; throws `rate_limited` past `perSecond` in the current second. */
-  take(counter: MessageCounter, now = Date.now()): void {
-    if (now - counter.windowStart >= 1000) {
+  /**
+   * Count one message: "ok", "over" (answer rate_limited, nothing else) or
+   * "abuse" (disconnect the sender): more than `disconnectAt` in one second,
+   * or over the budget for `STRIKES` seconds in a row.
+   */
+  take(counter: MessageCounter, now = Date.now()): "ok" | "over" | "abuse" {
+    const elapsed = now - counter.windowStart;
+    if (elapsed >= 1000) {
+      const wasOver = counter.count > Math.min(this.perSecond, counter.allowance);
+      counter.strikes = wasOver && elapsed < 2000 ? counter.strikes + 1 : 0;
       counter.windowStart = now;
       counter.count = 0;
     }
-    if (++counter.count > this.perSecond) throw new DialtoneError("rate_limited");
+    counter.total++;
+    const n = ++counter.count;
+    if (n <= Math.min(this.perSecond, counter.allowance)) return "ok";
+    return n > this.disconnectAt || counter.strikes >= STRIKES ? "abuse" : "over";
   }
 }
-export type MessageCounter = { windowStart: number; count: number };
+/** Seconds in a row over the budget after which the user's senders are disconnected. */
+const STRIKES = 5;
+/**
+ * `allowance`: this node's share of the user's budget for now (perSecond on
+ * one node; lowered by what their sockets on other nodes sent). `total`: every
+ * event ever counted (the cluster sync sends the difference).
+ */
+export type MessageCounter = { windowStart: number; count: number; allowance: number; total: number; strikes: number };
 
 /** Consume one point or throw a `rate_limited` DialtoneError. */
 export async function consume(limiter: RateLimiterAbstract, key: string): Promise<void> {

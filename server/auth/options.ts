@@ -1,11 +1,13 @@
 // next-auth configuration: Credentials provider, JWT sessions.
 import type { NextAuthOptions } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { DialtoneError } from "../call/errors";
 import { getDb } from "../db/client";
 import { getLimits } from "../rate-limits";
 import { checkCredentials } from "./accounts";
 import { authCookies, secureCookiesFor } from "./cookies";
 import { signInSchema } from "./schemas";
+import { beforeSignIn, signInFailed, signInSucceeded } from "./sign-in-guard";
 import { CLIENT_IP_HEADER } from "../http/client-ip";
 import { getLog } from "../observability/log";
 import { getMetrics } from "../observability/metrics";
@@ -37,23 +39,24 @@ export const authOptions: NextAuthOptions = {
         const parsed = signInSchema.safeParse({ email: credentials?.email, password: credentials?.password });
         if (!parsed.success) return null;
         const limits = getLimits();
+        const { email } = parsed.data;
         const ip = header(req?.headers, CLIENT_IP_HEADER) ?? "unknown";
         const metrics = getMetrics();
         try {
-          await limits.signInIp.consume(ip);
-          await limits.signInEmail.consume(parsed.data.email);
-        } catch {
+          await beforeSignIn(limits, email, ip);
+        } catch (err) {
           metrics.rateLimited.inc({ limit: "sign_in" });
           metrics.signIns.inc({ outcome: "rate_limited" });
           getLog().warn({ event: "auth.sign_in", outcome: "rate_limited", ip }, "sign-in refused: rate limited");
-          throw new Error("rate_limited");
+          // next-auth passes the message to the sign-in page as ?error=rate_limited.
+          throw err instanceof DialtoneError ? new Error(err.code) : err;
         }
-        const user = await checkCredentials(getDb(), parsed.data.email, parsed.data.password);
+        const user = await checkCredentials(getDb(), email, parsed.data.password);
+        await (user ? signInSucceeded(limits, email, ip) : signInFailed(limits, email, ip));
         metrics.signIns.inc({ outcome: user ? "success" : "failure" });
         // Who tried is not logged on a failure (the email may be someone else's, or a typo of a password); the IP is.
         if (user) getLog().info({ event: "auth.sign_in", outcome: "success", userId: user.id, ip }, "signed in");
         else getLog().info({ event: "auth.sign_in", outcome: "failure", ip }, "sign-in failed: wrong email or password");
-        if (user) await limits.signInEmail.delete(parsed.data.email);
         return user;
       },
     }),

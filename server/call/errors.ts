@@ -22,6 +22,10 @@ export const ERROR_CODES = {
   email_taken: { http: 409, message: "An account with that email already exists." },
   /** Adding yourself, an unknown email, or a duplicate request. */
   contact_invalid: { http: 400, message: "That contact cannot be added." },
+  /** HTTP only: a request body over the server's limit (server/http/body-limit.ts); the connection is closed. */
+  payload_too_large: { http: 413, message: "The request is too large." },
+  /** HTTP only: a state-changing request from another site's page (server/http/same-origin.ts). */
+  forbidden_origin: { http: 403, message: "Requests from other sites are not allowed." },
   /** Too many attempts; retry later. */
   rate_limited: { http: 429, message: "Too many attempts. Try again in a moment." },
   /** Unexpected server failure; nothing was changed. */

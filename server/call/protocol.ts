@@ -2,6 +2,7 @@
 // the server→client payload types, and the Socket.IO event maps derived from
 // them. Imported by the server and by the browser; imports nothing but zod.
 import { z } from "zod";
+import "./zod-in-browser";
 import type { AckError } from "./errors";
 import type { CallOutcome, CallStatus } from "./state-machine";
 

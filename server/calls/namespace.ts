@@ -18,8 +18,10 @@ export type SignalingNamespace = Namespace<ClientToServerEvents, ServerToClientE
 export type SocketData = {
   userId: string;
   name: string;
-  /** This socket's messages in the current second (server/rate-limits.ts#MessageLimit), made on its first message. */
+  /** The user's message counter on this node, shared by their sockets (server/signaling/user-budget.ts); set on connection. */
   messages?: MessageCounter;
+  /** The client IP of the handshake (server/http/client-ip.ts), for the per-IP socket cap. */
+  ip?: string;
 };
 
 /** Every socket of a user: all their tabs ring, and all stop ringing. */

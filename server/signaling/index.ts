@@ -6,6 +6,8 @@ import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { Server, type Socket } from "socket.io";
 import type { RedisClient } from "../redis";
 import { userFromCookieHeader } from "../auth/session-cookie";
+import { deriveClientIp, TRUST_NONE, type TrustProxy } from "../http/client-ip";
+import { sameOrigin } from "../http/same-origin";
 import type { Db } from "../db/client";
 import { DialtoneError, toAckError } from "../call/errors";
 import {
@@ -18,7 +20,7 @@ import {
   type Payload,
   type ServerToClientEvents,
 } from "../call/protocol";
-import { RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { consume, type Limits } from "../rate-limits";
 import { onContactsChanged } from "../realtime";
 import { ContactDirectory } from "../contacts/directory";
@@ -29,7 +31,10 @@ import { RedisCallStore } from "../calls/redis-store";
 import { clusterAnnouncer } from "./cluster-broadcast";
 import { batchWrites } from "./batched-writes";
 import { RecoveryAdapter } from "./recovery-adapter";
+import { holdingRecoveredState, recoveryAllowed, restoreRecovered } from "./recovery-guard";
 import { createUserBatch } from "./user-batch";
+import { UserBudgets } from "./user-budget";
+import { syncBudgetsAcrossNodes } from "./cluster-budget";
 import { broadcastPresence, presenceOf, type PresenceSources } from "./presence";
 import { CallReporter } from "../calls/call-reporter";
 import { getLog, type Log } from "../observability/log";
@@ -38,6 +43,8 @@ import { disconnectForReconnect } from "./drain";
 import { announceNode, refusalReporter } from "./observed";
 
 const PRESENCE_BATCH_MS = 50;
+/** The answer to every event over the user's budget: made once, no validation, no handler. */
+const RATE_LIMITED = Object.freeze(toAckError(new DialtoneError("rate_limited")));
 
 export type SignalingOptions = {
   db: Db;
@@ -48,6 +55,8 @@ export type SignalingOptions = {
   /** ICE servers for one participant (per-user TURN credentials). */
   iceServers: (userId: string) => IceServer[];
   limits: Limits;
+  /** How the handshake's client IP is read (server/http/client-ip.ts); default: the TCP peer. */
+  trustProxy?: TrustProxy;
   sweepEveryMs?: number;
   /** Set when several nodes share the load: the adapter between them and the per-user locks. */
   redis?: RedisClient;
@@ -102,18 +111,20 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     // A socket that comes back within the grace period gets its id, rooms (its
     // call room included) and the events it missed back from Socket.IO itself;
     // the client's session:sync + call:rejoin cover the rest (reloads, restarts).
-    // Middlewares still run, so a recovered socket is authenticated again.
+    // Middlewares still run, so a recovered socket is authenticated again, and
+    // it gets its rooms and missed events back only if it is the same user
+    // (server/signaling/recovery-guard.ts).
     connectionStateRecovery: { maxDisconnectionDuration: Math.max(o.graceMs, 2_000), skipMiddlewares: false },
   });
   batchWrites(io.engine);
   const STREAM = "dialtone:socket.io";
   const STREAM_MAX_LEN = 10_000;
   if (!o.redis) {
-    io.adapter(RecoveryAdapter);
+    io.adapter(holdingRecoveredState(RecoveryAdapter));
   } else {
     // Redis Streams adapter: rooms and broadcasts span every node; it also
     // supports Socket.IO's connection-state recovery.
-    io.adapter(
+    io.adapter(holdingRecoveredState(
       createAdapter(o.redis, {
         streamName: STREAM,
         maxLen: STREAM_MAX_LEN,
@@ -122,7 +133,7 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
         heartbeatInterval: 2_000,
         heartbeatTimeout: 6_000,
       }),
-    );
+    ));
   }
   const nsp: SignalingNamespace = io.of("/signaling");
   // Nothing may use the default namespace.
@@ -182,6 +193,12 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
   const announceLeaving = o.redis ? announceNode(nsp, log) : undefined;
   void store.ready.then(() => calls.start(o.sweepEveryMs)).catch((err: unknown) => log.error({ event: "calls.load_failed", err }, "loading live calls failed"));
 
+  // Events per user across their sockets (and nodes): server/signaling/user-budget.ts.
+  const budgets = new UserBudgets(o.limits.userMessages.perSecond);
+  const stopBudgetSync = o.redis ? syncBudgetsAcrossNodes(budgets, o.redis, { perSecond: o.limits.userMessages.perSecond }) : () => undefined;
+  /** Open signaling sockets per client IP on this node. */
+  const ipSockets = new Map<string, number>();
+
   const userById = createUserBatch(o.db);
   nsp.use(async (socket, next) => {
     // Socket.IO does not await middleware: a rejection here would be unhandled
@@ -192,10 +209,23 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
       // may use the session cookie (cross-site WebSocket hijacking). Non-browser
       // clients send no Origin and are judged by the cookie alone.
       if (!sameOrigin(socket.handshake.headers.origin, socket.handshake.headers.host)) return refuseHandshake(next, "unauthorized");
+      // Per client IP, before the cookie is decrypted and the database asked.
+      const ip = deriveClientIp(socket.handshake.address, socket.handshake.headers["x-forwarded-for"], o.trustProxy ?? TRUST_NONE);
+      if (o.limits.handshakeIp && !(await admitted(o.limits.handshakeIp.consume(ip)))) {
+        metrics.rateLimited.inc({ limit: "handshakes_per_ip" });
+        return refuseHandshake(next, "rate_limited");
+      }
+      if ((ipSockets.get(ip) ?? 0) >= o.limits.socketsPerIp) {
+        metrics.rateLimited.inc({ limit: "sockets_per_ip" });
+        return refuseHandshake(next, "rate_limited");
+      }
+      socket.data.ip = ip;
       const user = await userFromCookieHeader(socket.handshake.headers.cookie, o.authSecret, o.secureCookie);
       if (!user) return refuseHandshake(next, "unauthorized");
       const exists = await userById(user.id);
       if (!exists) return refuseHandshake(next, "unauthorized");
+      // Someone else's pid and offset: refused, not merged (the session is used up).
+      if (!recoveryAllowed(socket, exists.id)) return refuseHandshake(next, "unauthorized", exists.id);
       if (socketsOf(exists.id) >= o.limits.socketsPerUser) {
         metrics.rateLimited.inc({ limit: "sockets_per_user" });
         return refuseHandshake(next, "rate_limited", exists.id);
@@ -259,15 +289,8 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     if (!s.rooms.has(callRoom(callId))) throw new DialtoneError("not_in_call");
   }
 
-  async function onEvent(socket: Sock, event: ClientEventName, args: unknown[]) {
-    const ack = typeof args[args.length - 1] === "function" ? (args.pop() as (res: unknown) => void) : undefined;
+  async function onEvent(socket: Sock, event: ClientEventName, args: unknown[], ack: ((res: unknown) => void) | undefined) {
     try {
-      try {
-        o.limits.socketMessages.take((socket.data.messages ??= { windowStart: 0, count: 0 }));
-      } catch (err) {
-        metrics.rateLimited.inc({ limit: "socket_messages" });
-        throw err;
-      }
       if (args.length !== 1) throw new DialtoneError("invalid_payload");
       const parsed = schemas[event].safeParse(args[0]);
       if (!parsed.success) throw new DialtoneError("invalid_payload");
@@ -286,20 +309,36 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
   // hold as little as possible (it kept ten per-event closures once, then
   // three).
   function onAnyEvent(this: Sock, event: string, ...args: unknown[]): void {
+    const ack = typeof args[args.length - 1] === "function" ? (args.pop() as (res: unknown) => void) : undefined;
+    // Every event, known or not, counts against the user's budget before anything else is done with it.
+    const counter = this.data.messages;
+    if (!counter) return;
+    const verdict = o.limits.userMessages.take(counter);
+    if (verdict !== "ok") {
+      metrics.rateLimited.inc({ limit: "user_messages" });
+      // Over the budget: a ready-made answer; far over it: the sender goes (what it queued is dropped with it).
+      if (verdict === "abuse") this.disconnect(true);
+      else ack?.(RATE_LIMITED);
+      return;
+    }
     // Own keys only: `"toString" in schemas` is true (inherited), and such an event would never be answered.
-    if (Object.hasOwn(schemas, event)) return void onEvent(this, event as ClientEventName, args);
+    if (Object.hasOwn(schemas, event)) return void onEvent(this, event as ClientEventName, args, ack);
     // Unknown events: answer with an error when the client asked for an ack.
-    const ack = args[args.length - 1];
     // Counted under one name: event names are the client's to choose, labels must stay few.
     refused("unknown", "invalid_payload", this.data.userId);
-    if (typeof ack === "function") ack(toAckError(new DialtoneError("invalid_payload", `Unknown event.`)));
+    ack?.(toAckError(new DialtoneError("invalid_payload", `Unknown event.`)));
   }
   function onDisconnecting(this: Sock): void {
     const callIds = [...this.rooms].filter((r) => r.startsWith("call:")).map((r) => r.slice(5));
     if (callIds.length > 0) calls.socketLeftCalls(this.data.userId, callIds);
   }
   function onDisconnect(this: Sock): void {
-    presenceChanged([this.data.userId]);
+    const { userId, ip = "unknown" } = this.data;
+    budgets.detach(userId);
+    const left = (ipSockets.get(ip) ?? 1) - 1;
+    if (left > 0) ipSockets.set(ip, left);
+    else ipSockets.delete(ip);
+    presenceChanged([userId]);
   }
 
   /** This user's signaling sockets on this node. */
@@ -308,13 +347,18 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
   nsp.on("connection", (socket: Sock) => {
     const { userId } = socket.data;
     forgetUpgradeRequest(socket);
+    restoreRecovered(socket);
     void socket.join(userRoom(userId));
-    // Handshakes that finish together all pass the middleware's count before
-    // any of them has joined: the cap holds here.
-    if (socketsOf(userId) > o.limits.socketsPerUser) {
+    // Handshakes that finish together all pass the middleware's counts before
+    // any of them has joined: the caps hold here.
+    const ip = socket.data.ip ?? "unknown";
+    const fromIp = ipSockets.get(ip) ?? 0;
+    if (socketsOf(userId) > o.limits.socketsPerUser || fromIp >= o.limits.socketsPerIp) {
       socket.disconnect(true);
       return;
     }
+    ipSockets.set(ip, fromIp + 1);
+    socket.data.messages = budgets.attach(userId);
     // Presence is recomputed from every node's sockets, so a second tab or a
     // tab on another node never flips it wrongly.
     presenceChanged([userId]);
@@ -339,6 +383,7 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     },
     close: async () => {
       stopListening();
+      stopBudgetSync();
       clearTimeout(presenceTimer);
       calls.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
@@ -372,12 +417,13 @@ function forgetUpgradeRequest(socket: Sock): void {
   }
 }
 
-/** No Origin (not a browser), or an Origin whose host is the host the request came to. */
-export function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
-  if (!origin) return true;
+/** Whether a rate-limiter-flexible consume passed (false: over its limit; other errors are thrown). */
+async function admitted(consumed: Promise<unknown>): Promise<boolean> {
   try {
-    return Boolean(host) && new URL(origin).host === host;
-  } catch {
-    return false;
+    await consumed;
+    return true;
+  } catch (err) {
+    if (err instanceof RateLimiterRes) return false;
+    throw err;
   }
 }

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import type { IceServer } from "../../server/call/protocol";
-import { createLimits } from "../../server/rate-limits";
+import { createLimits, MessageLimit } from "../../server/rate-limits";
 import {
   emitAck,
   expectError,
@@ -29,8 +29,13 @@ describe("two devices accept at once", () => {
   let a: ClientSocket, b1: ClientSocket, b2: ClientSocket;
 
   before(async () => {
-    // More rings than the default 20/minute: this file rings 20+ times on purpose.
-    const limits = { ...createLimits(), ring: new RateLimiterMemory({ keyPrefix: "ring-test", points: 1000, duration: 60 }) };
+    // More rings than the default 20/minute, and more events a second than one user's
+    // budget (100/s, all sockets together): this file rings 20+ rounds back to back on purpose.
+    const limits = {
+      ...createLimits(),
+      ring: new RateLimiterMemory({ keyPrefix: "ring-test", points: 1000, duration: 60 }),
+      userMessages: new MessageLimit(100_000),
+    };
     h = await startHarness({ ringTimeoutMs: 10_000, iceServers: () => ICE, limits });
     [alice, bob] = [await h.createUser("Alice"), await h.createUser("Bob")];
     await h.makeContacts(alice, bob);

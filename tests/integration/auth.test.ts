@@ -129,7 +129,8 @@ describe("signaling handshake auth", () => {
     const socket = await h.connect(frank);
     const server = (await h.signaling.nsp.fetchSockets()).find((s) => s.id === socket.id);
     assert.ok(server, "server-side socket not found");
-    assert.deepEqual(server.data, { userId: frank.id, name: frank.name });
+    const { userId, name, ip } = server.data;
+    assert.deepEqual({ userId, name, ip }, { userId: frank.id, name: frank.name, ip: "127.0.0.1" });
   });
 });
 
@@ -166,5 +167,48 @@ describe("signaling sockets per user", () => {
     } finally {
       for (const s of sockets) s.disconnect();
     }
+  });
+});
+
+describe("signaling handshakes and sockets per client IP", () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ limits: createLimits({ socketsPerIp: 3, handshakesPerIpPerMinute: 6 }), trustProxy: { hops: 1 } });
+  });
+  after(() => h.close());
+
+  const from = async (ip: string, user: { id: string; name: string }) =>
+    io(`${h.url}/signaling`, { transports: ["websocket"], forceNew: true, reconnection: false, extraHeaders: { cookie: await h.cookieFor(user), "x-forwarded-for": ip } });
+  const outcome = (s: ReturnType<typeof io>) =>
+    new Promise<string>((resolve) => {
+      s.once("connect", () => resolve("connected"));
+      s.once("connect_error", (err) => resolve(err.message));
+    });
+
+  test("an IP holds at most 3 sockets (any users) and makes at most 6 handshakes a minute; other IPs are not affected", async () => {
+    const users = [await h.createUser("Ip1"), await h.createUser("Ip2"), await h.createUser("Ip3"), await h.createUser("Ip4")];
+    const held = [];
+    for (const u of users.slice(0, 3)) {
+      const s = await from("198.51.100.1", u);
+      assert.equal(await outcome(s), "connected");
+      held.push(s);
+    }
+    const fourth = await from("198.51.100.1", users[3]!);
+    assert.equal(await outcome(fourth), "rate_limited", "a 4th socket from the IP");
+    fourth.disconnect();
+    const elsewhere = await from("198.51.100.2", users[3]!);
+    assert.equal(await outcome(elsewhere), "connected", "another IP (X-Forwarded-For, one trusted hop)");
+    elsewhere.disconnect();
+    // Handshakes: 4 from 198.51.100.1 so far; closing sockets frees places but not handshakes.
+    for (const s of held) s.disconnect();
+    await until(() => h.signaling.nsp.sockets.size === 0, "the sockets to close");
+    for (let i = 0; i < 2; i++) {
+      const s = await from("198.51.100.1", users[0]!);
+      assert.equal(await outcome(s), "connected", `handshake ${5 + i}`);
+      s.disconnect();
+    }
+    const seventh = await from("198.51.100.1", users[0]!);
+    assert.equal(await outcome(seventh), "rate_limited", "the 7th handshake in a minute");
+    seventh.disconnect();
   });
 });

@@ -133,7 +133,7 @@ describe("authorisation matrix: every event × every kind of sender", () => {
     const limits = {
       ...createLimits(),
       ring: new RateLimiterMemory({ keyPrefix: "ring-matrix", points: 100_000, duration: 60 }),
-      socketMessages: new MessageLimit(100_000),
+      userMessages: new MessageLimit(100_000),
     };
     h = await startHarness({ ringTimeoutMs: 30_000, iceServers: () => ICE, limits });
     [alice, bob, stranger, blocked, blocker, carol] = await Promise.all([

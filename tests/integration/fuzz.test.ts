@@ -441,7 +441,7 @@ describe("fuzz: a hostile client beside a real call", () => {
   // Runs 2 and 3: the per-socket limit lifted so that every payload reaches the schemas.
   const lifted = (): Limits => ({
     ...createLimits(),
-    socketMessages: new MessageLimit(10_000_000),
+    userMessages: new MessageLimit(10_000_000),
   });
 
   for (const [run, who] of [

@@ -23,6 +23,7 @@ import { actOnContact, requestContact } from "../../server/contacts/service";
 import { createDb, type Db } from "../../server/db/client";
 import { migrate } from "../../server/db/migrate";
 import { createLimits, type Limits } from "../../server/rate-limits";
+import type { TrustProxy } from "../../server/http/client-ip";
 import { createSignaling, type Signaling } from "../../server/signaling";
 import { createTestDatabase } from "../support/postgres";
 import { startRedis, type TestRedis } from "../support/redis";
@@ -48,6 +49,10 @@ export type HarnessOptions = {
   metrics?: Metrics;
   /** Asked first for every HTTP request (true: answered); the rest get 404 (tests of /healthz, /readyz, /metrics). */
   onRequest?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** Run the signaling server as one of several nodes: the Redis streams adapter (and the cross-node event budget) on this client. */
+  adapterRedis?: RedisClient;
+  /** How the handshake's client IP is read (default: the TCP peer, 127.0.0.1). */
+  trustProxy?: TrustProxy;
 };
 
 /**
@@ -156,6 +161,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     limits: options.limits ?? createLimits(),
     sweepEveryMs: options.sweepEveryMs ?? 200,
     ringTimerSlackMs: options.ringTimerSlackMs,
+    trustProxy: options.trustProxy,
+    redis: options.adapterRedis,
     callState: callState.state,
     // Errors only, through console.error: the tests that watch for unexpected
     // server errors replace console.error and see them there.

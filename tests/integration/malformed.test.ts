@@ -154,12 +154,16 @@ describe("malformed input", () => {
     assert.equal((await ended).call.outcome, "completed");
   });
 
-  test("the per-socket message limit answers rate_limited, and only on that socket", async () => {
+  test("the message limit is per user: past it every socket of that user is answered rate_limited, other users are not", async () => {
     const noisy: ClientSocket = await h.connect(alice);
     const quiet = await h.connect(alice);
+    const other = await h.connect(bob);
     const acks = await Promise.all(Array.from({ length: 120 }, () => emitAck(noisy, "session:sync", {})));
     const limited = acks.filter((r) => !r.ok && r.code === "rate_limited").length;
     assert.ok(limited >= 20, `expected at least 20 of 120 to be limited, got ${limited}`);
-    expectOk(await emitAck(quiet, "session:sync", {}));
+    // Same second, same user, another socket: over budget too (unless the second just turned).
+    const fromQuiet = await emitAck(quiet, "session:sync", {});
+    if (!fromQuiet.ok) expectError(fromQuiet, "rate_limited");
+    expectOk(await emitAck(other, "session:sync", {}));
   });
 });

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { io } from "socket.io-client";
-import { sameOrigin } from "../../server/signaling";
+import { sameOrigin } from "../../server/http/same-origin";
 import { startHarness, type Harness } from "./harness";
 
 describe("signaling handshake Origin check", () => {

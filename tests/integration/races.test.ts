@@ -36,7 +36,7 @@ describe("races", () => {
     const limits = {
       ...createLimits(),
       ring: new RateLimiterMemory({ keyPrefix: "ring-races", points: 100_000, duration: 60 }),
-      socketMessages: new MessageLimit(100_000),
+      userMessages: new MessageLimit(100_000),
     };
     h = await startHarness({ ringTimeoutMs: 10_000, iceServers: () => ICE, limits });
     [alice, bob] = [await h.createUser("Alice"), await h.createUser("Bob")];
