@@ -8,7 +8,7 @@ export default async function AuthLayout({ children }: { children: ReactNode }) 
   return (
     <div className="flex min-h-screen flex-col">
       <header className="flex justify-end px-3 pt-3">
-        <LanguageSwitch />
+        <LanguageSwitch withName />
       </header>
       <main className="mx-auto flex w-full max-w-md flex-1 flex-col justify-center px-4 pb-12">
         <div className="mb-6 flex flex-col items-center gap-2 text-center">

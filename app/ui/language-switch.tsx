@@ -4,14 +4,17 @@ import { useRouter } from "next/navigation";
 import { useLocale, useTranslations } from "next-intl";
 import { LOCALES, type Locale } from "@/i18n/locales";
 import { rememberLocale } from "@/i18n/remember-locale";
+import { buttonClass } from "./button";
 import { IconButton } from "./icon-button";
 import { Menu } from "./menu";
 
 /**
  * Picks the interface language: stores it in the NEXT_LOCALE cookie (read by
  * i18n/request.ts) and re-renders the page on the server; URLs do not change.
+ * `withName`: show the current language's name next to the icon (where
+ * there is room, e.g. the sign-in page), not only in the tooltip.
  */
-export function LanguageSwitch() {
+export function LanguageSwitch({ withName = false }: { withName?: boolean }) {
   const t = useTranslations("language");
   const current = useLocale();
   const router = useRouter();
@@ -19,9 +22,19 @@ export function LanguageSwitch() {
     rememberLocale(locale);
     router.refresh();
   };
+  const label = `${t("label")}: ${t(current as Locale)}`;
   return (
     <Menu
-      trigger={<IconButton icon={Languages} label={`${t("label")}: ${t(current as Locale)}`} />}
+      trigger={
+        withName ? (
+          <button type="button" aria-label={label} className={buttonClass("ghost", "px-3 font-medium")}>
+            <Languages aria-hidden size={18} />
+            {t(current as Locale)}
+          </button>
+        ) : (
+          <IconButton icon={Languages} label={label} />
+        )
+      }
       items={LOCALES.map((locale) => ({
         label: t(locale),
         checked: locale === current,
