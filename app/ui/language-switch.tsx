@@ -4,17 +4,15 @@ import { useRouter } from "next/navigation";
 import { useLocale, useTranslations } from "next-intl";
 import { LOCALES, type Locale } from "@/i18n/locales";
 import { rememberLocale } from "@/i18n/remember-locale";
-import { buttonClass } from "./button";
 import { IconButton } from "./icon-button";
 import { Menu } from "./menu";
 
 /**
  * Picks the interface language: stores it in the NEXT_LOCALE cookie (read by
  * i18n/request.ts) and re-renders the page on the server; URLs do not change.
- * `withName`: show the current language's name next to the icon (where
- * there is room, e.g. the sign-in page), not only in the tooltip.
+ * (The signed-out pages use LanguageSelect, a native select: no menu code.)
  */
-export function LanguageSwitch({ withName = false }: { withName?: boolean }) {
+export function LanguageSwitch() {
   const t = useTranslations("language");
   const current = useLocale();
   const router = useRouter();
@@ -25,16 +23,7 @@ export function LanguageSwitch({ withName = false }: { withName?: boolean }) {
   const label = `${t("label")}: ${t(current as Locale)}`;
   return (
     <Menu
-      trigger={
-        withName ? (
-          <button type="button" aria-label={label} className={buttonClass("ghost", "px-3 font-medium")}>
-            <Languages aria-hidden size={18} />
-            {t(current as Locale)}
-          </button>
-        ) : (
-          <IconButton icon={Languages} label={label} />
-        )
-      }
+      trigger={<IconButton icon={Languages} label={label} />}
       items={LOCALES.map((locale) => ({
         label: t(locale),
         checked: locale === current,
