@@ -22,9 +22,10 @@ const csp = [
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  // Off: strict mode mounts effects twice in development, which would open and
-  // close a second RTCPeerConnection per call and drop the first offer.
-  reactStrictMode: false,
+  // On: the call client (app/call/call-client.ts) lives outside React, so the
+  // double mount of development only stops and restarts its socket; no peer
+  // connection is made by an effect.
+  reactStrictMode: true,
   poweredByHeader: false,
   // `npm test` type-checks the whole project (tsc --noEmit) once; the build need not repeat it.
   typescript: { ignoreBuildErrors: true },

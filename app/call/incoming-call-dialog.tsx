@@ -21,7 +21,7 @@ export function IncomingCallDialog({ call }: { call: CallInfo }) {
   const { accept, decline } = useCalls();
   const shownAt = useRef(0);
   /** The text field the person was typing in when the ring came (keys meant for it go back to it). */
-  const typingIn = useRef<HTMLInputElement | HTMLTextAreaElement | null>(null);
+  const typingIn = useRef<{ field: HTMLInputElement | HTMLTextAreaElement; before: string; typed: string } | null>(null);
   const titleId = `incoming-${call.id}-title`;
   const isVideo = call.kind === "video";
 
@@ -32,10 +32,12 @@ export function IncomingCallDialog({ call }: { call: CallInfo }) {
   };
 
   const forwardTyping = (e: KeyboardEvent<HTMLDivElement>) => {
-    const field = typingIn.current;
-    if (!field || e.target !== e.currentTarget || e.key.length !== 1 || e.ctrlKey || e.metaKey || e.altKey) return;
+    const typing = typingIn.current;
+    if (!typing || e.target !== e.currentTarget || e.key.length !== 1 || e.ctrlKey || e.metaKey || e.altKey) return;
     e.preventDefault();
-    appendTo(field, e.key);
+    // The whole text is set each time: an email field drops a trailing space set on its own.
+    typing.typed += e.key;
+    setFieldValue(typing.field, typing.before + typing.typed);
   };
 
   return (
@@ -49,7 +51,7 @@ export function IncomingCallDialog({ call }: { call: CallInfo }) {
             e.preventDefault();
             shownAt.current = performance.now();
             const active = document.activeElement;
-            if (active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement) typingIn.current = active;
+            if (active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement) typingIn.current = { field: active, before: active.value, typed: "" };
             (e.currentTarget as HTMLElement | null)?.focus();
           }}
           onEscapeKeyDown={(e) => {
@@ -104,11 +106,10 @@ export function IncomingCallDialog({ call }: { call: CallInfo }) {
   );
 }
 
-/** Types `text` at the end of a field as the browser would (React's onChange sees it too). */
-function appendTo(field: HTMLInputElement | HTMLTextAreaElement, text: string): void {
+/** Sets a field's text as typing would (React's onChange sees it too). */
+function setFieldValue(field: HTMLInputElement | HTMLTextAreaElement, text: string): void {
   const proto = field instanceof HTMLInputElement ? HTMLInputElement.prototype : HTMLTextAreaElement.prototype;
   const setValue = Object.getOwnPropertyDescriptor(proto, "value")?.set;
-  if (field.maxLength > 0 && field.value.length >= field.maxLength) return;
-  setValue?.call(field, field.value + text);
+  setValue?.call(field, field.maxLength > 0 ? text.slice(0, field.maxLength) : text);
   field.dispatchEvent(new Event("input", { bubbles: true }));
 }

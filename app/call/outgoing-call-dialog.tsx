@@ -32,7 +32,9 @@ export function OutgoingCallDialog() {
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 z-50 bg-slate-950/80" />
         <Dialog.Content
+          // Named "Outgoing call" whatever it shows (Radix would name it by its title).
           aria-label={t("outgoingCall")}
+          aria-labelledby={undefined}
           aria-describedby={undefined}
           onEscapeKeyDown={(e) => {
             e.preventDefault();

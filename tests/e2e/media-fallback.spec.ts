@@ -1,5 +1,7 @@
 // Camera permission denied on the callee's side: the call does not fail. The
-// callee is told why, sends audio only, and still sees and hears the caller.
+// callee is told why and how to fix it, sends audio only, and still sees and
+// hears the caller; the caller sees the callee's avatar, not a black frame.
+// Once the camera is allowed, "Try again" starts sending video mid-call.
 import { callSection, contactItem, expect, makeContacts, mediaFlowing, openContactsAndSeeOnline, sentTracks, test } from "./fixtures";
 
 test("video call with the callee's camera denied continues audio-only from that side", async ({ users }) => {
@@ -11,7 +13,7 @@ test("video call with the callee's camera denied continues audio-only from that 
     const md = navigator.mediaDevices;
     const original = md.getUserMedia.bind(md);
     md.getUserMedia = (constraints?: MediaStreamConstraints) =>
-      constraints?.video
+      constraints?.video && (window as { __cameraAllowed?: boolean }).__cameraAllowed !== true
         ? Promise.reject(new DOMException("Permission denied", "NotAllowedError"))
         : original(constraints);
   });
@@ -22,7 +24,9 @@ test("video call with the callee's camera denied continues audio-only from that 
 
   const bobCall = callSection(bob.page, "Alice");
   await expect(bobCall.getByRole("alert")).toContainText("Camera permission was denied");
-  await expect(bobCall.getByRole("button", { name: "Turn camera off", exact: true })).toBeDisabled();
+  await expect(bobCall.getByRole("alert")).toContainText("allow the camera");
+  // A disabled control says why, not what it would do.
+  await expect(bobCall.getByRole("button", { name: "Camera unavailable", exact: true })).toBeDisabled();
   await expect(callSection(alice.page, "Bob").getByText("Connected", { exact: true })).toBeVisible({ timeout: 15_000 });
 
   // Bob still receives Alice's video and audio; Alice receives Bob's audio.
@@ -30,6 +34,17 @@ test("video call with the callee's camera denied continues audio-only from that 
   await mediaFlowing(bob.page, "audio", "Bob");
   await mediaFlowing(alice.page, "audio", "Alice");
   expect((await sentTracks(bob.page)).map((t) => t.kind)).toEqual(["audio"]);
+  const aliceCall = callSection(alice.page, "Bob");
+  await expect(aliceCall.getByText("Bob's camera is off", { exact: true })).toBeVisible();
+
+  // Bob allows the camera and tries again: his video starts without ending the call.
+  await bob.page.evaluate(() => ((window as { __cameraAllowed?: boolean }).__cameraAllowed = true));
+  await bobCall.getByRole("button", { name: "Try again", exact: true }).click();
+  await expect(bobCall.getByRole("alert")).toBeHidden();
+  await expect(bobCall.getByRole("button", { name: "Turn camera off", exact: true })).toBeEnabled();
+  await expect.poll(async () => (await sentTracks(bob.page)).map((t) => t.kind).sort()).toEqual(["audio", "video"]);
+  await mediaFlowing(alice.page, "video", "Alice");
+  await expect(aliceCall.getByText("Bob's camera is off", { exact: true })).toBeHidden();
 
   await bobCall.getByRole("button", { name: "Hang up", exact: true }).click();
   await expect(callSection(alice.page, "Bob")).toBeHidden();

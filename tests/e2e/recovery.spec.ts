@@ -137,7 +137,7 @@ test("a participant gone for longer than the grace period: the call ends as Fail
 
   await bobSignaling.down();
   await expect(callSection(alice.page, "Bob")).toBeHidden({ timeout: 15_000 });
-  await expect(alice.page.getByText("The call was lost.")).toBeVisible();
+  await expect(alice.page.getByRole("dialog", { name: "Call with Bob ended", exact: true })).toContainText("The call was lost");
   bobSignaling.up();
   await expect(callSection(bob.page, "Alice")).toBeHidden({ timeout: 15_000 });
   await expect(await historyRowWith(alice.page, "Bob")).toContainText("Failed");
