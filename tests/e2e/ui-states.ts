@@ -91,8 +91,8 @@ export async function openAs(browser: Browser, viewport: Viewport, language: Lan
     extraHTTPHeaders: { "Accept-Language": LANGUAGES[language] },
     storageState: who,
     permissions: ["camera", "microphone"],
-    // Screens are judged in the light scheme; the dark one swaps tokens only.
-    colorScheme: "light",
+    // Light unless SCREENS_COLOR_SCHEME=dark (the dark scheme swaps tokens only; a11y.spec scans light).
+    colorScheme: process.env.SCREENS_COLOR_SCHEME === "dark" ? "dark" : "light",
   });
   return { context, page: await context.newPage() };
 }
