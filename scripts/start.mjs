@@ -26,6 +26,8 @@ export function needsBuild() {
   const sources = Math.max(
     newestMtime(path.join(root, "app")),
     newestMtime(path.join(root, "server")),
+    // The i18n request config and the message catalogues are bundled too.
+    ...["i18n", "messages"].filter((d) => fs.existsSync(path.join(root, d))).map((d) => newestMtime(path.join(root, d))),
     ...["next.config.js", "package.json", "tailwind.config.ts", "proxy.ts"].map((f) => fs.statSync(path.join(root, f)).mtimeMs),
   );
   return sources > built;

@@ -3,15 +3,19 @@ import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import { CallLayer } from "@/app/call/call-layer";
 import { CallProvider } from "@/app/call/call-provider";
+import { UiProviders } from "@/app/ui/providers";
 import { ConnectionContext } from "./connection-context";
 import { Header } from "./header";
 import { useConnection } from "./use-connection";
 
 export function AppShell({ me, children }: { me: { id: string; name: string }; children: ReactNode }) {
   return (
-    <CallProvider me={me}>
-      <Frame>{children}</Frame>
-    </CallProvider>
+    // Tooltips and toasts only where they are used: the signed-out pages do without their code.
+    <UiProviders>
+      <CallProvider me={me}>
+        <Frame>{children}</Frame>
+      </CallProvider>
+    </UiProviders>
   );
 }
 

@@ -25,7 +25,6 @@ export function ContactsView() {
     <div className="space-y-8">
       <div className="space-y-4">
         <h1 className="text-2xl font-bold tracking-tight">{t("title")}</h1>
-        <AddContactForm onAdded={reload} />
         {loadFailed && (
           <p role="alert" className="rounded-control bg-danger-soft px-3 py-2 text-sm text-danger-text">
             {t("loadError")}
@@ -76,6 +75,9 @@ export function ContactsView() {
           </ul>
         )}
       </section>
+
+      {/* After the list: calling is what this page is for; adding comes next. */}
+      <AddContactForm onAdded={reload} />
 
       <PersonList id="sent" title={t("sentTitle")} label={t("sentTitle")} people={list?.outgoing}>
         {(p) => (

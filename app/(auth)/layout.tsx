@@ -1,14 +1,14 @@
 import { Video } from "lucide-react";
 import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
-import { LanguageSwitch } from "@/app/ui/language-switch";
+import { LanguageSelect } from "@/app/ui/language-select";
 
 export default async function AuthLayout({ children }: { children: ReactNode }) {
   const t = await getTranslations("common");
   return (
     <div className="flex min-h-screen flex-col">
       <header className="flex justify-end px-3 pt-3">
-        <LanguageSwitch />
+        <LanguageSelect />
       </header>
       <main className="mx-auto flex w-full max-w-md flex-1 flex-col justify-center px-4 pb-12">
         <div className="mb-6 flex flex-col items-center gap-2 text-center">

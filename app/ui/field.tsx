@@ -30,7 +30,7 @@ export function Field({ label, name, error, hint, ref, className = "", id: idPro
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy}
         className={`block min-h-tap w-full rounded-control border bg-surface px-3 text-base text-fg placeholder:text-muted focus:outline-none focus:ring-2 ${
-          error ? "border-danger focus:border-danger focus:ring-danger/30" : "border-border focus:border-brand focus:ring-brand/30"
+          error ? "border-danger focus:border-danger focus:ring-danger/30 focus-visible:outline-danger" : "border-border focus:border-brand focus:ring-brand/30"
         }`}
         {...rest}
       />

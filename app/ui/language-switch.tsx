@@ -10,6 +10,7 @@ import { Menu } from "./menu";
 /**
  * Picks the interface language: stores it in the NEXT_LOCALE cookie (read by
  * i18n/request.ts) and re-renders the page on the server; URLs do not change.
+ * (The signed-out pages use LanguageSelect, a native select: no menu code.)
  */
 export function LanguageSwitch() {
   const t = useTranslations("language");
@@ -19,9 +20,10 @@ export function LanguageSwitch() {
     rememberLocale(locale);
     router.refresh();
   };
+  const label = `${t("label")}: ${t(current as Locale)}`;
   return (
     <Menu
-      trigger={<IconButton icon={Languages} label={`${t("label")}: ${t(current as Locale)}`} />}
+      trigger={<IconButton icon={Languages} label={label} />}
       items={LOCALES.map((locale) => ({
         label: t(locale),
         checked: locale === current,

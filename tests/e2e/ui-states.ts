@@ -91,8 +91,8 @@ export async function openAs(browser: Browser, viewport: Viewport, language: Lan
     extraHTTPHeaders: { "Accept-Language": LANGUAGES[language] },
     storageState: who,
     permissions: ["camera", "microphone"],
-    // Screens are judged in the light scheme; the dark one swaps tokens only.
-    colorScheme: "light",
+    // Light unless SCREENS_COLOR_SCHEME=dark (the dark scheme swaps tokens only; a11y.spec scans light).
+    colorScheme: process.env.SCREENS_COLOR_SCHEME === "dark" ? "dark" : "light",
   });
   return { context, page: await context.newPage() };
 }
@@ -129,7 +129,8 @@ export const UI_STATES: UiState[] = [
   { name: "contacts-requests", who: "requested", path: "/", data: "/api/contacts" },
   { name: "contacts", who: "alice", path: "/", data: "/api/contacts" },
   { name: "history", who: "alice", path: "/history", data: "/api/history" },
-  { name: "not-found", path: "/no-such-page" },
+  // Signed in: signed out, proxy.ts sends every unknown path to /signin first.
+  { name: "not-found", who: "alice", path: "/no-such-page" },
   { name: "offline", who: "alice", path: "/", data: "/api/contacts", then: (page, context) => goOffline(context, page) },
 ];
 

@@ -16,7 +16,8 @@ const DOT: Record<ShownPresence, string> = {
 export function PresenceLabel({ presence }: { presence: ShownPresence }) {
   const t = useTranslations("presence");
   return (
-    <span className={`inline-flex items-center gap-1.5 text-sm ${presence === "unknown" ? "italic text-muted" : "text-muted"}`}>
+    // No italics for "unknown": slanted CJK text is a synthetic, hard-to-read oblique.
+    <span className="inline-flex items-center gap-1.5 text-sm text-muted">
       <span aria-hidden className={`size-2.5 shrink-0 rounded-full ${DOT[presence]}`} />
       {t(presence)}
     </span>

@@ -41,7 +41,7 @@ export function HistoryRow({ entry, time, callBlockedBecause, onCallBack }: Prop
           <Avatar id={entry.other.id} name={name} />
           <span className="flex min-w-0 flex-col">
             <span className={`truncate font-semibold ${missed ? "text-danger-text" : ""}`}>{name}</span>
-            <span className="flex items-center gap-1.5 text-sm text-muted">
+            <span className="flex items-center gap-1.5 whitespace-nowrap text-sm text-muted">
               <DirectionIcon aria-hidden size={15} className={missed ? "text-danger-text" : ""} />
               <span className="sr-only">{t(entry.direction)}</span>
               <KindIcon aria-hidden size={15} />

@@ -21,7 +21,7 @@ export function HistoryView() {
   const [entries, setEntries] = useState<HistoryEntry[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [failed, setFailed] = useState(false);
-  // "Now" for Today / "5 minutes ago": taken when the list (re)loads.
+  // "Now" for Today / Yesterday: taken when the list (re)loads.
   const [now, setNow] = useState(() => new Date());
 
   const load = useCallback(async (before?: string) => {
@@ -98,7 +98,7 @@ export function HistoryView() {
                   <HistoryRow
                     key={e.id}
                     entry={e}
-                    time={timeLabel(new Date(e.startedAt), now)}
+                    time={timeLabel(new Date(e.startedAt))}
                     callBlockedBecause={callBlockedBecause}
                     onCallBack={() => void startCall(e.other, e.kind)}
                   />

@@ -28,15 +28,11 @@ export function useWhen() {
     [format, t, timeZone],
   );
 
-  /** "5 minutes ago" within the hour, else the time of day ("2:08 PM", "14:08"). */
-  const timeLabel = useCallback(
-    (at: Date, now: Date) => {
-      const ms = now.getTime() - at.getTime();
-      if (ms >= 0 && ms < 3_600_000) return format.relativeTime(at, { now, unit: ms < 60_000 ? "second" : "minute" });
-      return format.dateTime(at, { hour: "numeric", minute: "2-digit", timeZone });
-    },
-    [format, timeZone],
-  );
+  /**
+   * The time of day ("2:08 PM", "14:08"); the day is the group's heading.
+   * Not "53 seconds ago": it wrapped on phones and went stale on screen.
+   */
+  const timeLabel = useCallback((at: Date) => format.dateTime(at, { hour: "numeric", minute: "2-digit", timeZone }), [format, timeZone]);
 
   return { dayLabel, timeLabel };
 }
