@@ -1,16 +1,53 @@
 "use client";
 // Everything call-related that floats above the pages: the ring (in and out),
 // the call screen, the end-of-call sheet, and the client's notices as toasts.
+//
+// The four surfaces are code-split: a page's first load carries none of them
+// (nor the dialog primitives they use), and they are fetched as soon as the
+// browser is idle after the page loaded, long before a ring comes in the
+// usual case; a ring that comes sooner waits for its chunk (one request to
+// our own server).
+import dynamic from "next/dynamic";
 import { useTranslations } from "next-intl";
 import { useEffect } from "react";
 import { useErrorMessage } from "@/app/lib/error-message";
 import { notify } from "@/app/ui/notify";
-import { CallEndedSheet } from "./call-ended-sheet";
 import { useCallClient, useCalls } from "./call-provider";
-import { CallScreen } from "./call-screen";
-import { IncomingCallDialog } from "./incoming-call-dialog";
-import { OutgoingCallDialog } from "./outgoing-call-dialog";
 import { useRingAlerts } from "./use-ring-alerts";
+
+const load = {
+  screen: () => import("./call-screen"),
+  incoming: () => import("./incoming-call-dialog"),
+  outgoing: () => import("./outgoing-call-dialog"),
+  ended: () => import("./call-ended-sheet"),
+};
+const CallScreen = dynamic(() => load.screen().then((m) => m.CallScreen), { ssr: false });
+const IncomingCallDialog = dynamic(() => load.incoming().then((m) => m.IncomingCallDialog), { ssr: false });
+const OutgoingCallDialog = dynamic(() => load.outgoing().then((m) => m.OutgoingCallDialog), { ssr: false });
+const CallEndedSheet = dynamic(() => load.ended().then((m) => m.CallEndedSheet), { ssr: false });
+
+/** Fetch the call surfaces once the page is idle (or after 2 s at the latest). */
+function usePreloadCallSurfaces(): void {
+  useEffect(() => {
+    const preload = () => Object.values(load).forEach((fn) => void fn().catch(() => undefined));
+    const afterLoad = () => {
+      if ("requestIdleCallback" in window) {
+        const id = window.requestIdleCallback(preload, { timeout: 2_000 });
+        return () => window.cancelIdleCallback(id);
+      }
+      const t = setTimeout(preload, 500);
+      return () => clearTimeout(t);
+    };
+    if (document.readyState === "complete") return afterLoad();
+    let cancel: (() => void) | undefined;
+    const onLoad = () => (cancel = afterLoad());
+    window.addEventListener("load", onLoad, { once: true });
+    return () => {
+      window.removeEventListener("load", onLoad);
+      cancel?.();
+    };
+  }, []);
+}
 
 export function CallLayer() {
   const { incoming, outgoing, active, ended, notices } = useCalls();
@@ -18,6 +55,7 @@ export function CallLayer() {
   const t = useTranslations("notice");
   const errorText = useErrorMessage();
   useRingAlerts();
+  usePreloadCallSurfaces();
 
   useEffect(() => {
     for (const n of notices) {
