@@ -62,8 +62,12 @@ export function IncomingCallDialog({ call }: { call: CallInfo }) {
           tabIndex={-1}
           className="fixed inset-x-3 top-1/2 z-50 mx-auto max-w-sm -translate-y-1/2 rounded-card bg-surface p-6 text-center text-fg shadow-2xl outline-none ring-1 ring-border focus-visible:ring-2 focus-visible:ring-focus"
         >
-          <div className="mx-auto mb-4 w-fit animate-pulse rounded-full ring-4 ring-brand/40 ring-offset-4 ring-offset-surface">
-            <Avatar id={call.caller.id} name={call.caller.name} size="xl" />
+          {/* A ripple behind the avatar says "ringing"; the avatar itself stays at full contrast. */}
+          <div className="relative mx-auto mb-4 w-fit">
+            <span aria-hidden className="absolute inset-0 animate-ping rounded-full bg-brand/30 motion-reduce:animate-none" />
+            <span className="relative block rounded-full ring-4 ring-surface">
+              <Avatar id={call.caller.id} name={call.caller.name} size="xl" />
+            </span>
           </div>
           <AlertDialog.Title id={titleId} className="text-xl font-semibold">
             {call.caller.name}

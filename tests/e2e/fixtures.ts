@@ -44,9 +44,13 @@ function trackPeerConnections() {
   window.RTCPeerConnection = TrackedPeerConnection;
 }
 
+/** Options of a browser context: `locale` sets the browser's language (and so its Accept-Language). */
+export type ContextOptions = { locale?: string };
+
 /** A fresh signed-out context (camera and microphone granted, peer connections tracked) and a page in it. */
-export async function newContext(browser: Browser, baseURL: string | undefined): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL, permissions: ["camera", "microphone"] });
+export async function newContext(browser: Browser, baseURL: string | undefined, o: ContextOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
+  // Chromium sends its own Accept-Language: only the context's locale changes it.
+  const context = await browser.newContext({ baseURL, permissions: ["camera", "microphone"], ...(o.locale ? { locale: o.locale } : {}) });
   await context.addInitScript(trackPeerConnections);
   const page = await context.newPage();
   return { context, page };
@@ -66,8 +70,8 @@ export async function signInViaApi(context: BrowserContext, email: string, passw
 }
 
 /** A new user: signed up through POST /api/signup, signed in through next-auth's API, with a page on `/`. */
-export async function newUser(browser: Browser, name: string, baseURL?: string): Promise<User> {
-  const { context, page } = await newContext(browser, baseURL);
+export async function newUser(browser: Browser, name: string, baseURL?: string, o: ContextOptions = {}): Promise<User> {
+  const { context, page } = await newContext(browser, baseURL, o);
   const email = uniqueEmail(name);
   const res = await context.request.post("/api/signup", { data: { name, email, password: PASSWORD } });
   const body = await res.text();
@@ -266,12 +270,12 @@ export function durationsIn(text: string): number[] {
 }
 
 /** `test` with a `users` fixture that closes every context it created when the test ends. */
-export const test = base.extend<{ users: { create: (name: string) => Promise<User>; track: (c: BrowserContext) => void } }>({
+export const test = base.extend<{ users: { create: (name: string, o?: ContextOptions) => Promise<User>; track: (c: BrowserContext) => void } }>({
   users: async ({ browser, baseURL }, provide) => {
     const contexts: BrowserContext[] = [];
     await provide({
-      create: async (name) => {
-        const user = await newUser(browser, name, baseURL);
+      create: async (name, o) => {
+        const user = await newUser(browser, name, baseURL, o);
         contexts.push(user.context);
         return user;
       },
