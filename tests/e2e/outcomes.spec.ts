@@ -67,6 +67,8 @@ test("no answer: after the ring timeout the caller sees No answer and the callee
   const rang = (Date.now() - ringingSince) / 1000;
   expect(rang, `it rang ${rang.toFixed(1)} s (RING_TIMEOUT_SECONDS=${RING_TIMEOUT_SECONDS})`).toBeGreaterThanOrEqual(RING_TIMEOUT_SECONDS - 1.5);
   await expect(incoming).toBeHidden();
+  // The ring that stopped leaves a trace on the callee's screen.
+  await expect(bob.page.getByRole("status").filter({ hasText: "Missed call from Alice" })).toBeVisible();
   // The outcome closes by itself after a few seconds.
   await expect(outgoing).toBeHidden({ timeout: 10_000 });
 
