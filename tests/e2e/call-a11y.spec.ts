@@ -6,7 +6,7 @@
 // per language; each state is scanned at both widths by resizing the page.
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
-import { expect, makeContacts, test } from "./fixtures";
+import { expect, makeContacts, refuseCamera, test } from "./fixtures";
 
 const SIZES = [
   { width: 1280, height: 800 },
@@ -40,11 +40,7 @@ for (const lang of LANGS) {
     const bob = await users.create("Bob", { locale: browserLocale });
     await makeContacts(alice, bob);
     // Bob's camera is refused: the in-call screen shows the camera-denied banner.
-    await bob.context.addInitScript(() => {
-      const md = navigator.mediaDevices;
-      const original = md.getUserMedia.bind(md);
-      md.getUserMedia = (c?: MediaStreamConstraints) => (c?.video ? Promise.reject(new DOMException("denied", "NotAllowedError")) : original(c));
-    });
+    await refuseCamera(bob.context);
     for (const u of [alice, bob]) await u.page.goto("/");
     await expect(alice.page.getByRole("button", { name: lang.video, exact: true })).toBeEnabled();
     await expect(bob.page.locator("html")).toHaveAttribute("lang", lang.locale);

@@ -83,6 +83,21 @@ export async function newUser(browser: Browser, name: string, baseURL?: string, 
   return { context, page, id: user.id, name, email, password: PASSWORD };
 }
 
+/**
+ * The context's browser refuses the camera as a user clicking "Block" would
+ * (the microphone is allowed), until the page sets `window.__cameraAllowed = true`.
+ */
+export async function refuseCamera(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const md = navigator.mediaDevices;
+    const original = md.getUserMedia.bind(md);
+    md.getUserMedia = (constraints?: MediaStreamConstraints) =>
+      constraints?.video && (window as { __cameraAllowed?: boolean }).__cameraAllowed !== true
+        ? Promise.reject(new DOMException("Permission denied", "NotAllowedError"))
+        : original(constraints);
+  });
+}
+
 /** `a` asks `b` to be a contact and `b` accepts, both through the API. */
 export async function makeContacts(a: User, b: User): Promise<void> {
   const asked = await a.context.request.post("/api/contacts", { data: { email: b.email } });

@@ -2,21 +2,14 @@
 // callee is told why and how to fix it, sends audio only, and still sees and
 // hears the caller; the caller sees the callee's avatar, not a black frame.
 // Once the camera is allowed, "Try again" starts sending video mid-call.
-import { callSection, contactItem, expect, makeContacts, mediaFlowing, openContactsAndSeeOnline, sentTracks, test } from "./fixtures";
+import { callSection, contactItem, expect, makeContacts, mediaFlowing, openContactsAndSeeOnline, refuseCamera, sentTracks, test } from "./fixtures";
 
 test("video call with the callee's camera denied continues audio-only from that side", async ({ users }) => {
   const alice = await users.create("Alice");
   const bob = await users.create("Bob");
   await makeContacts(alice, bob);
   // Bob's browser refuses the camera as a user clicking "Block" would; the microphone is allowed.
-  await bob.context.addInitScript(() => {
-    const md = navigator.mediaDevices;
-    const original = md.getUserMedia.bind(md);
-    md.getUserMedia = (constraints?: MediaStreamConstraints) =>
-      constraints?.video && (window as { __cameraAllowed?: boolean }).__cameraAllowed !== true
-        ? Promise.reject(new DOMException("Permission denied", "NotAllowedError"))
-        : original(constraints);
-  });
+  await refuseCamera(bob.context);
   await openContactsAndSeeOnline([alice.page, "Bob"], [bob.page, "Alice"]);
 
   await contactItem(alice.page, "Bob").getByRole("button", { name: "Video call Bob", exact: true }).click();

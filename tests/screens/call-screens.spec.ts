@@ -5,7 +5,7 @@
 // and the end-of-call sheet. Written next to the page screens (SCREENS_DIR).
 import fs from "node:fs";
 import path from "node:path";
-import { expect, makeContacts, test } from "../e2e/fixtures";
+import { expect, makeContacts, refuseCamera, test } from "../e2e/fixtures";
 import { LANGUAGES, VIEWPORTS, type Language, type Viewport } from "../e2e/ui-states";
 
 const DIR = path.resolve(process.env.SCREENS_DIR || ".tmp/screens");
@@ -25,11 +25,7 @@ for (const viewport of Object.keys(VIEWPORTS) as Viewport[]) {
       const alice = await users.create("Alice Liddell", { locale: LANGUAGES[language] });
       const bob = await users.create("Bob", { locale: LANGUAGES[language] });
       await makeContacts(alice, bob);
-      await bob.context.addInitScript(() => {
-        const md = navigator.mediaDevices;
-        const original = md.getUserMedia.bind(md);
-        md.getUserMedia = (c?: MediaStreamConstraints) => (c?.video ? Promise.reject(new DOMException("denied", "NotAllowedError")) : original(c));
-      });
+      await refuseCamera(bob.context);
       for (const u of [alice, bob]) {
         await u.page.setViewportSize(VIEWPORTS[viewport]);
         await u.page.goto("/");
