@@ -66,7 +66,7 @@ async function scriptBytes(context: BrowserContext, url: string): Promise<{ firs
   const page = await context.newPage();
   let loaded = false;
   const early = new Set<Request>();
-  const sizes: Promise<{ early: boolean; bytes: number }>[] = [];
+  const sizes: Promise<{ early: boolean; bytes: number; url: string }>[] = [];
   page.on("load", () => (loaded = true));
   page.on("request", (req) => {
     if (!loaded) early.add(req);
