@@ -11,6 +11,7 @@ import dynamic from "next/dynamic";
 import { useTranslations } from "next-intl";
 import { useEffect } from "react";
 import { useErrorMessage } from "@/app/lib/error-message";
+import { preloadWhenIdle } from "@/app/lib/preload-when-idle";
 import { notify } from "@/app/ui/notify";
 import { useCallClient, useCalls } from "./call-provider";
 import { useRingAlerts } from "./use-ring-alerts";
@@ -28,25 +29,7 @@ const CallEndedSheet = dynamic(() => load.ended().then((m) => m.CallEndedSheet),
 
 /** Fetch the call surfaces once the page is idle (or after 2 s at the latest). */
 function usePreloadCallSurfaces(): void {
-  useEffect(() => {
-    const preload = () => Object.values(load).forEach((fn) => void fn().catch(() => undefined));
-    const afterLoad = () => {
-      if ("requestIdleCallback" in window) {
-        const id = window.requestIdleCallback(preload, { timeout: 2_000 });
-        return () => window.cancelIdleCallback(id);
-      }
-      const t = setTimeout(preload, 500);
-      return () => clearTimeout(t);
-    };
-    if (document.readyState === "complete") return afterLoad();
-    let cancel: (() => void) | undefined;
-    const onLoad = () => (cancel = afterLoad());
-    window.addEventListener("load", onLoad, { once: true });
-    return () => {
-      window.removeEventListener("load", onLoad);
-      cancel?.();
-    };
-  }, []);
+  useEffect(() => preloadWhenIdle(() => Object.values(load).forEach((fn) => void fn().catch(() => undefined))), []);
 }
 
 export function CallLayer() {

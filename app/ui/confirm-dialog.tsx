@@ -1,40 +1,21 @@
 "use client";
-import * as AlertDialog from "@radix-ui/react-alert-dialog";
-import { useTranslations } from "next-intl";
-import { buttonClass, type ButtonVariant } from "./button";
+import { useEffect } from "react";
+import { lazyModule, useLazyModule } from "@/app/lib/lazy-module";
+import type { ConfirmDialogProps } from "./confirm-dialog-radix";
 
-type Props = {
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
-  title: string;
-  description: string;
-  /** The confirming button's text (a verb: "Remove", "Block"). */
-  confirmLabel: string;
-  variant?: Extract<ButtonVariant, "primary" | "danger">;
-  onConfirm: () => void;
-};
+/** Radix's alert dialog: not in any page's first load (preloaded with the tooltips). */
+export const confirmDialogModule = lazyModule(() => import("./confirm-dialog-radix"));
 
 /**
  * "Are you sure?" for actions that are hard to undo. Focus starts on Cancel
  * (the safe choice), Escape cancels, and focus returns to what opened it.
+ * Nothing is rendered until its code is there: fetched when the browser is
+ * idle after load, or when it is opened, if that comes first.
  */
-export function ConfirmDialog({ open, onOpenChange, title, description, confirmLabel, variant = "danger", onConfirm }: Props) {
-  const t = useTranslations("common");
-  return (
-    <AlertDialog.Root open={open} onOpenChange={onOpenChange}>
-      <AlertDialog.Portal>
-        <AlertDialog.Overlay className="fixed inset-0 z-50 bg-black/50" />
-        <AlertDialog.Content className="fixed left-1/2 top-1/2 z-50 w-[calc(100%-2rem)] max-w-md -translate-x-1/2 -translate-y-1/2 rounded-card bg-surface p-6 text-fg shadow-2xl ring-1 ring-border">
-          <AlertDialog.Title className="text-lg font-semibold">{title}</AlertDialog.Title>
-          <AlertDialog.Description className="mt-2 text-sm text-muted">{description}</AlertDialog.Description>
-          <div className="mt-6 flex flex-col-reverse gap-3 sm:flex-row sm:justify-end">
-            <AlertDialog.Cancel className={buttonClass("secondary")}>{t("cancel")}</AlertDialog.Cancel>
-            <AlertDialog.Action className={buttonClass(variant)} onClick={onConfirm}>
-              {confirmLabel}
-            </AlertDialog.Action>
-          </div>
-        </AlertDialog.Content>
-      </AlertDialog.Portal>
-    </AlertDialog.Root>
-  );
+export function ConfirmDialog(props: ConfirmDialogProps) {
+  const mod = useLazyModule(confirmDialogModule);
+  useEffect(() => {
+    if (props.open) void confirmDialogModule.load().catch(() => undefined);
+  }, [props.open]);
+  return mod ? <mod.RadixConfirmDialog {...props} /> : null;
 }

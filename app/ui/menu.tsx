@@ -1,53 +1,42 @@
 "use client";
-import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
-import type { LucideIcon } from "lucide-react";
-import type { ReactNode } from "react";
+import { cloneElement, isValidElement, useState, type ButtonHTMLAttributes, type KeyboardEvent, type ReactElement } from "react";
+import { lazyModule, useLazyModule } from "@/app/lib/lazy-module";
+import type { MenuItem, OpenIntent } from "./menu-types";
 
-export type MenuItem = {
-  label: string;
-  icon?: LucideIcon;
-  onSelect: () => void;
-  /** Destructive actions are written in the danger colour. */
-  danger?: boolean;
-  /** A ticked item of a single choice (e.g. the current language). */
-  checked?: boolean;
-};
+export type { MenuItem } from "./menu-types";
+
+/** Radix's dropdown menu and its positioning: not in any page's first load (preloaded with the tooltips). */
+export const menuModule = lazyModule(() => import("./menu-radix"));
+
+type TriggerProps = ButtonHTMLAttributes<HTMLButtonElement>;
 
 /**
  * A dropdown menu (Radix: arrow keys, typeahead, Escape, focus return) opened
- * by `trigger`, which must be one focusable element (usually an IconButton).
+ * by `trigger`, which must be one button element (usually an IconButton).
+ *
+ * Until Radix's code has loaded (when the browser is idle after load, see
+ * UiProviders), the trigger is shown as a closed menu button with the same
+ * name; pressing it (click, Enter, Space, ArrowDown) fetches the code and
+ * then opens the menu as that press would have.
  */
-export function Menu({ trigger, items, align = "end" }: { trigger: ReactNode; items: MenuItem[]; align?: "start" | "end" }) {
-  return (
-    <DropdownMenu.Root modal={false}>
-      <DropdownMenu.Trigger asChild>{trigger}</DropdownMenu.Trigger>
-      <DropdownMenu.Portal>
-        <DropdownMenu.Content
-          align={align}
-          sideOffset={6}
-          className="z-50 min-w-48 rounded-control bg-surface p-1 text-fg shadow-xl ring-1 ring-border"
-        >
-          {items.map(({ label, icon: Icon, onSelect, danger, checked }) => {
-            const className = `flex min-h-tap cursor-pointer select-none items-center gap-3 rounded-md px-3 text-sm outline-none data-[highlighted]:bg-surface-2 ${danger ? "text-danger-text" : ""}`;
-            const body = (
-              <>
-                {Icon && <Icon aria-hidden size={18} />}
-                <span className="flex-1">{label}</span>
-              </>
-            );
-            return checked === undefined ? (
-              <DropdownMenu.Item key={label} className={className} onSelect={onSelect}>
-                {body}
-              </DropdownMenu.Item>
-            ) : (
-              <DropdownMenu.CheckboxItem key={label} className={className} checked={checked} onSelect={onSelect}>
-                {body}
-                <DropdownMenu.ItemIndicator aria-hidden>✓</DropdownMenu.ItemIndicator>
-              </DropdownMenu.CheckboxItem>
-            );
-          })}
-        </DropdownMenu.Content>
-      </DropdownMenu.Portal>
-    </DropdownMenu.Root>
-  );
+export function Menu({ trigger, items, align = "end" }: { trigger: ReactElement<TriggerProps>; items: MenuItem[]; align?: "start" | "end" }) {
+  const mod = useLazyModule(menuModule);
+  const [intent, setIntent] = useState<OpenIntent | null>(null);
+  if (mod) return <mod.RadixMenu trigger={trigger} items={items} align={align} intent={intent} />;
+  if (!isValidElement(trigger)) return trigger;
+  const press = (pressed: OpenIntent) => {
+    setIntent(pressed);
+    void menuModule.load().catch(() => setIntent(null));
+  };
+  return cloneElement(trigger, {
+    "aria-haspopup": "menu",
+    "aria-expanded": false,
+    onClick: () => press({ by: "pointer" }),
+    onKeyDown: (e: KeyboardEvent<HTMLButtonElement>) => {
+      if (e.key === "Enter" || e.key === " " || e.key === "ArrowDown") {
+        e.preventDefault();
+        press({ by: "key", key: e.key });
+      }
+    },
+  });
 }

@@ -1,11 +1,15 @@
 "use client";
 import { useTranslations } from "next-intl";
-import { Toaster as Sonner } from "sonner";
+import { Toaster as Sonner, toast } from "sonner";
+
+// For notify.tsx: the toast function comes with the Toaster's chunk.
+export { toast };
 
 /**
  * The app's one toast outlet (sonner), in our colours. Toasts close by
  * themselves (4 s; see notify.tsx for errors) and have a close button.
  * Put messages in it with `notify` (app/ui/notify.tsx), not sonner's `toast`.
+ * Loaded lazily (toaster-lazy.tsx): import it only from there.
  */
 export function Toaster() {
   const t = useTranslations("common");

@@ -1,30 +1,46 @@
 "use client";
-import * as RadixTooltip from "@radix-ui/react-tooltip";
-import type { ReactNode } from "react";
+import { cloneElement, isValidElement, useEffect, type FocusEvent, type PointerEvent, type ReactNode } from "react";
+import { lazyModule, useLazyModule } from "@/app/lib/lazy-module";
+import { preloadWhenIdle } from "@/app/lib/preload-when-idle";
 
-/** One provider for the app: tooltips open after 300 ms, then move instantly between neighbours. */
+/** Radix's tooltip and its positioning (floating-ui): not in any page's first load. */
+export const tooltipModule = lazyModule(() => import("./tooltip-radix"));
+
+/**
+ * Fetches the tooltips' code when the browser is idle after load. Renders its
+ * children as they are (no wrapper: the tree never changes shape).
+ */
 export function TooltipProvider({ children }: { children: ReactNode }) {
-  return (
-    <RadixTooltip.Provider delayDuration={300} skipDelayDuration={200}>
-      {children}
-    </RadixTooltip.Provider>
-  );
+  useEffect(() => preloadWhenIdle(() => tooltipModule.load().catch(() => undefined)), []);
+  return children;
 }
 
-/** A visible label for `children` (one focusable element) on hover and keyboard focus. */
+/**
+ * A visible label for `children` (one focusable element) on hover and keyboard
+ * focus. Until the tooltip's code has loaded (shortly after the page), the
+ * children are shown alone: the tooltip only repeats a name the element
+ * already has (an aria-label or its text), so nothing is lost meanwhile. A
+ * hover or focus in that time fetches the code at once.
+ */
 export function Tooltip({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <RadixTooltip.Root>
-      <RadixTooltip.Trigger asChild>{children}</RadixTooltip.Trigger>
-      <RadixTooltip.Portal>
-        <RadixTooltip.Content
-          sideOffset={6}
-          className="z-50 max-w-64 rounded-md bg-fg px-2.5 py-1.5 text-xs font-medium text-canvas shadow-lg"
-        >
-          {label}
-          <RadixTooltip.Arrow className="fill-fg" />
-        </RadixTooltip.Content>
-      </RadixTooltip.Portal>
-    </RadixTooltip.Root>
-  );
+  const mod = useLazyModule(tooltipModule);
+  if (mod) return <mod.RadixTooltipLabel label={label}>{children}</mod.RadixTooltipLabel>;
+  if (!isValidElement<ChildProps>(children)) return children;
+  const load = () => void tooltipModule.load().catch(() => undefined);
+  const own = children.props;
+  return cloneElement(children, {
+    onPointerEnter: (e: PointerEvent<HTMLElement>) => {
+      own.onPointerEnter?.(e);
+      load();
+    },
+    onFocus: (e: FocusEvent<HTMLElement>) => {
+      own.onFocus?.(e);
+      load();
+    },
+  });
 }
+
+type ChildProps = {
+  onPointerEnter?: (e: PointerEvent<HTMLElement>) => void;
+  onFocus?: (e: FocusEvent<HTMLElement>) => void;
+};
