@@ -120,7 +120,7 @@ function instrument() {
         const d = typeof e.data === "string" ? e.data : "";
         // The accept's ack: socket.io's ACK packet (43) carrying the now active call.
         const ack = /^43[^[]*\[\{"ok":true,"call":\{[^]*"status":"active"/.test(d) ? "accept-ack" : "";
-        const what = /"(signal:description|signal:candidate|call:accepted)"/.exec(d)?.[1] ?? (ack || (/"sdp"/.test(d) ? "sdp" : /"candidate"/.test(d) ? "candidate" : ""));
+        const what = /"(signal:description|signal:candidate|call:accepted|call:incoming)"/.exec(d)?.[1] ?? (ack || (/"sdp"/.test(d) ? "sdp" : /"candidate"/.test(d) ? "candidate" : ""));
         if (what) ws.push({ t: Date.now(), dir: "in", what: what + (d.includes('"offer"') ? ":offer" : d.includes('"answer"') ? ":answer" : "") });
       });
     }
@@ -219,6 +219,8 @@ async function dialtoneRuns(browser: Browser, baseURL: string) {
   await bob.page.getByText("Online").waitFor();
 
   const ring: number[] = [];
+  /** Click → the ring's message at the callee's page (the rest of `ring` is the page drawing it). */
+  const ringIn: number[] = [];
   const calleeFrame: number[] = [];
   const callerFrame: number[] = [];
   const phases: Record<string, number>[] = [];
@@ -258,6 +260,7 @@ async function dialtoneRuns(browser: Browser, baseURL: string) {
     if (i > 0) {
       // the first call warms caches; it is not counted
       ring.push(tRing - tClick);
+      ringIn.push((await wsAt(bob.page, tClick, "in", "call:incoming")) - tClick);
       calleeFrame.push(fb - tAccept);
       callerFrame.push(fa - tAccept);
       const [bt, at] = await Promise.all([
@@ -284,7 +287,7 @@ async function dialtoneRuns(browser: Browser, baseURL: string) {
     await alice.page.waitForTimeout(200);
   }
   for (const c of contexts) await c.close();
-  return { ring, calleeFrame, callerFrame, phases };
+  return { ring, ringIn, calleeFrame, callerFrame, phases };
 }
 
 async function bareRuns(browser: Browser, url: string) {
@@ -360,6 +363,7 @@ async function main() {
       ["Dialtone: Accept → first frame (callee)", summarise(dial.calleeFrame)],
       ["Dialtone: Accept → first frame (caller)", summarise(dial.callerFrame)],
       ["Dialtone: caller click → callee ring", summarise(dial.ring)],
+      ["  of which: click → call:incoming at callee", summarise(dial.ringIn)],
     ];
     console.log(`\nB2 call setup in Chromium, ${calls} calls (+1 warm-up) per scenario (${os.cpus().length} cores, ${new Date().toISOString()})`);
     console.log("scenario".padEnd(42), "min".padStart(9), "median".padStart(9), "max".padStart(9), "vs bare".padStart(9));

@@ -13,7 +13,7 @@ import { connectSignaling, request, RequestError, type SignalingSocket } from "@
 import { startLiveCall, type LiveCall } from "./live-call";
 import { getLocalMedia, prefetchLocalMedia, releasePrefetchedMedia } from "./local-media";
 import { remember, stored } from "./tab-memory";
-import type { ActiveCall, CallSnapshot, EarlyEvents, EndedCall, MediaState, Notice, NoticeKey, Outgoing, SignalMessage } from "./types";
+import type { ActiveCall, CallSnapshot, EarlyEvents, EndedCall, MediaSnapshot, MediaState, Notice, NoticeKey, Outgoing, SignalMessage } from "./types";
 
 /** This tab's call in progress: a reload takes it back (call:rejoin). */
 const ACTIVE_KEY = "dialtone.activeCall";
@@ -37,15 +37,18 @@ const INITIAL: CallSnapshot = {
   incoming: [],
   outgoing: null,
   active: null,
-  peerState: "connecting",
   peerAway: false,
+  ended: null,
+  notices: [],
+};
+
+const NO_MEDIA: MediaSnapshot = {
+  peerState: "connecting",
   localStream: null,
   remoteStream: null,
   mediaProblem: null,
   localMedia: BOTH_ON,
   remoteMedia: BOTH_ON,
-  ended: null,
-  notices: [],
 };
 
 export type Me = { id: string; name: string };
@@ -53,6 +56,8 @@ export type Me = { id: string; name: string };
 export class CallClient {
   private snap: CallSnapshot = INITIAL;
   private readonly listeners = new Set<() => void>();
+  private media: MediaSnapshot = NO_MEDIA;
+  private readonly mediaListeners = new Set<() => void>();
   private socket: SignalingSocket | null = null;
   /** The call this tab is in, ahead of the snapshot's `active` (which waits for the offer, see becomeActive). */
   private current: ActiveCall | null = null;
@@ -85,6 +90,13 @@ export class CallClient {
 
   readonly getSnapshot = (): CallSnapshot => this.snap;
 
+  readonly subscribeMedia = (fn: () => void): (() => void) => {
+    this.mediaListeners.add(fn);
+    return () => this.mediaListeners.delete(fn);
+  };
+
+  readonly getMediaSnapshot = (): MediaSnapshot => this.media;
+
   /** The peer session and local media of the active call. */
   liveCall(): LiveCall | null {
     return this.live;
@@ -113,6 +125,7 @@ export class CallClient {
     s?.removeAllListeners();
     s?.disconnect();
     this.set({ ...INITIAL, presence: this.snap.presence });
+    this.setMedia(NO_MEDIA);
   }
 
   // ---- actions -------------------------------------------------------------
@@ -124,7 +137,7 @@ export class CallClient {
       this.notify("offline", "error");
       return;
     }
-    this.set({ ended: null });
+    if (this.snap.ended) this.set({ ended: null });
     // Camera and microphone start now: the caller sees their preview while it rings,
     // and the call connects sooner once answered.
     void prefetchLocalMedia(kind);
@@ -184,7 +197,7 @@ export class CallClient {
     const kind: CallKind = audioOnly ? "audio" : (ringing?.kind ?? "video");
     // getUserMedia runs while the accept request is on its way.
     if (ringing) void prefetchLocalMedia(kind);
-    this.set({ ended: null });
+    if (this.snap.ended) this.set({ ended: null });
     try {
       const res = await request(socket, "call:accept", { callId });
       this.becomeActive(
@@ -225,7 +238,7 @@ export class CallClient {
   /** Mute / unmute the microphone or turn the camera off / on; the other side is told. */
   setLocalMedia(kind: "audio" | "video", on: boolean): void {
     this.live?.session.setTrackEnabled(kind, on);
-    this.set({ localMedia: { ...this.snap.localMedia, [kind]: on } });
+    this.setMedia({ localMedia: { ...this.media.localMedia, [kind]: on } });
     this.sendMediaState();
   }
 
@@ -241,7 +254,7 @@ export class CallClient {
     }
     if (stream) await live.session.addLocalTracks(stream);
     const merged = live.session.getLocalStream();
-    this.set({
+    this.setMedia({
       localStream: merged ? new MediaStream(merged.getTracks()) : null,
       mediaProblem: problem,
       localMedia: { audio: Boolean(merged?.getAudioTracks().length), video: Boolean(merged?.getVideoTracks().length) },
@@ -292,7 +305,7 @@ export class CallClient {
       if (connected) this.sendMediaState();
     });
     s.on("call:media-state", ({ callId, audio, video }) => {
-      if (this.current?.call.id === callId) this.set({ remoteMedia: { audio, video } });
+      if (this.current?.call.id === callId) this.setMedia({ remoteMedia: { audio, video } });
     });
     s.on("signal:description", (p) => this.deliver(p.callId, { type: "description", payload: p }));
     s.on("signal:candidate", (p) => this.deliver(p.callId, { type: "candidate", payload: p }));
@@ -480,21 +493,21 @@ export class CallClient {
     this.live?.stop();
     this.live = live;
     if (!live) {
-      this.set({ peerState: "connecting", localStream: null, remoteStream: null, mediaProblem: null, localMedia: BOTH_ON, remoteMedia: BOTH_ON });
+      this.setMedia(NO_MEDIA);
       return;
     }
     const s = live.session;
     const offState = s.on("state", (peerState) => {
-      if (peerState !== "closed" && this.live === live) this.set({ peerState });
+      if (peerState !== "closed" && this.live === live) this.setMedia({ peerState });
     });
     const offRemote = s.on("remote-stream", (remoteStream) => {
-      if (this.live === live) this.set({ remoteStream: new MediaStream(remoteStream.getTracks()) });
+      if (this.live === live) this.setMedia({ remoteStream: new MediaStream(remoteStream.getTracks()) });
     });
     let cancelled = false;
     void live.media.then(({ stream, problem }) => {
       if (cancelled || this.live !== live) return;
       const localMedia = { audio: Boolean(stream?.getAudioTracks().length), video: Boolean(stream?.getVideoTracks().length) };
-      this.set({ localStream: stream, mediaProblem: problem, localMedia });
+      this.setMedia({ localStream: stream, mediaProblem: problem, localMedia });
       this.sendMediaState();
     });
     this.offLive = () => {
@@ -504,13 +517,10 @@ export class CallClient {
     };
     const state = s.getState();
     const remote = s.remoteStream.getTracks();
-    this.set({
+    this.setMedia({
+      ...NO_MEDIA,
       peerState: state === "closed" ? "connecting" : state,
       remoteStream: remote.length ? new MediaStream(remote) : null,
-      localStream: null,
-      mediaProblem: null,
-      localMedia: BOTH_ON,
-      remoteMedia: BOTH_ON,
     });
   }
 
@@ -519,7 +529,7 @@ export class CallClient {
     const a = this.current;
     const socket = this.socket;
     if (!a || !socket?.connected) return;
-    const { audio, video } = this.snap.localMedia;
+    const { audio, video } = this.media.localMedia;
     void request(socket, "call:media-state", { callId: a.call.id, audio, video }).catch(() => undefined);
   }
 
@@ -566,5 +576,10 @@ export class CallClient {
   private set(patch: Partial<CallSnapshot>): void {
     this.snap = { ...this.snap, ...patch };
     for (const fn of this.listeners) fn();
+  }
+
+  private setMedia(patch: Partial<MediaSnapshot>): void {
+    this.media = { ...this.media, ...patch };
+    for (const fn of this.mediaListeners) fn();
   }
 }

@@ -7,16 +7,16 @@ import { useTranslations } from "next-intl";
 import { useEffect, useRef } from "react";
 import { formatDuration } from "@/app/lib/format";
 import { Avatar } from "@/app/ui/avatar";
-import { useCallClient, useCalls } from "./call-provider";
+import { useCallClient } from "./call-provider";
 import type { EndedCall } from "./types";
 
-export function CallEndedSheet({ ended }: { ended: EndedCall }) {
+/** Props come from the call layer's snapshot (use-store-in-transition.ts). */
+export function CallEndedSheet({ ended, connected }: { ended: EndedCall; connected: boolean }) {
   const t = useTranslations("call");
   const client = useCallClient();
-  const { me, connected } = useCalls();
   const ref = useRef<HTMLDivElement>(null);
   const { call } = ended;
-  const other = call.caller.id === me.id ? call.callee : call.caller;
+  const other = call.caller.id === client.me.id ? call.callee : call.caller;
   // Focus comes here from the call screen's Hang up, which is gone now.
   useEffect(() => ref.current?.focus(), []);
 

@@ -13,7 +13,7 @@ import { useEffect } from "react";
 import { useErrorMessage } from "@/app/lib/error-message";
 import { preloadWhenIdle } from "@/app/lib/preload-when-idle";
 import { notify } from "@/app/ui/notify";
-import { useCallClient, useCalls } from "./call-provider";
+import { useCallClient, useCallSurfaces } from "./call-provider";
 import { useRingAlerts } from "./use-ring-alerts";
 
 const load = {
@@ -33,11 +33,16 @@ function usePreloadCallSurfaces(): void {
 }
 
 export function CallLayer() {
-  const { incoming, outgoing, active, ended, notices } = useCalls();
+  // The surfaces render as transitions: the switch from the ring to the call
+  // screen happens in the background, interruptibly, so the peer
+  // connection's callbacks and the set-up messages are not kept waiting
+  // behind one long render while the call connects (bench B2).
+  const calls = useCallSurfaces();
+  const { notices, incoming, outgoing, active, ended } = calls;
   const client = useCallClient();
   const t = useTranslations("notice");
   const errorText = useErrorMessage();
-  useRingAlerts();
+  useRingAlerts(calls);
   usePreloadCallSurfaces();
 
   useEffect(() => {
@@ -52,10 +57,10 @@ export function CallLayer() {
   const ringing = incoming[0];
   return (
     <>
-      {active && <CallScreen key={active.call.id} active={active} />}
-      {!active && outgoing && <OutgoingCallDialog />}
+      {active && <CallScreen key={active.call.id} active={active} connected={calls.connected} peerAway={calls.peerAway} />}
+      {!active && outgoing && <OutgoingCallDialog outgoing={outgoing} />}
       {!active && !outgoing && ringing && <IncomingCallDialog key={ringing.id} call={ringing} />}
-      {!active && ended && <CallEndedSheet key={ended.call.id} ended={ended} />}
+      {!active && ended && <CallEndedSheet key={ended.call.id} ended={ended} connected={calls.connected} />}
     </>
   );
 }

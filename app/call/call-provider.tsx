@@ -4,7 +4,8 @@
 // this file only starts it with the page and stops it with the page.
 import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from "react";
 import { CallClient, type Me } from "./call-client";
-import type { CallSnapshot } from "./types";
+import type { CallSnapshot, MediaSnapshot } from "./types";
+import { useStoreInTransition } from "./use-store-in-transition";
 
 export type { ActiveCall, Outgoing, SignalMessage } from "./types";
 
@@ -35,6 +36,18 @@ export type CallsView = CallSnapshot & {
   decline: (callId: string) => Promise<void>;
   hangUp: () => Promise<void>;
 };
+
+/** The active call's media (only the call screen needs it; see MediaSnapshot), as a transition (use-store-in-transition.ts). */
+export function useCallMedia(): MediaSnapshot {
+  const client = useCallClient();
+  return useStoreInTransition(client.subscribeMedia, client.getMediaSnapshot);
+}
+
+/** The call state for the call surfaces, as a transition (use-store-in-transition.ts). */
+export function useCallSurfaces(): CallSnapshot {
+  const client = useCallClient();
+  return useStoreInTransition(client.subscribe, client.getSnapshot);
+}
 
 /** The call state (re-renders on every change) with the client's actions bound. */
 export function useCalls(): CallsView {

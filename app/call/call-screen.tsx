@@ -11,7 +11,7 @@ import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
 import { formatDuration } from "@/app/lib/format";
 import { Avatar } from "@/app/ui/avatar";
-import { useCallClient, useCalls } from "./call-provider";
+import { useCallClient, useCallMedia } from "./call-provider";
 import { callStatus, type CallStatus } from "./call-status";
 import { SelfView } from "./self-view";
 import type { ActiveCall } from "./types";
@@ -30,14 +30,14 @@ const STATUS_STYLE: Record<CallStatus, string> = {
   failed: "bg-red-600 text-white",
 };
 
-export function CallScreen({ active }: { active: ActiveCall }) {
+/** `connected` / `peerAway` come from the call layer's (transition) snapshot: see use-store-in-transition.ts. */
+export function CallScreen({ active, connected, peerAway }: { active: ActiveCall; connected: boolean; peerAway: boolean }) {
   const t = useTranslations("call");
   const client = useCallClient();
-  const snap = useCalls();
-  const { me, hangUp, localStream, remoteStream, mediaProblem, localMedia, remoteMedia } = snap;
-  const other = active.call.caller.id === me.id ? active.call.callee : active.call.caller;
+  const { peerState, localStream, remoteStream, mediaProblem, localMedia, remoteMedia } = useCallMedia();
+  const other = active.call.caller.id === client.me.id ? active.call.callee : active.call.caller;
   const isVideo = active.call.kind === "video";
-  const status = callStatus(snap);
+  const status = callStatus({ connected, peerAway, peerState });
   const remoteRef = useRef<HTMLVideoElement & HTMLAudioElement>(null);
   const hangUpRef = useRef<HTMLButtonElement>(null);
   const [previewOn, setPreviewOn] = useState(false);
@@ -157,7 +157,7 @@ export function CallScreen({ active }: { active: ActiveCall }) {
           type="button"
           aria-label={t("hangUp")}
           title={t("hangUp")}
-          onClick={() => void hangUp()}
+          onClick={() => void client.hangUp()}
           className="inline-flex size-16 items-center justify-center rounded-full bg-red-600 text-white shadow-lg hover:bg-red-500 focus-visible:outline-2 focus-visible:outline-offset-4 focus-visible:outline-white"
         >
           <PhoneOff aria-hidden size={28} />

@@ -11,14 +11,17 @@ import { useTranslations } from "next-intl";
 import { useRef, type KeyboardEvent, type MouseEvent } from "react";
 import type { CallInfo } from "@/server/call/protocol";
 import { Avatar } from "@/app/ui/avatar";
-import { useCalls } from "./call-provider";
+import { useCallClient } from "./call-provider";
 
 /** A keyboard activation this soon after the ring appears is taken as typing that was meant for the page. */
 const ANSWER_GUARD_MS = 1_000;
 
 export function IncomingCallDialog({ call }: { call: CallInfo }) {
   const t = useTranslations("call");
-  const { accept, decline } = useCalls();
+  // Actions only: the state comes as props from the call layer (use-store-in-transition.ts).
+  const client = useCallClient();
+  const accept = (callId: string, o?: { audioOnly?: boolean }) => client.accept(callId, o);
+  const decline = (callId: string) => client.decline(callId);
   const shownAt = useRef(0);
   /** The text field the person was typing in when the ring came (keys meant for it go back to it). */
   const typingIn = useRef<{ field: HTMLInputElement | HTMLTextAreaElement; before: string; typed: string } | null>(null);

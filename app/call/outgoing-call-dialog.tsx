@@ -7,21 +7,24 @@ import { Phone, PhoneOff, RotateCcw, Video, X } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useEffect, useRef } from "react";
 import { Avatar } from "@/app/ui/avatar";
-import { useCalls } from "./call-provider";
+import { useCallClient } from "./call-provider";
 import { prefetchedStream } from "./local-media";
 import { outcomeKey } from "./outcome-key";
+import type { Outgoing } from "./types";
 
-export function OutgoingCallDialog() {
+/** `outgoing` comes from the call layer's snapshot (use-store-in-transition.ts). */
+export function OutgoingCallDialog({ outgoing }: { outgoing: Outgoing }) {
   const t = useTranslations("call");
-  const { outgoing, cancelOutgoing, closeOutgoing, startCall } = useCalls();
+  const client = useCallClient();
+  const cancelOutgoing = () => client.cancelOutgoing();
+  const closeOutgoing = () => client.closeOutgoing();
   const previewRef = useRef<HTMLVideoElement>(null);
-  const callId = outgoing?.call.id;
+  const callId = outgoing.call.id;
   useEffect(() => {
     void prefetchedStream()?.then((stream) => {
       if (previewRef.current && stream) previewRef.current.srcObject = stream;
     });
   }, [callId]);
-  if (!outgoing) return null;
   const { call, outcome } = outgoing;
   const callee = call.callee;
   const isVideo = call.kind === "video";
@@ -82,7 +85,7 @@ export function OutgoingCallDialog() {
                   label={t("callAgain")}
                   onClick={() => {
                     closeOutgoing();
-                    void startCall(callee, call.kind);
+                    void client.startCall(callee, call.kind);
                   }}
                   className="bg-success hover:bg-success-hover"
                   icon={<RotateCcw aria-hidden size={24} />}

@@ -49,6 +49,24 @@ export type Notice =
   | { id: number; kind: "message"; key: NoticeKey; values?: Record<string, string>; tone: "info" | "error" }
   | { id: number; kind: "error"; code: string; message: string };
 
+/**
+ * The active call's media, a store of its own (CallClient.subscribeMedia):
+ * only the call screen reads it. Its changes come while the call is being
+ * set up (tracks, camera, connection state), and a render of every page
+ * component for each of them held the offer and answer back (bench B2).
+ */
+export type MediaSnapshot = {
+  /** The active call's peer connection state. */
+  peerState: PeerState;
+  localStream: MediaStream | null;
+  remoteStream: MediaStream | null;
+  mediaProblem: MediaProblem;
+  /** This side's microphone / camera switches. */
+  localMedia: MediaState;
+  /** The other side's, as they last told us (call:media-state). */
+  remoteMedia: MediaState;
+};
+
 /** Everything the UI shows about calls, as one immutable value (a new object on every change). */
 export type CallSnapshot = {
   /** The signaling connection is up. */
@@ -61,17 +79,8 @@ export type CallSnapshot = {
   incoming: CallInfo[];
   outgoing: Outgoing | null;
   active: ActiveCall | null;
-  /** The active call's peer connection state. */
-  peerState: PeerState;
   /** The other participant's signaling connection dropped (the server's grace period runs). */
   peerAway: boolean;
-  localStream: MediaStream | null;
-  remoteStream: MediaStream | null;
-  mediaProblem: MediaProblem;
-  /** This side's microphone / camera switches. */
-  localMedia: MediaState;
-  /** The other side's, as they last told us (call:media-state). */
-  remoteMedia: MediaState;
   ended: EndedCall | null;
   notices: Notice[];
 };

@@ -5,16 +5,18 @@
 // (call-notifications.ts), closed as soon as the ring stops.
 import { useTranslations } from "next-intl";
 import { useEffect } from "react";
-import { useCallClient, useCalls } from "./call-provider";
+import { useCallClient } from "./call-provider";
 import { askNotificationPermission, callWorker, closeRingNotification, isCallAction, showRingNotification } from "./call-notifications";
 import { startRingback, startRingtone } from "./ring-tones";
+import type { CallSnapshot } from "./types";
 
 const TITLE_FLASH_MS = 1000;
 
-export function useRingAlerts(): void {
+/** `calls`: the call layer's snapshot (read as a transition there). */
+export function useRingAlerts(calls: Pick<CallSnapshot, "incoming" | "outgoing" | "active">): void {
   const t = useTranslations("call");
   const client = useCallClient();
-  const { incoming, outgoing, active } = useCalls();
+  const { incoming, outgoing, active } = calls;
   const ringing = !active ? (incoming[0] ?? null) : null;
   const ringingId = ringing?.id ?? null;
   const callerName = ringing?.caller.name ?? "";
