@@ -63,6 +63,8 @@ export default defineConfig({
       CALL_GRACE_SECONDS: String(CALL_GRACE_SECONDS),
       NEXTAUTH_URL: BASE_URL,
       NEXT_TELEMETRY_DISABLED: "1",
+      // Warnings and errors only: one JSON line per call event would bury the test report.
+      LOG_LEVEL: "warn",
       // TURN as in production; browsers still connect directly unless a spec forces relay.
       TURN_URLS: TURN_URL,
       TURN_SECRET,
