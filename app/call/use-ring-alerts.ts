@@ -49,12 +49,16 @@ export function useRingAlerts(calls: Pick<CallSnapshot, "incoming" | "outgoing" 
   }, [ringingId, callerName, t]);
 
   // A notification while it rings and the tab is hidden (now or later); closed when the ring stops.
+  // Strings, not the call object: the effect must not re-run during one ring (its cleanup
+  // closes the notification asynchronously and could close the one shown again after it).
+  const kindText = ringing ? t(ringing.kind === "video" ? "incomingVideoCall" : "incomingAudioCall") : "";
+  const acceptText = t("accept");
+  const declineText = t("decline");
   useEffect(() => {
-    if (!ringingId || !ringing) return;
-    const kind = ringing.kind === "video" ? t("incomingVideoCall") : t("incomingAudioCall");
+    if (!ringingId) return;
     const show = () => {
       if (document.visibilityState !== "hidden") return;
-      void showRingNotification(ringingId, { title: callerName, body: kind, accept: t("accept"), decline: t("decline") });
+      void showRingNotification(ringingId, { title: callerName, body: kindText, accept: acceptText, decline: declineText });
     };
     show();
     document.addEventListener("visibilitychange", show);
@@ -62,7 +66,7 @@ export function useRingAlerts(calls: Pick<CallSnapshot, "incoming" | "outgoing" 
       document.removeEventListener("visibilitychange", show);
       void closeRingNotification(ringingId);
     };
-  }, [ringingId, ringing, callerName, t]);
+  }, [ringingId, callerName, kindText, acceptText, declineText]);
 
   // The notification's buttons, handed over by the service worker.
   useEffect(() => {
