@@ -19,8 +19,10 @@ import type { ActiveCall, CallSnapshot, EarlyEvents, EndedCall, MediaSnapshot, M
 const ACTIVE_KEY = "dialtone.activeCall";
 /** The call this tab placed while it rings: a reload takes the ring back (call:rejoin). */
 const OUTGOING_KEY = "dialtone.outgoingCall";
-/** The longest the caller's call screen waits for its offer to go out. */
+/** The longest the call screen waits for this side's offer or answer to go out. */
 const OFFER_FIRST_MS = 100;
+/** The longest the caller's call screen waits, after its offer, for the connection. */
+const CONNECTED_FIRST_MS = 300;
 /** How long an unanswered outcome ("Declined", "No answer", "Busy") stays up. */
 const OUTCOME_MS = 6_000;
 /** How long the end-of-call sheet stays up unless dismissed. */
@@ -433,8 +435,9 @@ export class CallClient {
   // ---- the active call -----------------------------------------------------------
 
   /**
-   * `afterOffer`: show the call screen only once this side's offer (the
-   * caller) or answer (the callee) is out (at most OFFER_FIRST_MS): that
+   * `afterOffer`: show the call screen only once this side's answer (the
+   * callee; at most OFFER_FIRST_MS) is out, or the caller's connection is up
+   * (at most CONNECTED_FIRST_MS after its offer): that
    * message is the next step of the call's set-up, and a render of the call
    * screen in the page's main thread first held it back (and the messages
    * it waited for). `onRender` adds to the same snapshot change (the
@@ -459,8 +462,20 @@ export class CallClient {
         if (!rendered) render();
         rendered = true;
       };
-      void live.offerSent.then(once);
-      setTimeout(once, OFFER_FIRST_MS);
+      if (next?.role === "caller") {
+        // The caller's offer went out before this (prepared while it rang):
+        // its screen waits for the connection instead, so that its render
+        // does not hold back the callee's answer and candidates on their way
+        // in (B2: callee 1.53x -> 1.38x the bare pair).
+        const off = live.session.on("state", (state) => {
+          if (state === "connected") once();
+        });
+        void live.offerSent.then(() => setTimeout(once, CONNECTED_FIRST_MS));
+        setTimeout(() => off(), CONNECTED_FIRST_MS + OFFER_FIRST_MS);
+      } else {
+        void live.offerSent.then(once);
+        setTimeout(once, OFFER_FIRST_MS);
+      }
     } else if (next) render();
     else this.set({ active: null, peerAway: false });
     remember(ACTIVE_KEY, next?.call.id ?? null);
