@@ -9,12 +9,13 @@ import { useEffect, useRef } from "react";
 import { Avatar } from "@/app/ui/avatar";
 import { useCallClient } from "./call-provider";
 import { prefetchedStream } from "./local-media";
-import { outcomeKey } from "./outcome-key";
 import type { Outgoing } from "./types";
 
 /** `outgoing` comes from the call layer's snapshot (use-store-in-transition.ts). */
 export function OutgoingCallDialog({ outgoing }: { outgoing: Outgoing }) {
   const t = useTranslations("call");
+  // The outcome words are History's own (one translation of each).
+  const tHistory = useTranslations("history");
   const client = useCallClient();
   const cancelOutgoing = () => client.cancelOutgoing();
   const closeOutgoing = () => client.closeOutgoing();
@@ -62,7 +63,7 @@ export function OutgoingCallDialog({ outgoing }: { outgoing: Outgoing }) {
               <>
                 <Dialog.Title className="mt-4 text-2xl font-semibold">{callee.name}</Dialog.Title>
                 <p role="status" className="mt-2 rounded-full bg-black/40 px-3 py-1 text-lg font-semibold text-red-200">
-                  {t(outcomeKey(outcome))}
+                  {tHistory(`label.${outcome}`)}
                 </p>
               </>
             ) : (
