@@ -12,6 +12,7 @@ import { historyLabel } from "@/server/call/state-machine";
 import { connectSignaling, request, RequestError, type SignalingSocket } from "@/app/lib/signaling-client";
 import { startLiveCall, type LiveCall } from "./live-call";
 import { getLocalMedia, prefetchLocalMedia, releasePrefetchedMedia } from "./local-media";
+import { PreparedAnswers } from "./prepared-answers";
 import { remember, stored } from "./tab-memory";
 import type { ActiveCall, CallSnapshot, EarlyEvents, EndedCall, MediaSnapshot, MediaState, Notice, NoticeKey, Outgoing, SignalMessage } from "./types";
 
@@ -76,6 +77,12 @@ export class CallClient {
   private live: LiveCall | null = null;
   /** The caller's live call, prepared while its call rings (held: offer made, ICE gathered, nothing sent). */
   private warm: LiveCall | null = null;
+  /** The callee's answers prepared while its calls ring (prepared-answers.ts). */
+  private readonly answers = new PreparedAnswers(
+    () => this.socket,
+    (callId, fn) => this.subscribeSignals(callId, fn),
+    (callId) => (this.accepting === callId || this.current ? null : (this.snap.incoming.find((c) => c.id === callId) ?? null)),
+  );
   private offLive: (() => void) | null = null;
   private outcomeTimer: ReturnType<typeof setTimeout> | undefined;
   private endedTimer: ReturnType<typeof setTimeout> | undefined;
@@ -118,6 +125,7 @@ export class CallClient {
 
   stop(): void {
     this.dropWarm();
+    this.answers.dropAll();
     this.setLive(null);
     this.current = null;
     clearTimeout(this.outcomeTimer);
@@ -159,7 +167,7 @@ export class CallClient {
       // the moment the callee accepts (held until then: live-call.ts).
       if (call.status === "ringing" && iceServers && this.socket === socket) {
         this.dropWarm();
-        this.warm = startLiveCall({ call, role: "caller", iceServers }, socket, this.subscribeSignals, { held: true });
+        this.warm = startLiveCall({ call, role: "caller", iceServers }, socket, this.subscribeSignals, { earlyOffer: true });
       }
       if (call.status === "ended") {
         releasePrefetchedMedia();
@@ -200,14 +208,27 @@ export class CallClient {
     // getUserMedia runs while the accept request is on its way.
     if (ringing) void prefetchLocalMedia(kind);
     if (this.snap.ended) this.set({ ended: null });
+    // The answer prepared while it rang goes with the accept (live-call.ts).
+    // It offered to send what the call's kind has: answered with audio only,
+    // a video call starts over the ordinary way.
+    let prepared = this.answers.take(callId);
+    if (prepared && kind !== ringing?.kind) prepared = dropLive(prepared);
+    prepared?.startMedia();
+    const answer = prepared ? await prepared.takeAnswer() : null;
+    if (prepared && !answer) prepared = dropLive(prepared);
     try {
-      const res = await request(socket, "call:accept", { callId });
+      const res = await request(socket, "call:accept", answer ? { callId, answer } : { callId });
+      if (prepared) {
+        this.setLive(prepared);
+        prepared.release();
+      }
       this.becomeActive(
         { call: res.call, role: "callee", iceServers: res.iceServers, audioOnly: audioOnly && res.call.kind === "video" },
         { afterOffer: true, onRender: () => ({ incoming: this.snap.incoming.filter((c) => c.id !== callId) }) },
       );
     } catch (err) {
       this.accepting = null;
+      if (prepared && this.live !== prepared) prepared.stop();
       releasePrefetchedMedia();
       this.set({ incoming: this.snap.incoming.filter((c) => c.id !== callId) });
       this.fail(err);
@@ -215,6 +236,7 @@ export class CallClient {
   }
 
   async decline(callId: string): Promise<void> {
+    this.answers.drop(callId);
     this.set({ incoming: this.snap.incoming.filter((c) => c.id !== callId) });
     if (!this.socket) return;
     try {
@@ -281,9 +303,14 @@ export class CallClient {
     s.on("connect", () => this.onConnect(s));
     s.on("disconnect", () => this.set({ connected: false }));
     s.on("call:incoming", ({ call }) => {
+      // On glare the ring can come after this tab's own invite already answered it.
+      if (this.current?.call.id === call.id) return;
       if (!this.snap.incoming.some((c) => c.id === call.id)) this.set({ incoming: [...this.snap.incoming, call] });
+      this.answers.ring(call.id);
     });
+    s.on("call:offer", (p) => this.answers.offer(p));
     s.on("call:answered-elsewhere", ({ callId }) => {
+      this.answers.drop(callId);
       this.set({ incoming: this.snap.incoming.filter((c) => c.id !== callId) });
       if (this.current?.call.id === callId) {
         this.finish(this.current.call, "elsewhere");
@@ -370,21 +397,35 @@ export class CallClient {
     })();
   }
 
-  private onAccepted({ call, iceServers }: Parameters<ServerToClientEvents["call:accepted"]>[0]): void {
+  private onAccepted({ call, iceServers, answer }: Parameters<ServerToClientEvents["call:accepted"]>[0]): void {
     if (this.placed?.call.id !== call.id) {
-      if (this.placing) this.keepEarly(call.id, { accepted: { call, iceServers } });
+      if (this.placing) this.keepEarly(call.id, { accepted: { call, iceServers, answer } });
       return;
     }
     this.placed = null;
     remember(OUTGOING_KEY, null);
-    // The session prepared while it rang sends its offer now; without one
-    // (a reload while ringing) becomeActive starts it.
+    // The session prepared while it rang takes the callee's prepared answer
+    // and sends its candidates now (or, when the callee answered without one,
+    // its offer too); without one (a reload while ringing) becomeActive starts it.
     const warm = this.warm;
     this.warm = null;
     if (warm?.callId === call.id) {
       this.setLive(warm);
-      warm.release();
-    } else warm?.stop();
+      warm.release(answer);
+    } else {
+      warm?.stop();
+      const socket = this.socket;
+      if (answer && socket) {
+        // The callee answered an offer this tab no longer has (it reloaded
+        // while it rang): both sides start over, as after a reload mid-call.
+        // The new offer waits until the callee has heard so.
+        const live = startLiveCall({ call, role: "caller", iceServers }, socket, this.subscribeSignals, { held: true });
+        this.setLive(live);
+        void request(socket, "call:rejoin", { callId: call.id, fresh: true })
+          .catch(() => undefined)
+          .finally(() => live.release());
+      }
+    }
     this.becomeActive({ call, role: "caller", iceServers }, { afterOffer: true });
   }
 
@@ -394,6 +435,7 @@ export class CallClient {
     const wasIncoming = this.snap.incoming.some((c) => c.id === call.id);
     this.set({ incoming: this.snap.incoming.filter((c) => c.id !== call.id) });
     this.dropWarm(call.id);
+    this.answers.drop(call.id);
     this.signalBuffer.delete(call.id);
     this.bumpHistory();
     // A ring that stopped unanswered on this device leaves a trace.
@@ -445,6 +487,8 @@ export class CallClient {
    */
   private becomeActive(next: ActiveCall | null, { afterOffer = false, onRender }: { afterOffer?: boolean; onRender?: () => Partial<CallSnapshot> } = {}): void {
     this.current = next;
+    // An answer prepared for this call that Accept did not take (glare, a rejoin) is not the one in use.
+    if (next) this.answers.drop(next.call.id);
     if (next) this.accepting = null;
     this.syncLive(next);
     const callId = next?.call.id;
@@ -597,4 +641,10 @@ export class CallClient {
     this.media = { ...this.media, ...patch };
     for (const fn of this.mediaListeners) fn();
   }
+}
+
+/** Close a prepared call that will not be used; null, to assign. */
+function dropLive(live: LiveCall): null {
+  live.stop();
+  return null;
 }

@@ -15,13 +15,21 @@ export const LIMITS = {
 } as const;
 
 const id = z.string().min(1).max(LIMITS.id).regex(/^[A-Za-z0-9_-]+$/);
+const sdp = z.string().min(1).max(LIMITS.sdp);
+/** An SDP with no ICE candidate in it: nothing in it tells where its sender is. */
+const sdpWithoutCandidates = sdp.refine((text) => !/^a=(candidate|end-of-candidates)/m.test(text), "no candidates before the call is answered");
 export const callKind = z.enum(["video", "audio"]);
 export type CallKind = z.infer<typeof callKind>;
 
 export const schemas = {
   "session:sync": z.strictObject({}),
   "call:invite": z.strictObject({ calleeId: id, kind: callKind }),
-  "call:accept": z.strictObject({ callId: id }),
+  /**
+   * `answer`: the answer this tab prepared while it rang (to the caller's
+   * `call:offer`), with the candidates it gathered: relayed to the caller with
+   * `call:accepted` once the accept succeeds, never before.
+   */
+  "call:accept": z.strictObject({ callId: id, answer: z.strictObject({ type: z.literal("answer"), sdp }).optional() }),
   "call:decline": z.strictObject({ callId: id }),
   "call:cancel": z.strictObject({ callId: id }),
   "call:hangup": z.strictObject({ callId: id }),
@@ -33,9 +41,17 @@ export const schemas = {
     callId: id,
     description: z.strictObject({
       type: z.enum(["offer", "answer"]),
-      sdp: z.string().min(1).max(LIMITS.sdp),
+      sdp,
     }),
   }),
+  /**
+   * The caller's offer, prepared while its call rings, for the callee's tabs
+   * to prepare their answer before Accept. Only from the caller's socket in
+   * the call, only while it rings, and without candidates (refused with
+   * invalid_payload otherwise): the callee's ICE agent has nobody to check
+   * before Accept, so ringing someone cannot reveal their address.
+   */
+  "call:offer": z.strictObject({ callId: id, description: z.strictObject({ type: z.literal("offer"), sdp: sdpWithoutCandidates }) }),
   "signal:candidate": z.strictObject({
     callId: id,
     candidate: z
@@ -92,6 +108,7 @@ export type AckData = {
   "call:rejoin": { call: CallInfo; iceServers: IceServer[] };
   "call:renew-ice": { iceServers: IceServer[] };
   "signal:description": object;
+  "call:offer": object;
   "signal:candidate": object;
   "call:media-state": object;
   "presence:list": { presence: Record<string, Presence> };
@@ -107,7 +124,9 @@ export type ServerToClientEvents = {
   /** A call is ringing for you (sent to every socket of the callee). */
   "call:incoming": (p: { call: CallInfo }) => void;
   /** Your outgoing call was accepted (sent to the caller's sockets). */
-  "call:accepted": (p: { call: CallInfo; iceServers: IceServer[] }) => void;
+  "call:accepted": (p: { call: CallInfo; iceServers: IceServer[]; answer?: { type: "answer"; sdp: string } }) => void;
+  /** The caller's prepared offer while your call rings (every socket of the callee), with your own ICE servers: prepare the answer, send it with `call:accept`. */
+  "call:offer": (p: Payload<"call:offer"> & { iceServers: IceServer[] }) => void;
   /** Another of your devices answered this call: stop ringing here. */
   "call:answered-elsewhere": (p: { callId: string }) => void;
   /** The call ended (sent to every socket of both users). */

@@ -1,7 +1,7 @@
 // Who hears of a call's changes: the call service decides, this tells the
 // sockets (on every node, through the adapter) and keeps call-room
 // membership, the relay's authorisation, in step.
-import type { CallInfo, IceServer } from "../call/protocol";
+import type { CallInfo, IceServer, Payload } from "../call/protocol";
 import { callRoom, userRoom, type Announcer, type SignalingNamespace } from "./namespace";
 import type { Announcement, StoredCall } from "./store";
 
@@ -24,9 +24,14 @@ export class CallNotifier {
   }
 
   /** The caller's socket in the call hears the callee accepted (with its own ICE servers); the callee's other tabs stop ringing. */
-  accepted(call: CallInfo, calleeId: string, answeringSocketId: string, callerIceServers: IceServer[]): void {
-    this.nsp.to(callRoom(call.id)).except(answeringSocketId).emit("call:accepted", { call, iceServers: callerIceServers });
+  accepted(call: CallInfo, calleeId: string, answeringSocketId: string, callerIceServers: IceServer[], answer?: Payload<"call:accept">["answer"]): void {
+    this.nsp.to(callRoom(call.id)).except(answeringSocketId).emit("call:accepted", { call, iceServers: callerIceServers, ...(answer ? { answer } : {}) });
     this.nsp.to(userRoom(calleeId)).except(answeringSocketId).emit("call:answered-elsewhere", { callId: call.id });
+  }
+
+  /** The caller's prepared offer, to every tab of the ringing callee. */
+  offer(calleeId: string, p: Payload<"call:offer"> & { iceServers: IceServer[] }): void {
+    this.nsp.to(userRoom(calleeId)).emit("call:offer", p);
   }
 
   /** Both users' tabs hear the end; the call room is emptied (its relay closes). */

@@ -8,7 +8,9 @@
 import { randomUUID } from "node:crypto";
 import { contactName, type ContactDirectory } from "../contacts/directory";
 import { DialtoneError } from "../call/errors";
-import type { CallInfo, CallKind, IceServer } from "../call/protocol";
+import type { CallInfo, CallKind, IceServer, Payload } from "../call/protocol";
+
+type PreparedAnswer = NonNullable<Payload<"call:accept">["answer"]>;
 import { transition, type CallEvent, type Role } from "../call/state-machine";
 import type { CallStore, RingLimit, StoredCall } from "./store";
 import type { CallReporter } from "./call-reporter";
@@ -182,12 +184,25 @@ export class CallService {
   }
 
   /**
+   * The caller's offer, prepared while its call rings, goes to every tab of
+   * the callee (with their own ICE servers) so they can prepare their answer
+   * before Accept. Only the caller, only while it rings; the schema has
+   * already refused an offer with candidates.
+   */
+  async offer(callId: string, userId: string, description: Payload<"call:offer">["description"]): Promise<void> {
+    const call = await this.o.store.find(callId);
+    if (!call || call.callerId !== userId) throw new DialtoneError("not_in_call");
+    if (call.status !== "ringing") throw new DialtoneError("invalid_state");
+    this.notify.offer(call.calleeId, { callId, description, iceServers: this.o.iceServers(call.calleeId) });
+  }
+
+  /**
    * The callee's device accepts. Exactly one device can win. Nobody is ever in
    * two calls: a callee already in an active call cannot accept another, and
    * accepting cancels the callee's own outgoing ring. The store decides in one
    * step (CallStore.accept).
    */
-  async accept(callId: string, userId: string, socketId: string): Promise<{ call: CallInfo; iceServers: IceServer[] }> {
+  async accept(callId: string, userId: string, socketId: string, answer?: PreparedAnswer): Promise<{ call: CallInfo; iceServers: IceServer[] }> {
     const { store } = this.o;
     const d = await store.accept(callId, userId, new Date());
     if (d.kind === "refused") {
@@ -204,7 +219,7 @@ export class CallService {
     // The caller first: its offer is the next step of the call. Only the
     // caller's socket that placed (or rejoined) the call is in its room. Each
     // participant gets TURN credentials signed for themselves.
-    this.notify.accepted(call, calleeId, socketId, this.o.iceServers(callerId));
+    this.notify.accepted(call, calleeId, socketId, this.o.iceServers(callerId), answer);
     this.timers.clearRing(callId);
     const iceServers = this.o.iceServers(userId);
     for (const ring of d.ownRings) {

@@ -252,7 +252,7 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
       // Nothing is rung before the ring limit has admitted the invite.
       return calls.invite(s.data.userId, p.calleeId, p.kind, s.id, ringAdmission(s.data.userId));
     },
-    "call:accept": (s, p) => calls.accept(p.callId, s.data.userId, s.id),
+    "call:accept": (s, p) => calls.accept(p.callId, s.data.userId, s.id, p.answer),
     "call:decline": async (s, p) => ({ call: await calls.decline(p.callId, s.data.userId) }),
     "call:cancel": async (s, p) => ({ call: await calls.cancel(p.callId, s.data.userId) }),
     "call:hangup": async (s, p) => ({ call: await calls.hangup(p.callId, s.data.userId) }),
@@ -266,6 +266,13 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     "signal:description": async (s, p) => {
       requireInCall(s, p.callId);
       s.to(callRoom(p.callId)).emit("signal:description", p);
+      return {};
+    },
+    // The caller's socket is in the call's room from its invite; the service
+    // checks it rings and that this is its caller, and sends it to the callee's tabs.
+    "call:offer": async (s, p) => {
+      requireInCall(s, p.callId);
+      await calls.offer(p.callId, s.data.userId, p.description);
       return {};
     },
     "signal:candidate": async (s, p) => {

@@ -60,6 +60,7 @@ const EXPECT: Record<ClientEventName, Record<Actor, Expect>> = {
   "call:rejoin": { ...NOT_A_PARTICIPANT, ended: "invalid_state", participant: "ok" },
   "call:renew-ice": RELAY_ROW,
   "signal:description": RELAY_ROW,
+  "call:offer": RELAY_ROW,
   "signal:candidate": RELAY_ROW,
   "call:media-state": RELAY_ROW,
   "presence:list": EVERYONE_SIGNED_IN,
@@ -76,6 +77,7 @@ const FIXTURE: Record<ClientEventName, Fixture> = {
   "call:rejoin": "active",
   "call:renew-ice": "active",
   "signal:description": "active",
+  "call:offer": "ringing",
   "signal:candidate": "active",
   "call:media-state": "active",
   "presence:list": "active",
@@ -92,6 +94,7 @@ const RIGHTFUL: Record<ClientEventName, "alice" | "bob"> = {
   "call:rejoin": "bob",
   "call:renew-ice": "bob",
   "signal:description": "bob",
+  "call:offer": "alice",
   "signal:candidate": "bob",
   "call:media-state": "bob",
   "presence:list": "alice",
@@ -111,6 +114,7 @@ const PAYLOAD: { [E in ClientEventName]: (t: { callId: string; bobId: string }) 
   "call:rejoin": (t) => ({ callId: t.callId }),
   "call:renew-ice": (t) => ({ callId: t.callId }),
   "signal:description": (t) => ({ callId: t.callId, description: { type: "offer", sdp: SDP } }),
+  "call:offer": (t) => ({ callId: t.callId, description: { type: "offer", sdp: SDP } }),
   "signal:candidate": (t) => ({ callId: t.callId, candidate: CANDIDATE }),
   "call:media-state": (t) => ({ callId: t.callId, audio: false, video: true }),
   "presence:list": () => ({}),
@@ -195,7 +199,7 @@ describe("authorisation matrix: every event × every kind of sender", () => {
   }
 
   const callEvents = (s: ClientSocket) =>
-    (["call:incoming", "call:accepted", "call:answered-elsewhere", "call:ended", "call:peer-connection", "call:media-state", "signal:description", "signal:candidate"] as const).reduce(
+    (["call:incoming", "call:accepted", "call:answered-elsewhere", "call:ended", "call:peer-connection", "call:media-state", "call:offer", "signal:description", "signal:candidate"] as const).reduce(
       (n, e) => n + received(s, e).length,
       0,
     );
@@ -298,6 +302,14 @@ describe("authorisation matrix: every event × every kind of sender", () => {
         assert.deepEqual((ack as { iceServers: IceServer[] }).iceServers, ICE);
         assert.equal((await rowOf(callId))?.status, "active");
         return;
+      case "call:offer": {
+        // Bob's tabs (all of them) get it, with Bob's own ICE servers; never Alice's.
+        await until(() => received(b, "call:offer").some((p) => p.callId === callId && p.description.sdp === SDP), "sent to Bob");
+        assert.deepEqual(received(b, "call:offer").at(-1)?.iceServers, ICE);
+        await flush(a);
+        assert.equal(received(a, "call:offer").filter((p) => p.callId === callId).length, 0, "not echoed to the sender");
+        return;
+      }
       case "signal:description":
       case "signal:candidate":
       case "call:media-state": {

@@ -76,6 +76,7 @@ const CALL_AND_SIGNAL: ServerEventName[] = [
   "call:ended",
   "call:peer-connection",
   "call:media-state",
+  "call:offer",
   "signal:description",
   "signal:candidate",
 ];
@@ -182,13 +183,14 @@ function arbitraries(ids: Ids) {
   const shapes: Record<(typeof CLIENT_EVENTS)[number], fc.Arbitrary<Record<string, unknown>>> = {
     "session:sync": mutated({}),
     "call:invite": mutated({ calleeId: id, kind: fc.constantFrom("video", "audio", "VIDEO", "screen") }),
-    "call:accept": mutated({ callId: id }),
+    "call:accept": mutated({ callId: id, answer: fc.option(mutated({ type: fc.constantFrom("answer", "offer"), sdp }), { nil: undefined }) }),
     "call:decline": mutated({ callId: id }),
     "call:cancel": mutated({ callId: id }),
     "call:hangup": mutated({ callId: id }),
     "call:rejoin": mutated({ callId: id, fresh: fc.boolean() }),
     "call:renew-ice": mutated({ callId: id }),
     "signal:description": mutated({ callId: id, description: mutated({ type: fc.constantFrom("offer", "answer", "pranswer", "rollback"), sdp }) }),
+    "call:offer": mutated({ callId: id, description: mutated({ type: fc.constantFrom("offer", "answer"), sdp: fc.oneof(sdp, fc.constant("v=0\r\na=candidate:1 1 udp 1 6.6.6.6 9 typ host\r\n")) }) }),
     "signal:candidate": mutated({ callId: id, candidate }),
     "call:media-state": mutated({ callId: id, audio: fc.boolean(), video: fc.boolean() }),
     "presence:list": mutated({}),

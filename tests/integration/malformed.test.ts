@@ -32,6 +32,7 @@ const VALID: Record<ClientEventName, Record<string, unknown>> = {
   "call:rejoin": { callId: "somecall" },
   "call:renew-ice": { callId: "somecall" },
   "signal:description": { callId: "somecall", description: { type: "offer", sdp: "v=0" } },
+  "call:offer": { callId: "somecall", description: { type: "offer", sdp: "v=0" } },
   "signal:candidate": { callId: "somecall", candidate: null },
   "call:media-state": { callId: "somecall", audio: true, video: false },
   "presence:list": {},

@@ -20,6 +20,7 @@ const SERVER_EVENTS_MAP: Record<keyof ServerToClientEvents, true> = {
   "call:peer-connection": true,
   "call:media-state": true,
   "signal:description": true,
+  "call:offer": true,
   "signal:candidate": true,
   "presence:update": true,
   "contacts:changed": true,

@@ -31,6 +31,7 @@ const VALID: Record<ClientEventName, Record<string, unknown>> = {
   "call:rejoin": { callId: "cm1abcdef0000call" },
   "call:renew-ice": { callId: "cm1abcdef0000call" },
   "signal:description": { callId: "cm1abcdef0000call", description: { type: "offer", sdp: SDP } },
+  "call:offer": { callId: "cm1abcdef0000call", description: { type: "offer", sdp: SDP } },
   "signal:candidate": { callId: "cm1abcdef0000call", candidate: CANDIDATE },
   "call:media-state": { callId: "cm1abcdef0000call", audio: true, video: false },
   "presence:list": {},
