@@ -10,6 +10,8 @@
 import type { CallInfo, CallKind, ServerToClientEvents } from "@/server/call/protocol";
 import { historyLabel } from "@/server/call/state-machine";
 import { connectSignaling, request, RequestError, type SignalingSocket } from "@/app/lib/signaling-client";
+import { CallVerification } from "./call-verification";
+import { loadIdentityCertificate } from "./identity-certificate";
 import { startLiveCall, type LiveCall } from "./live-call";
 import { getLocalMedia, prefetchLocalMedia, releasePrefetchedMedia } from "./local-media";
 import { PreparedAnswers } from "./prepared-answers";
@@ -88,7 +90,12 @@ export class CallClient {
   private endedTimer: ReturnType<typeof setTimeout> | undefined;
   private noticeSeq = 0;
 
-  constructor(readonly me: Me) {}
+  /** The active call's verification code and trust (call-verification.ts). */
+  readonly verification: CallVerification;
+
+  constructor(readonly me: Me) {
+    this.verification = new CallVerification(me.id);
+  }
 
   // ---- reading -------------------------------------------------------------
 
@@ -116,6 +123,8 @@ export class CallClient {
   /** Connect the socket (idempotent per start/stop pair); returns stop. */
   start(): () => void {
     if (this.socket) return () => this.stop();
+    // Before any call's peer connection: this browser's DTLS identity.
+    void loadIdentityCertificate();
     const s = connectSignaling();
     this.socket = s;
     this.bind(s);
@@ -551,6 +560,7 @@ export class CallClient {
     this.offLive = null;
     this.live?.stop();
     this.live = live;
+    this.verification.track(live?.session ?? null, live?.peerId ?? null);
     if (!live) {
       this.setMedia(NO_MEDIA);
       return;

@@ -15,6 +15,7 @@ import { useCallClient, useCallMedia } from "./call-provider";
 import { callStatus, type CallStatus } from "./call-status";
 import { SelfView } from "./self-view";
 import type { ActiveCall } from "./types";
+import { VerifyCall } from "./verify-call";
 
 /** The latest your own picture waits for the other side's first frame. */
 const PREVIEW_DELAY_MS = 1000;
@@ -105,10 +106,13 @@ export function CallScreen({ active, connected, peerAway }: { active: ActiveCall
               </span>
             )}
           </h2>
-          <p role="status" className={`mt-1 inline-flex items-center gap-1.5 rounded-full px-2.5 py-0.5 text-sm font-medium ${STATUS_STYLE[status]}`}>
-            {(status === "offline" || status === "reconnecting" || status === "peerAway") && <WifiOff aria-hidden size={14} />}
-            {statusText}
-          </p>
+          <div className="mt-1 flex flex-wrap items-center gap-2">
+            <p role="status" className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-0.5 text-sm font-medium ${STATUS_STYLE[status]}`}>
+              {(status === "offline" || status === "reconnecting" || status === "peerAway") && <WifiOff aria-hidden size={14} />}
+              {statusText}
+            </p>
+            <VerifyCall name={other.name} />
+          </div>
         </div>
         <CallTimer since={active.call.answeredAt} label={t("callDuration")} />
       </header>

@@ -22,6 +22,7 @@
 // closes the prepared connection.
 import { request, type SignalingSocket } from "@/app/lib/signaling-client";
 import type { ActiveCall, SignalMessage } from "./types";
+import { identityCertificate } from "./identity-certificate";
 import { takeLocalMedia, type LocalMedia } from "./local-media";
 import { PeerSession, type DescriptionMessage } from "./peer-session";
 
@@ -30,6 +31,8 @@ const ANSWER_WAIT_MS = 300;
 
 export type LiveCall = {
   callId: string;
+  /** The other participant's user id. */
+  peerId: string;
   generation: number;
   session: PeerSession;
   /** Local camera/microphone (or why there is none); the session gets it as soon as it is there. */
@@ -82,6 +85,7 @@ export function startLiveCall(
     polite: active.role === "callee",
     iceServers: active.iceServers,
     iceTransportPolicy: iceTransportPolicy(),
+    certificate: identityCertificate(),
     kinds: kind === "video" ? ["audio", "video"] : ["audio"],
     sendDescription: (description) => {
       if (earlyOffer && description.type === "offer") {
@@ -121,6 +125,7 @@ export function startLiveCall(
   else startMedia();
   return {
     callId,
+    peerId: active.role === "caller" ? active.call.callee.id : active.call.caller.id,
     generation: active.generation ?? 0,
     session,
     media,
