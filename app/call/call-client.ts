@@ -11,6 +11,7 @@ import type { CallInfo, CallKind, ServerToClientEvents } from "@/server/call/pro
 import { historyLabel } from "@/server/call/state-machine";
 import { connectSignaling, request, RequestError, type SignalingSocket } from "@/app/lib/signaling-client";
 import { CallVerification } from "./call-verification";
+import { setRelayOnly } from "./ice-policy";
 import { loadIdentityCertificate } from "./identity-certificate";
 import { startLiveCall, type LiveCall } from "./live-call";
 import { getLocalMedia, prefetchLocalMedia, releasePrefetchedMedia } from "./local-media";
@@ -56,7 +57,8 @@ const NO_MEDIA: MediaSnapshot = {
   remoteMedia: BOTH_ON,
 };
 
-export type Me = { id: string; name: string };
+/** The signed-in user; `hideIp`: their calls use TURN relays only (server/privacy.ts). */
+export type Me = { id: string; name: string; hideIp?: boolean };
 
 export class CallClient {
   private snap: CallSnapshot = INITIAL;
@@ -95,6 +97,12 @@ export class CallClient {
 
   constructor(readonly me: Me) {
     this.verification = new CallVerification(me.id);
+    setRelayOnly(me.hideIp ?? false);
+  }
+
+  /** "Hide my IP address" changed: calls from now on (prepared ones included) follow it. */
+  setHideIp(on: boolean): void {
+    setRelayOnly(on);
   }
 
   // ---- reading -------------------------------------------------------------

@@ -22,6 +22,7 @@
 // closes the prepared connection.
 import { request, type SignalingSocket } from "@/app/lib/signaling-client";
 import type { ActiveCall, SignalMessage } from "./types";
+import { iceTransportPolicy } from "./ice-policy";
 import { identityCertificate } from "./identity-certificate";
 import { takeLocalMedia, type LocalMedia } from "./local-media";
 import { PeerSession, type DescriptionMessage } from "./peer-session";
@@ -169,10 +170,4 @@ export function withoutCandidates(sdp: string): string {
     .filter((line) => !line.startsWith("a=candidate:") && line !== "a=end-of-candidates")
     .map((line) => (line.startsWith("c=IN ") ? "c=IN IP4 0.0.0.0" : line.startsWith("a=rtcp:") ? line.replace(/ IN IP[46] \S+$/, " IN IP4 0.0.0.0") : line))
     .join("\r\n");
-}
-
-/** Test and diagnostics hook: `?ice=relay` forces TURN relay (used by the TURN e2e). */
-function iceTransportPolicy(): RTCIceTransportPolicy {
-  if (typeof window === "undefined") return "all";
-  return (window as { __dialtoneIcePolicy?: RTCIceTransportPolicy }).__dialtoneIcePolicy ?? "all";
 }
