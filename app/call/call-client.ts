@@ -100,6 +100,19 @@ export class CallClient {
     setRelayOnly(me.hideIp ?? false);
   }
 
+  /** The signaling connection's round trip (a presence:list ack), in ms; null when not connected. */
+  async pingSignaling(): Promise<number | null> {
+    const socket = this.socket;
+    if (!socket?.connected) return null;
+    const t0 = performance.now();
+    try {
+      await request(socket, "presence:list", {}, 5_000);
+      return performance.now() - t0;
+    } catch {
+      return null;
+    }
+  }
+
   /** "Hide my IP address" changed: calls from now on (prepared ones included) follow it. */
   setHideIp(on: boolean): void {
     setRelayOnly(on);
