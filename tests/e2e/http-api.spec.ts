@@ -153,5 +153,38 @@ test.describe("HTTP API (docs/openapi.json)", () => {
     expect(made.entries).toMatchObject([{ other: { id: b.id, name: "Callee" }, direction: "Outgoing", kind: "audio", label: "Declined", durationSeconds: null }]);
     const received = await answer(await b.api.get("/api/history"), 200, "HistoryPage");
     expect(received.entries).toMatchObject([{ other: { id: a.id }, direction: "Incoming", label: "Declined" }]);
+    // A declined call has no set-up time.
+    expect((await answer(await a.api.post(`/api/calls/${(made.entries as { id: string }[])[0]!.id}/setup-time`, { data: { ms: 900 } }), 409, "Error")).code).toBe("invalid_state");
+  });
+
+  test("each participant of an answered call reports its set-up time once", async ({ baseURL }) => {
+    const a = await person(baseURL, "Reporter");
+    const b = await person(baseURL, "Answerer");
+    await answer(await a.api.post("/api/contacts", { data: { email: b.email } }), 201, "Ok");
+    await answer(await b.api.post(`/api/contacts/${a.id}`, { data: { action: "accept" } }), 200, "Ok");
+    const socketOf = async (p: Person) => {
+      const { cookies } = await p.api.storageState();
+      const s = io(`${baseURL}/signaling`, { transports: ["websocket"], extraHeaders: { cookie: cookies.map((c) => `${c.name}=${c.value}`).join("; ") }, reconnection: false });
+      await new Promise<void>((resolve, reject) => (s.once("connect", resolve), s.once("connect_error", reject)));
+      return s;
+    };
+    const [sa, sb] = [await socketOf(a), await socketOf(b)];
+    try {
+      const incoming = new Promise<{ call: { id: string } }>((resolve) => sb.once("call:incoming", resolve));
+      expect(((await sa.timeout(5_000).emitWithAck("call:invite", { calleeId: b.id, kind: "video" })) as { ok: boolean }).ok).toBe(true);
+      const { call } = await incoming;
+      expect(((await sb.timeout(5_000).emitWithAck("call:accept", { callId: call.id })) as { ok: boolean }).ok).toBe(true);
+      const url = `/api/calls/${call.id}/setup-time`;
+      expect((await answer(await a.api.post(url, { data: { ms: -5 } }), 400, "Error")).code).toBe("invalid_payload");
+      await answer(await a.api.post(url, { data: { ms: 900 } }), 200, "Ok");
+      expect((await answer(await a.api.post(url, { data: { ms: 900 } }), 409, "Error")).code).toBe("invalid_state");
+      await answer(await b.api.post(url, { data: { ms: 1_100 } }), 200, "Ok");
+      const stranger = await person(baseURL, "Stranger");
+      expect((await answer(await stranger.api.post(url, { data: { ms: 1 } }), 404, "Error")).code).toBe("not_found");
+      expect(((await sa.timeout(5_000).emitWithAck("call:hangup", { callId: call.id })) as { ok: boolean }).ok).toBe(true);
+    } finally {
+      sa.disconnect();
+      sb.disconnect();
+    }
   });
 });
