@@ -91,6 +91,8 @@ export class CallClient {
   private outcomeTimer: ReturnType<typeof setTimeout> | undefined;
   private endedTimer: ReturnType<typeof setTimeout> | undefined;
   private noticeSeq = 0;
+  /** When this call's set-up started for this side (Accept), until its first frame is reported. */
+  private setupFrom: { callId: string; at: number } | null = null;
 
   /** The active call's verification code and trust (call-verification.ts). */
   readonly verification: CallVerification;
@@ -98,6 +100,25 @@ export class CallClient {
   constructor(readonly me: Me) {
     this.verification = new CallVerification(me.id);
     setRelayOnly(me.hideIp ?? false);
+  }
+
+  /**
+   * The call screen shows the other side's first frame: report the time
+   * since Accept (pressed here, or heard of by the caller) once per call, for
+   * the server's set-up time histogram (POST /api/calls/{id}/setup-time).
+   */
+  reportFirstFrame(callId: string): void {
+    const from = this.setupFrom;
+    if (from?.callId !== callId) return;
+    this.setupFrom = null;
+    const ms = Math.round(performance.now() - from.at);
+    if (ms > 120_000) return;
+    void fetch(`/api/calls/${encodeURIComponent(callId)}/setup-time`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ ms }),
+      keepalive: true,
+    }).catch(() => undefined);
   }
 
   /** The signaling connection's round trip (a presence:list ack), in ms; null when not connected. */
@@ -233,6 +254,7 @@ export class CallClient {
     const socket = this.socket;
     if (!socket || this.accepting === callId) return;
     this.accepting = callId;
+    this.setupFrom = { callId, at: performance.now() };
     const ringing = this.snap.incoming.find((c) => c.id === callId);
     const kind: CallKind = audioOnly ? "audio" : (ringing?.kind ?? "video");
     // getUserMedia runs while the accept request is on its way.
@@ -428,6 +450,7 @@ export class CallClient {
   }
 
   private onAccepted({ call, iceServers, answer }: Parameters<ServerToClientEvents["call:accepted"]>[0]): void {
+    this.setupFrom = { callId: call.id, at: performance.now() };
     if (this.placed?.call.id !== call.id) {
       if (this.placing) this.keepEarly(call.id, { accepted: { call, iceServers, answer } });
       return;

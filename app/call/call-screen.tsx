@@ -75,7 +75,10 @@ export function CallScreen({ active, connected, peerAway }: { active: ActiveCall
             aria-label={t("remoteVideo")}
             autoPlay
             playsInline
-            onLoadedData={() => setPreviewOn(true)}
+            onLoadedData={() => {
+              setPreviewOn(true);
+              client.reportFirstFrame(active.call.id);
+            }}
             className={`h-full w-full object-cover sm:object-contain ${remoteHasVideo ? "" : "invisible"}`}
           />
         ) : (

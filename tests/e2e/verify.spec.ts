@@ -54,8 +54,16 @@ test("the verification code matches on both sides and the certificates; verified
   await openContactsAndSeeOnline([alice.page, "Bob"], [bob.page, "Alice"]);
 
   // --- First call: the same code on both pages, equal to the one derived from getStats ---------
+  // (Each side also reports its Accept → first frame time for the server's set-up histogram.)
+  const reports = [alice.page, bob.page].map((p) => p.waitForRequest((r) => /\/api\/calls\/[^/]+\/setup-time$/.test(r.url())));
   await call(alice.page, bob.page);
   await mediaFlowing(bob.page, "video", "Bob");
+  for (const request of await Promise.all(reports)) {
+    expect((await request.response())?.status(), "the set-up time report is accepted").toBe(200);
+    const { ms } = request.postDataJSON() as { ms: number };
+    expect(ms).toBeGreaterThan(0);
+    expect(ms).toBeLessThan(15_000);
+  }
   const [a1, b1] = [await negotiated(alice.page), await negotiated(bob.page)];
   // No one in the middle: each side's remote certificate is the other's local one.
   expect(a1.remote.value).toBe(b1.local.value);
