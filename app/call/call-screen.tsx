@@ -13,6 +13,8 @@ import { formatDuration } from "@/app/lib/format";
 import { Avatar } from "@/app/ui/avatar";
 import { useCallClient, useCallMedia } from "./call-provider";
 import { callStatus, type CallStatus } from "./call-status";
+import { ChatButton, ChatPanel } from "./chat-panel";
+import { PoorConnectionBadge, QualityIndicator } from "./quality-indicator";
 import { SelfView } from "./self-view";
 import type { ActiveCall } from "./types";
 
@@ -34,7 +36,7 @@ const STATUS_STYLE: Record<CallStatus, string> = {
 export function CallScreen({ active, connected, peerAway }: { active: ActiveCall; connected: boolean; peerAway: boolean }) {
   const t = useTranslations("call");
   const client = useCallClient();
-  const { peerState, localStream, remoteStream, mediaProblem, localMedia, remoteMedia } = useCallMedia();
+  const { peerState, localStream, remoteStream, mediaProblem, localMedia, remoteMedia, tools } = useCallMedia();
   const other = active.call.caller.id === client.me.id ? active.call.callee : active.call.caller;
   const isVideo = active.call.kind === "video";
   const status = callStatus({ connected, peerAway, peerState });
@@ -92,6 +94,7 @@ export function CallScreen({ active, connected, peerAway }: { active: ActiveCall
             )}
           </div>
         )}
+        <PoorConnectionBadge tools={tools} />
       </div>
 
       {/* Top bar: who, how the connection is, how long. */}
@@ -105,10 +108,13 @@ export function CallScreen({ active, connected, peerAway }: { active: ActiveCall
               </span>
             )}
           </h2>
-          <p role="status" className={`mt-1 inline-flex items-center gap-1.5 rounded-full px-2.5 py-0.5 text-sm font-medium ${STATUS_STYLE[status]}`}>
-            {(status === "offline" || status === "reconnecting" || status === "peerAway") && <WifiOff aria-hidden size={14} />}
-            {statusText}
-          </p>
+          <div className="mt-1 flex flex-wrap items-center gap-2">
+            <p role="status" className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-0.5 text-sm font-medium ${STATUS_STYLE[status]}`}>
+              {(status === "offline" || status === "reconnecting" || status === "peerAway") && <WifiOff aria-hidden size={14} />}
+              {statusText}
+            </p>
+            {status === "connected" && <QualityIndicator tools={tools} />}
+          </div>
         </div>
         <CallTimer since={active.call.answeredAt} label={t("callDuration")} />
       </header>
@@ -152,6 +158,7 @@ export function CallScreen({ active, connected, peerAway }: { active: ActiveCall
             icon={localMedia.video && hasCamera ? <Video aria-hidden size={24} /> : <VideoOff aria-hidden size={24} />}
           />
         )}
+        <ChatButton tools={tools} />
         <button
           ref={hangUpRef}
           type="button"
@@ -163,6 +170,7 @@ export function CallScreen({ active, connected, peerAway }: { active: ActiveCall
           <PhoneOff aria-hidden size={28} />
         </button>
       </div>
+      <ChatPanel tools={tools} otherName={other.name} />
     </section>
   );
 }
