@@ -10,7 +10,7 @@
 import type { CallInfo, CallKind, ServerToClientEvents } from "@/server/call/protocol";
 import { historyLabel } from "@/server/call/state-machine";
 import { connectSignaling, request, RequestError, type SignalingSocket } from "@/app/lib/signaling-client";
-import { endCallTools, startCallTools, type CallTools } from "./call-tools";
+import { endCallServices, startCallServices, type CallServices } from "./call-services";
 import { startLiveCall, type LiveCall } from "./live-call";
 import { getLocalMedia, prefetchLocalMedia, releasePrefetchedMedia } from "./local-media";
 import { PreparedAnswers } from "./prepared-answers";
@@ -53,7 +53,7 @@ const NO_MEDIA: MediaSnapshot = {
   mediaProblem: null,
   localMedia: BOTH_ON,
   remoteMedia: BOTH_ON,
-  tools: null,
+  services: null,
 };
 
 export type Me = { id: string; name: string };
@@ -77,8 +77,8 @@ export class CallClient {
   private readonly signalBuffer = new Map<string, SignalMessage[]>();
   private readonly signalSubs = new Map<string, (m: SignalMessage) => void>();
   private live: LiveCall | null = null;
-  /** The active call's chat and quality sampler (call-tools.ts), started and stopped with `live`. */
-  private tools: CallTools | null = null;
+  /** The active call's chat and quality sampler (call-services.ts), started and stopped with `live`. */
+  private services: CallServices | null = null;
   /** The caller's live call, prepared while its call rings (held: offer made, ICE gathered, nothing sent). */
   private warm: LiveCall | null = null;
   /** The callee's answers prepared while its calls ring (prepared-answers.ts). */
@@ -556,12 +556,12 @@ export class CallClient {
     this.live?.stop();
     this.live = live;
     if (!live) {
-      endCallTools(this.tools);
-      this.tools = null;
+      endCallServices(this.services);
+      this.services = null;
       this.setMedia(NO_MEDIA);
       return;
     }
-    this.tools = startCallTools(live.callId, live.session, this.tools);
+    this.services = startCallServices(live.callId, live.session, this.services);
     const s = live.session;
     const offState = s.on("state", (peerState) => {
       if (peerState !== "closed" && this.live === live) this.setMedia({ peerState });
@@ -585,7 +585,7 @@ export class CallClient {
     const remote = s.remoteStream.getTracks();
     this.setMedia({
       ...NO_MEDIA,
-      tools: this.tools,
+      services: this.services,
       peerState: state === "closed" ? "connecting" : state,
       remoteStream: remote.length ? new MediaStream(remote) : null,
     });

@@ -36,7 +36,7 @@ const STATUS_STYLE: Record<CallStatus, string> = {
 export function CallScreen({ active, connected, peerAway }: { active: ActiveCall; connected: boolean; peerAway: boolean }) {
   const t = useTranslations("call");
   const client = useCallClient();
-  const { peerState, localStream, remoteStream, mediaProblem, localMedia, remoteMedia, tools } = useCallMedia();
+  const { peerState, localStream, remoteStream, mediaProblem, localMedia, remoteMedia, services } = useCallMedia();
   const other = active.call.caller.id === client.me.id ? active.call.callee : active.call.caller;
   const isVideo = active.call.kind === "video";
   const status = callStatus({ connected, peerAway, peerState });
@@ -94,7 +94,7 @@ export function CallScreen({ active, connected, peerAway }: { active: ActiveCall
             )}
           </div>
         )}
-        <PoorConnectionBadge tools={tools} />
+        <PoorConnectionBadge services={services} />
       </div>
 
       {/* Top bar: who, how the connection is, how long. */}
@@ -113,7 +113,7 @@ export function CallScreen({ active, connected, peerAway }: { active: ActiveCall
               {(status === "offline" || status === "reconnecting" || status === "peerAway") && <WifiOff aria-hidden size={14} />}
               {statusText}
             </p>
-            {status === "connected" && <QualityIndicator tools={tools} />}
+            {status === "connected" && <QualityIndicator services={services} />}
           </div>
         </div>
         <CallTimer since={active.call.answeredAt} label={t("callDuration")} />
@@ -158,7 +158,7 @@ export function CallScreen({ active, connected, peerAway }: { active: ActiveCall
             icon={localMedia.video && hasCamera ? <Video aria-hidden size={24} /> : <VideoOff aria-hidden size={24} />}
           />
         )}
-        <ChatButton tools={tools} />
+        <ChatButton services={services} />
         <button
           ref={hangUpRef}
           type="button"
@@ -170,7 +170,7 @@ export function CallScreen({ active, connected, peerAway }: { active: ActiveCall
           <PhoneOff aria-hidden size={28} />
         </button>
       </div>
-      <ChatPanel tools={tools} otherName={other.name} />
+      <ChatPanel services={services} otherName={other.name} />
     </section>
   );
 }

@@ -5,7 +5,7 @@
 // the call's peer connection is replaced (the other side reloaded) the new
 // connection's channel is attached and the conversation so far stays.
 //
-// The channel is attached only once the call is accepted (call-tools.ts), so
+// The channel is attached only once the call is accepted (call-services.ts), so
 // nothing can be sent while it rings; it cannot open before then anyway (no
 // connectivity exists until Accept). Every message received is validated
 // (shape, size) and kept as text: the panel renders it as React text nodes

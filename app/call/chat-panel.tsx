@@ -7,7 +7,7 @@
 import { MessageSquare, Send, X } from "lucide-react";
 import { useLocale, useTranslations } from "next-intl";
 import { useEffect, useId, useMemo, useRef, useState, useSyncExternalStore, type FormEvent } from "react";
-import type { CallTools } from "./call-tools";
+import type { CallServices } from "./call-services";
 import { CHAT_LIMITS, type ChatSnapshot } from "./chat-channel";
 import { linkify } from "./chat-links";
 
@@ -15,16 +15,16 @@ const EMPTY: ChatSnapshot = { messages: [], unread: 0, open: false, ready: false
 const noop = () => () => undefined;
 const empty = () => EMPTY;
 
-export function useChat(tools: CallTools | null): ChatSnapshot {
-  return useSyncExternalStore(tools?.chat.subscribe ?? noop, tools?.chat.getSnapshot ?? empty, empty);
+export function useChat(services: CallServices | null): ChatSnapshot {
+  return useSyncExternalStore(services?.chat.subscribe ?? noop, services?.chat.getSnapshot ?? empty, empty);
 }
 
 /** The id of the panel, for the button's aria-controls. */
 export const CHAT_PANEL_ID = "call-chat-panel";
 
-export function ChatButton({ tools }: { tools: CallTools | null }) {
+export function ChatButton({ services }: { services: CallServices | null }) {
   const t = useTranslations("chat");
-  const chat = useChat(tools);
+  const chat = useChat(services);
   const label = chat.unread > 0 ? t("openUnread", { count: chat.unread }) : t("open");
   return (
     <button
@@ -33,8 +33,8 @@ export function ChatButton({ tools }: { tools: CallTools | null }) {
       title={label}
       aria-expanded={chat.open}
       aria-controls={chat.open ? CHAT_PANEL_ID : undefined}
-      disabled={!tools}
-      onClick={() => tools?.chat.setOpen(!chat.open)}
+      disabled={!services}
+      onClick={() => services?.chat.setOpen(!chat.open)}
       className={`relative inline-flex size-14 items-center justify-center rounded-full shadow-lg backdrop-blur focus-visible:outline-2 focus-visible:outline-offset-4 focus-visible:outline-white disabled:cursor-not-allowed disabled:opacity-40 ${chat.open ? "bg-white text-slate-950 hover:bg-slate-200" : "bg-white/20 text-white hover:bg-white/30"}`}
     >
       <MessageSquare aria-hidden size={24} />
@@ -47,10 +47,10 @@ export function ChatButton({ tools }: { tools: CallTools | null }) {
   );
 }
 
-export function ChatPanel({ tools, otherName }: { tools: CallTools | null; otherName: string }) {
+export function ChatPanel({ services, otherName }: { services: CallServices | null; otherName: string }) {
   const t = useTranslations("chat");
   const locale = useLocale();
-  const chat = useChat(tools);
+  const chat = useChat(services);
   const [draft, setDraft] = useState("");
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const listRef = useRef<HTMLOListElement>(null);
@@ -66,11 +66,11 @@ export function ChatPanel({ tools, otherName }: { tools: CallTools | null; other
     if (list) list.scrollTop = list.scrollHeight;
   }, [chat.messages.length, chat.open]);
 
-  if (!tools || !chat.open) return null;
-  const close = () => tools.chat.setOpen(false);
+  if (!services || !chat.open) return null;
+  const close = () => services.chat.setOpen(false);
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
-    if (tools.chat.send(draft)) setDraft("");
+    if (services.chat.send(draft)) setDraft("");
   };
 
   return (

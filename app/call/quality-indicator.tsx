@@ -6,7 +6,7 @@
 import * as Popover from "@radix-ui/react-popover";
 import { useTranslations } from "next-intl";
 import { useSyncExternalStore } from "react";
-import type { CallTools } from "./call-tools";
+import type { CallServices } from "./call-services";
 import type { QualityLevel, QualitySnapshot } from "./quality";
 import type { VideoFlow } from "./stats-sampler";
 
@@ -14,8 +14,8 @@ const noop = () => () => undefined;
 const none = (): QualitySnapshot => null;
 
 /** The active call's quality (null until the first sample, or without a call). */
-export function useConnectionQuality(tools: CallTools | null): QualitySnapshot {
-  return useSyncExternalStore(tools?.quality.subscribe ?? noop, tools?.quality.getSnapshot ?? none, none);
+export function useConnectionQuality(services: CallServices | null): QualitySnapshot {
+  return useSyncExternalStore(services?.quality.subscribe ?? noop, services?.quality.getSnapshot ?? none, none);
 }
 
 const BAR_COLOR: Record<QualityLevel, string> = { good: "bg-emerald-400", fair: "bg-amber-400", poor: "bg-red-500" };
@@ -31,9 +31,9 @@ function Bars({ level }: { level: QualityLevel | null }) {
   );
 }
 
-export function QualityIndicator({ tools }: { tools: CallTools | null }) {
+export function QualityIndicator({ services }: { services: CallServices | null }) {
   const t = useTranslations("quality");
-  const q = useConnectionQuality(tools);
+  const q = useConnectionQuality(services);
   const levelText = q ? t(`level.${q.level}`) : t("measuring");
   return (
     <Popover.Root>
@@ -101,9 +101,9 @@ function QualityDetails({ q }: { q: QualitySnapshot }) {
 }
 
 /** "Poor connection" on the other person's picture while the connection rates poor. */
-export function PoorConnectionBadge({ tools }: { tools: CallTools | null }) {
+export function PoorConnectionBadge({ services }: { services: CallServices | null }) {
   const t = useTranslations("quality");
-  const q = useConnectionQuality(tools);
+  const q = useConnectionQuality(services);
   if (q?.level !== "poor") return null;
   return (
     <p role="status" className="absolute left-1/2 top-28 z-10 flex -translate-x-1/2 items-center gap-2 rounded-full bg-red-600/90 px-3 py-1 text-sm font-semibold text-white shadow-lg">

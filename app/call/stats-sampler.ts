@@ -4,7 +4,7 @@
 // about the connection subscribes to it instead of calling getStats itself:
 // the quality indicator and its details (quality.ts), the sender adaptation
 // (quality-adapter.ts), and later the per-call quality record. It starts
-// with the call's live session and stops with it (call-tools.ts).
+// with the call's live session and stops with it (call-services.ts).
 
 /** How often the connection is sampled. */
 export const SAMPLE_INTERVAL_MS = 1000;

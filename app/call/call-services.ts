@@ -1,4 +1,4 @@
-// The in-call tools that hang off the active call's live session: the chat
+// The in-call services that hang off the active call's live session: the chat
 // (one per call, kept across a new peer connection of the same call) and the
 // connection's quality (one stats sampler per peer connection, its rating
 // for the indicator, and the sender adaptation). CallClient starts them when
@@ -10,7 +10,7 @@ import { ConnectionQuality, rateConnection } from "./quality";
 import { QualityAdapter } from "./quality-adapter";
 import { StatsSampler } from "./stats-sampler";
 
-export type CallTools = {
+export type CallServices = {
   callId: string;
   chat: ChatChannel;
   /** The live session's getStats() sampler: subscribe to it for numbers about the connection. */
@@ -20,11 +20,11 @@ export type CallTools = {
 };
 
 /**
- * Starts the tools for the active call's peer session. `previous`: the tools
+ * Starts the services for the active call's peer session. `previous`: the services
  * of the session it replaces (stopped here), whose chat goes on when it is
  * the same call.
  */
-export function startCallTools(callId: string, session: PeerSession, previous: CallTools | null): CallTools {
+export function startCallServices(callId: string, session: PeerSession, previous: CallServices | null): CallServices {
   previous?.stop();
   const chat = previous?.callId === callId ? previous.chat : new ChatChannel(callId);
   if (previous && previous.chat !== chat) previous.chat.close();
@@ -50,8 +50,8 @@ export function startCallTools(callId: string, session: PeerSession, previous: C
   };
 }
 
-/** The call is over (or this tab left it): stop the tools and let the chat go. */
-export function endCallTools(tools: CallTools | null): void {
-  tools?.stop();
-  tools?.chat.close();
+/** The call is over (or this tab left it): stop the services and let the chat go. */
+export function endCallServices(services: CallServices | null): void {
+  services?.stop();
+  services?.chat.close();
 }
