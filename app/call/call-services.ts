@@ -34,7 +34,7 @@ export function startCallServices(callId: string, session: PeerSession, previous
   const adapter = new QualityAdapter(session.pc, (step) => quality.setReduced(step));
   // Only while connected: a sample during set-up or a reconnection says nothing about the link's bandwidth.
   const offAdapter = stats.subscribe((s) => {
-    if (session.getState() === "connected") adapter.sample(rateConnection(s));
+    if (session.getState() === "connected") adapter.sample(rateConnection(s), s.availableOutgoingBitrate, s.bitrateOut);
   });
   stats.start();
   return {

@@ -3,19 +3,29 @@
 // resolution, frame rate and bitrate ceiling (RTCRtpSender.setParameters:
 // scaleResolutionDownBy, maxFramerate, maxBitrate), one step at a time,
 // before the picture freezes and while the audio still gets through; when
-// the link has been good again for a while, one step back up, until the
+// the link has been good again for a while and the browser's bandwidth
+// estimate has room above what we send, one step back up, until the
 // sender is as it was. The browser's own congestion control still does the
-// fine work; these steps make it give up pixels early and firmly instead of
-// letting frames queue and freeze. No renegotiation is involved.
+// fine work (and lowers the resolution further on its own when it must);
+// these steps make it give up pixels early and firmly instead of letting
+// frames queue and freeze. No renegotiation is involved.
 import type { QualityLevel, Rating } from "./quality";
 
 export type Step = { scaleResolutionDownBy: number; maxFramerate: number; maxBitrate: number };
 
 /** Step 1.. of the ladder (step 0 is the sender as the call started). */
 export const STEPS: readonly Step[] = [
-  { scaleResolutionDownBy: 2, maxFramerate: 15, maxBitrate: 250_000 },
-  { scaleResolutionDownBy: 4, maxFramerate: 10, maxBitrate: 110_000 },
+  { scaleResolutionDownBy: 2, maxFramerate: 15, maxBitrate: 300_000 },
+  { scaleResolutionDownBy: 2, maxFramerate: 10, maxBitrate: 150_000 },
 ];
+
+/**
+ * A step up needs the bandwidth estimate this far above what we send now
+ * (congestion control lets it grow to about 1.5x what gets through when the
+ * link has room). A step up is also the probe: one that goes bad at once
+ * steps back down and makes the next wait twice as long.
+ */
+export const HEADROOM = 1.25;
 
 /** Samples in a row (one a second) before stepping down: poor, or fair. */
 export const DOWN_AFTER: Record<Exclude<QualityLevel, "good">, number> = { poor: 2, fair: 4 };
@@ -34,12 +44,12 @@ export class AdaptationPolicy {
   private upAfter = UP_AFTER;
   private sinceUp = Infinity;
 
-  /** The step after this sample. */
-  next({ send }: Rating): number {
+  /** The step after this sample (`availableBps`: the browser's estimate for sending, when it has one; `sendingBps`: what we sent in the last second). */
+  next({ send, link }: Rating, availableBps: number | null = null, sendingBps = 0): number {
     this.sinceUp++;
     this.poor = send === "poor" ? this.poor + 1 : 0;
     this.fair = send !== "good" ? this.fair + 1 : 0;
-    this.good = send === "good" ? this.good + 1 : 0;
+    this.good = link === "good" ? this.good + 1 : 0;
     if (send !== "good" && this.sinceUp <= TOO_SOON) {
       this.upAfter = Math.min(UP_AFTER_MAX, this.upAfter * 2);
       this.sinceUp = Infinity;
@@ -47,7 +57,7 @@ export class AdaptationPolicy {
     if (this.step < STEPS.length && (this.poor >= DOWN_AFTER.poor || this.fair >= DOWN_AFTER.fair)) {
       this.step++;
       this.poor = this.fair = this.good = 0;
-    } else if (this.step > 0 && this.good >= this.upAfter) {
+    } else if (this.step > 0 && this.good >= this.upAfter && (availableBps === null || availableBps >= HEADROOM * sendingBps)) {
       this.step--;
       this.good = 0;
       this.sinceUp = 0;
@@ -73,9 +83,9 @@ export class QualityAdapter {
     private readonly onStep: (step: number) => void = () => undefined,
   ) {}
 
-  /** One rating (once a second, from the stats sampler). */
-  sample(rating: Rating): void {
-    const step = this.policy.next(rating);
+  /** One rating (once a second, from the stats sampler) and the bandwidth estimate it was made with. */
+  sample(rating: Rating, availableBps: number | null, sendingBps: number): void {
+    const step = this.policy.next(rating, availableBps, sendingBps);
     if (step !== this.applied) {
       this.applied = step;
       this.onStep(step);

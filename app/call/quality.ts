@@ -32,8 +32,14 @@ function below(value: number | null, t: { fair: number; poor: number }): Quality
 export type Rating = {
   /** The connection as a whole, both directions. */
   level: QualityLevel;
-  /** What we send only (what the sender adaptation acts on). */
+  /** What we send only (what the sender adaptation steps down on). */
   send: QualityLevel;
+  /**
+   * What the path does to what we send (RTT, our packets lost), without the
+   * encoder's bandwidth limit: the adaptation steps back up on it, since its
+   * own ceiling keeps the encoder bandwidth-limited.
+   */
+  link: QualityLevel;
 };
 
 /** Rates one sample. */
@@ -44,8 +50,9 @@ export function rateConnection(s: ConnectionStats): Rating {
   const jitter = above(s.jitterMs, THRESHOLDS.jitterMs);
   // Only while our video is actually held back by bandwidth: a low estimate alone means nothing (audio calls send little).
   const bandwidth = s.videoOut && s.limitedBy === "bandwidth" ? below(s.availableOutgoingBitrate, THRESHOLDS.availableBps) : "good";
-  const send = worst(rtt, lossOut, bandwidth);
-  return { send, level: worst(send, lossIn, jitter) };
+  const link = worst(rtt, lossOut);
+  const send = worst(link, bandwidth);
+  return { send, link, level: worst(send, lossIn, jitter) };
 }
 
 /** Samples in a row at a better level before the indicator shows it. */

@@ -83,14 +83,18 @@ describe("rateConnection", () => {
     ["a low estimate without video means nothing", { videoOut: null, limitedBy: null, availableOutgoingBitrate: 60_000 }, "good", "good"],
   ];
   for (const [name, o, level, send] of cases) {
-    test(name, () => assert.deepEqual(rateConnection(sample(o)), { level, send }));
+    test(name, () => {
+      const r = rateConnection(sample(o));
+      assert.deepEqual({ level: r.level, send: r.send }, { level, send });
+      if (o.limitedBy === "bandwidth") assert.equal(r.link, "good", "the encoder's bandwidth limit is not the link's");
+    });
   }
 });
 
 describe("AdaptationPolicy", () => {
   const feed = (p: AdaptationPolicy, send: QualityLevel, n: number) => {
     let step = p.step;
-    for (let i = 0; i < n; i++) step = p.next({ send, level: send });
+    for (let i = 0; i < n; i++) step = p.next({ send, link: send, level: send });
     return step;
   };
   test("two poor seconds step down; two more, down again; never past the last step", () => {
@@ -106,6 +110,15 @@ describe("AdaptationPolicy", () => {
     assert.equal(feed(p, "fair", 1), 1);
     assert.equal(feed(p, "good", 3), 1);
     assert.equal(feed(p, "good", 1), 0);
+  });
+  test("no step up while the bandwidth estimate has no room above what is sent", () => {
+    const p = new AdaptationPolicy();
+    feed(p, "poor", 2); // step 1
+    for (let i = 0; i < 20; i++) p.next({ send: "good", link: "good", level: "good" }, 220_000, 200_000);
+    assert.equal(p.step, 1, "a link still full");
+    // Held at its own ceiling the encoder stays bandwidth-limited (send fair): the link's own signals decide.
+    for (let i = 0; i < 3; i++) p.next({ send: "fair", link: "good", level: "fair" }, 300_000, 200_000);
+    assert.equal(p.step, 0);
   });
   test("a step up that goes bad at once makes the next one wait twice as long", () => {
     const p = new AdaptationPolicy();
