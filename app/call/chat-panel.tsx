@@ -53,7 +53,7 @@ export function ChatPanel({ services, otherName }: { services: CallServices | nu
   const chat = useChat(services);
   const [draft, setDraft] = useState("");
   const inputRef = useRef<HTMLTextAreaElement>(null);
-  const listRef = useRef<HTMLOListElement>(null);
+  const listRef = useRef<HTMLDivElement>(null);
   const titleId = useId();
   const time = useMemo(() => new Intl.DateTimeFormat(locale, { hour: "numeric", minute: "2-digit" }), [locale]);
 
@@ -100,30 +100,32 @@ export function ChatPanel({ services, otherName }: { services: CallServices | nu
         </button>
       </header>
       <p className="px-4 pt-3 text-xs text-slate-300">{t("kept", { name: otherName })}</p>
-      <ol ref={listRef} role="log" aria-label={t("messages")} className="flex min-h-0 flex-1 flex-col gap-2 overflow-y-auto px-4 py-3">
-        {chat.messages.length === 0 && <li className="m-auto text-sm text-slate-300">{t("empty")}</li>}
-        {chat.messages.map((m) => (
-          <li key={`${m.from}-${m.id}`} className={`flex max-w-[85%] flex-col ${m.from === "me" ? "items-end self-end" : "items-start self-start"}`}>
-            <span className="mb-0.5 text-xs text-slate-300">
-              {m.from === "me" ? t("you") : otherName} · <time dateTime={new Date(m.at).toISOString()}>{time.format(m.at)}</time>
-            </span>
-            <p
-              data-chat-message={m.from}
-              className={`whitespace-pre-wrap break-words rounded-2xl px-3 py-2 text-[15px] leading-snug ${m.from === "me" ? "rounded-br-md bg-sky-700 text-white" : "rounded-bl-md bg-white/15 text-white"}`}
-            >
-              {linkify(m.text).map((s, i) =>
-                "href" in s ? (
-                  <a key={i} href={s.href} target="_blank" rel="noopener noreferrer nofollow" className="underline decoration-2 underline-offset-2 hover:text-sky-200">
-                    {s.text}
-                  </a>
-                ) : (
-                  <span key={i}>{s.text}</span>
-                ),
-              )}
-            </p>
-          </li>
-        ))}
-      </ol>
+      <div ref={listRef} role="log" aria-label={t("messages")} className="min-h-0 flex-1 overflow-y-auto px-4 py-3">
+        <ol className="flex min-h-full flex-col gap-2">
+          {chat.messages.length === 0 && <li className="m-auto text-sm text-slate-300">{t("empty")}</li>}
+          {chat.messages.map((m) => (
+            <li key={`${m.from}-${m.id}`} className={`flex max-w-[85%] flex-col ${m.from === "me" ? "items-end self-end" : "items-start self-start"}`}>
+              <span className="mb-0.5 text-xs text-slate-300">
+                {m.from === "me" ? t("you") : otherName} · <time dateTime={new Date(m.at).toISOString()}>{time.format(m.at)}</time>
+              </span>
+              <p
+                data-chat-message={m.from}
+                className={`whitespace-pre-wrap break-words rounded-2xl px-3 py-2 text-[15px] leading-snug ${m.from === "me" ? "rounded-br-md bg-sky-700 text-white" : "rounded-bl-md bg-white/15 text-white"}`}
+              >
+                {linkify(m.text).map((s, i) =>
+                  "href" in s ? (
+                    <a key={i} href={s.href} target="_blank" rel="noopener noreferrer nofollow" className="underline decoration-2 underline-offset-2 hover:text-sky-200">
+                      {s.text}
+                    </a>
+                  ) : (
+                    <span key={i}>{s.text}</span>
+                  ),
+                )}
+              </p>
+            </li>
+          ))}
+        </ol>
+      </div>
       <form onSubmit={submit} className="flex items-end gap-2 border-t border-white/10 p-3">
         <label className="sr-only" htmlFor={`${titleId}-input`}>
           {t("input")}

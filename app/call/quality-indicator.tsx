@@ -41,7 +41,7 @@ export function QualityIndicator({ services }: { services: CallServices | null }
         aria-label={t("button", { level: levelText })}
         title={t("button", { level: levelText })}
         data-level={q?.level ?? "unknown"}
-        className="inline-flex min-h-tap items-center gap-1.5 rounded-full bg-black/30 px-2.5 text-sm font-medium hover:bg-black/45 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-white"
+        className="relative inline-flex items-center gap-1.5 rounded-full bg-black/30 px-2.5 py-0.5 text-sm font-medium after:absolute after:-inset-x-1 after:-inset-y-2.5 after:content-[''] hover:bg-black/45 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-white"
       >
         <Bars level={q?.level ?? null} />
         <span>{levelText}</span>
@@ -53,7 +53,7 @@ export function QualityIndicator({ services }: { services: CallServices | null }
           sideOffset={8}
           collisionPadding={12}
           aria-label={t("title")}
-          className="z-50 w-72 rounded-2xl bg-slate-900/95 p-4 text-sm text-white shadow-2xl ring-1 ring-white/15 backdrop-blur"
+          className="z-50 w-80 max-w-[calc(100vw-24px)] rounded-2xl bg-slate-900/95 p-4 text-sm text-white shadow-2xl ring-1 ring-white/15 backdrop-blur"
         >
           <QualityDetails q={q} />
         </Popover.Content>
@@ -84,13 +84,14 @@ function QualityDetails({ q }: { q: QualitySnapshot }) {
     <>
       <h3 className="flex items-center gap-2 text-base font-semibold">
         <Bars level={q?.level ?? null} />
-        {t("title")}: {q ? t(`level.${q.level}`) : t("measuring")}
+        {t("heading", { level: q ? t(`level.${q.level}`) : t("measuring") })}
       </h3>
-      <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5">
+      {/* data-sampled-at: when these numbers were read (the e2e compares them with getStats read at that moment). */}
+      <dl data-sampled-at={s?.at} className="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5">
         {rows.map(([key, label, value]) => (
           <div key={key} className="contents" data-stat={key}>
-            <dt className="text-slate-300">{label}</dt>
-            <dd className="text-right font-mono tabular-nums">{value}</dd>
+            <dt className="whitespace-nowrap text-slate-300">{label}</dt>
+            <dd className="whitespace-nowrap text-right font-mono tabular-nums">{value}</dd>
           </div>
         ))}
       </dl>

@@ -5,6 +5,7 @@
 // message with markup or a javascript: link stays text; http(s) links are
 // links that open apart from the call. The chat button counts unread
 // messages while the panel is closed.
+import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { callSection, contactItem, expect, makeContacts, openContactsAndSeeOnline, test } from "./fixtures";
 
@@ -92,6 +93,9 @@ test("chat both ways over the data channel (the server relays none of it), marku
   // Each message says when it was sent / received.
   await expect(bobPanel.locator("time")).toHaveCount(2);
   expect(await bob.page.evaluate(() => window.__xss), "no script of the message ran").toBeUndefined();
+  // The open panel, its messages and links pass axe.
+  const { violations } = await new AxeBuilder({ page: bob.page }).analyze();
+  expect(violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), "axe, chat panel open").toEqual([]);
 
   // --- Bob → Alice (her panel is open: nothing unread) --------------------------------------
   const reply = `Hi Alice ${Date.now()}`;
