@@ -142,11 +142,14 @@ export class StatsSampler {
   private readonly listeners = new Set<(s: ConnectionStats) => void>();
   private reading = false;
 
-  constructor(private readonly pc: RTCPeerConnection) {}
+  constructor(
+    private readonly pc: Pick<RTCPeerConnection, "getStats" | "connectionState">,
+    private readonly intervalMs = SAMPLE_INTERVAL_MS,
+  ) {}
 
   start(): void {
     if (this.timer !== undefined) return;
-    this.timer = setInterval(() => void this.sample(), SAMPLE_INTERVAL_MS);
+    this.timer = setInterval(() => void this.sample(), this.intervalMs);
   }
 
   stop(): void {

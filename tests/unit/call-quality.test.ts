@@ -4,11 +4,11 @@
 // (chat-channel.ts) and links in them (chat-links.ts).
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { parseWire } from "../../app/call/chat-channel";
+import { ChatChannel, parseWire } from "../../app/call/chat-channel";
 import { linkify, safeHref } from "../../app/call/chat-links";
 import { rateConnection, type QualityLevel } from "../../app/call/quality";
 import { AdaptationPolicy, STEPS } from "../../app/call/quality-adapter";
-import { readConnectionStats, type ConnectionStats } from "../../app/call/stats-sampler";
+import { readConnectionStats, StatsSampler, type ConnectionStats } from "../../app/call/stats-sampler";
 
 type Entry = { type: string; id: string; [k: string]: unknown };
 
@@ -164,5 +164,67 @@ describe("chat links", () => {
   test("a URL with a quote cannot break out of the attribute: the parser encodes it", () => {
     const [seg] = linkify('https://e.com/"onmouseover="x').filter((s) => "href" in s) as { href: string }[];
     assert.equal(seg?.href, "https://e.com/");
+  });
+});
+
+describe("StatsSampler", () => {
+  test("samples while started, one getStats at a time, and never after stop", async () => {
+    let calls = 0;
+    const pc = {
+      connectionState: "connected" as RTCPeerConnectionState,
+      getStats: async () => {
+        calls++;
+        return new Map() as unknown as RTCStatsReport;
+      },
+    };
+    const sampler = new StatsSampler(pc, 20);
+    const seen: number[] = [];
+    sampler.subscribe((s) => seen.push(s.at));
+    sampler.start();
+    sampler.start(); // idempotent
+    await new Promise((r) => setTimeout(r, 110));
+    sampler.stop();
+    const atStop = calls;
+    assert.ok(atStop >= 3 && atStop <= 6, `about one getStats per interval (${atStop})`);
+    assert.equal(seen.length, atStop);
+    assert.ok(sampler.latest());
+    await new Promise((r) => setTimeout(r, 80));
+    assert.equal(calls, atStop, "no getStats after stop");
+    assert.equal(sampler.running, false);
+  });
+});
+
+describe("ChatChannel", () => {
+  /** A stand-in for the data channel: the store only uses these members. */
+  function fakeChannel() {
+    const target = new EventTarget() as EventTarget & { readyState: RTCDataChannelState; sent: string[]; send: (d: string) => void };
+    target.readyState = "connecting";
+    target.sent = [];
+    target.send = (d) => void target.sent.push(d);
+    return target;
+  }
+  test("nothing is sent before the channel opens; unread counts only while closed; bad frames are dropped", () => {
+    const dc = fakeChannel();
+    const chat = new ChatChannel("call-1");
+    chat.attach(dc as unknown as RTCDataChannel);
+    assert.equal(chat.send("too early"), false);
+    assert.equal(chat.getSnapshot().ready, false);
+    dc.readyState = "open";
+    dc.dispatchEvent(new Event("open"));
+    assert.equal(chat.getSnapshot().ready, true);
+    assert.equal(chat.send("  hello  "), true);
+    assert.equal(JSON.parse(dc.sent[0]!).text, "hello");
+    const incoming = (text: string) => dc.dispatchEvent(new MessageEvent("message", { data: JSON.stringify({ type: "chat", id: "m1", text, sentAt: 1 }) }));
+    incoming("one");
+    incoming("two");
+    dc.dispatchEvent(new MessageEvent("message", { data: "<img src=x onerror=alert(1)>" }));
+    assert.equal(chat.getSnapshot().unread, 2);
+    chat.setOpen(true);
+    assert.equal(chat.getSnapshot().unread, 0);
+    incoming("three");
+    assert.equal(chat.getSnapshot().unread, 0);
+    assert.deepEqual(chat.getSnapshot().messages.map((m) => `${m.from}:${m.text}`), ["me:hello", "them:one", "them:two", "them:three"]);
+    chat.close();
+    assert.equal(chat.send("after"), false);
   });
 });
