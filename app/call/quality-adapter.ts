@@ -30,8 +30,10 @@ export const HEADROOM = 1.25;
 /** Samples in a row (one a second) before stepping down: poor, or fair. */
 export const DOWN_AFTER: Record<Exclude<QualityLevel, "good">, number> = { poor: 2, fair: 4 };
 /** Good samples in a row before stepping back up (doubled after a step up that went bad again, up to UP_AFTER_MAX). */
-export const UP_AFTER = 4;
-const UP_AFTER_MAX = 16;
+export const UP_AFTER = 3;
+const UP_AFTER_MAX = 8;
+/** With the estimate this far above what is sent, a step up goes all the way back (the link is clearly free again). */
+const CLEARLY_FREE = 2;
 /** A step up followed by a bad sample within this many samples was too soon. */
 const TOO_SOON = 8;
 
@@ -58,7 +60,7 @@ export class AdaptationPolicy {
       this.step++;
       this.poor = this.fair = this.good = 0;
     } else if (this.step > 0 && this.good >= this.upAfter && (availableBps === null || availableBps >= HEADROOM * sendingBps)) {
-      this.step--;
+      this.step = availableBps !== null && sendingBps > 0 && availableBps >= CLEARLY_FREE * sendingBps ? 0 : this.step - 1;
       this.good = 0;
       this.sinceUp = 0;
     } else if (this.step === 0 && this.good >= UP_AFTER_MAX * 2) {

@@ -238,7 +238,10 @@ test("through coturn: the details say Relayed (TURN); a 250 kbit/s cap is seen, 
       level: document.querySelector("[data-level]")?.getAttribute("data-level") ?? "",
       badge: [...document.querySelectorAll("[role=status]")].some((e) => e.textContent?.trim() === "Poor connection"),
     }));
-    if (level === "poor") poorWithBadge.push(badge);
+    if (level === "poor") {
+      if (!poorWithBadge.length) await testInfo.attach("poor connection (Alice)", { body: await alice.page.screenshot(), contentType: "image/png" });
+      poorWithBadge.push(badge);
+    }
     const s = await sender(alice.page);
     audio.push((await sampleInbound(bob.page, "audio")).bytesReceived);
     if ((level === "fair" || level === "poor") && detectedAfter === null) detectedAfter = Date.now() - capped;
@@ -253,6 +256,7 @@ test("through coturn: the details say Relayed (TURN); a 250 kbit/s cap is seen, 
   expect(detectedAfter, "the indicator shows fair or poor within 10 s of the cap").not.toBeNull();
   expect(detectedAfter!).toBeLessThanOrEqual(10_000);
   expect(lowest.width < before.width || lowest.fps < before.fps - 2, `Alice's sender lowered resolution or frame rate (lowest ${JSON.stringify(lowest)})`).toBe(true);
+  expect(scale, "the app itself lowered its sending resolution (RTCRtpSender.setParameters scaleResolutionDownBy)").toBeGreaterThanOrEqual(2);
   const audioDeltas = audio.slice(1).map((b, i) => b - audio[i]!);
   expect(audioDeltas.every((d) => d > 0), `Bob's inbound audio bytes rise every second (${audioDeltas.join(", ")})`).toBe(true);
   expect(gapCapped, "Bob's video never stops for more than 2 s").toBeLessThanOrEqual(2_000);

@@ -104,12 +104,20 @@ describe("AdaptationPolicy", () => {
     assert.equal(feed(p, "poor", 2), 2);
     assert.equal(feed(p, "poor", 10), STEPS.length);
   });
-  test("fair for four seconds steps down; good for four steps up, one step at a time", () => {
+  test("fair for four seconds steps down; good for three steps up, one step at a time", () => {
     const p = new AdaptationPolicy();
     assert.equal(feed(p, "fair", 3), 0);
     assert.equal(feed(p, "fair", 1), 1);
-    assert.equal(feed(p, "good", 3), 1);
-    assert.equal(feed(p, "good", 1), 0);
+    assert.equal(feed(p, "poor", 2), 2);
+    assert.equal(feed(p, "good", 2), 2);
+    assert.equal(feed(p, "good", 1), 1);
+    assert.equal(feed(p, "good", 3), 0);
+  });
+  test("with the estimate twice what is sent, a step up goes all the way back", () => {
+    const p = new AdaptationPolicy();
+    feed(p, "poor", 4); // step 2
+    for (let i = 0; i < 3; i++) p.next({ send: "good", link: "good", level: "good" }, 400_000, 150_000);
+    assert.equal(p.step, 0);
   });
   test("no step up while the bandwidth estimate has no room above what is sent", () => {
     const p = new AdaptationPolicy();
@@ -123,10 +131,10 @@ describe("AdaptationPolicy", () => {
   test("a step up that goes bad at once makes the next one wait twice as long", () => {
     const p = new AdaptationPolicy();
     feed(p, "poor", 4); // step 2
-    assert.equal(feed(p, "good", 4), 1);
+    assert.equal(feed(p, "good", 3), 1);
     assert.equal(feed(p, "fair", 4), 2);
-    assert.equal(feed(p, "good", 4), 2, "4 good seconds are not enough now");
-    assert.equal(feed(p, "good", 4), 1);
+    assert.equal(feed(p, "good", 3), 2, "3 good seconds are not enough now");
+    assert.equal(feed(p, "good", 3), 1);
   });
 });
 
