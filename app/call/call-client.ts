@@ -13,6 +13,7 @@ import { connectSignaling, request, RequestError, type SignalingSocket } from "@
 import { CallVerification } from "./call-verification";
 import { setRelayOnly } from "./ice-policy";
 import { loadIdentityCertificate } from "./identity-certificate";
+import { endCallServices, startCallServices, type CallServices } from "./call-services";
 import { startLiveCall, type LiveCall } from "./live-call";
 import { getLocalMedia, prefetchLocalMedia, releasePrefetchedMedia } from "./local-media";
 import { PreparedAnswers } from "./prepared-answers";
@@ -55,6 +56,7 @@ const NO_MEDIA: MediaSnapshot = {
   mediaProblem: null,
   localMedia: BOTH_ON,
   remoteMedia: BOTH_ON,
+  services: null,
 };
 
 /** The signed-in user; `hideIp`: their calls use TURN relays only (server/privacy.ts). */
@@ -79,6 +81,8 @@ export class CallClient {
   private readonly signalBuffer = new Map<string, SignalMessage[]>();
   private readonly signalSubs = new Map<string, (m: SignalMessage) => void>();
   private live: LiveCall | null = null;
+  /** The active call's chat and quality sampler (call-services.ts), started and stopped with `live`. */
+  private services: CallServices | null = null;
   /** The caller's live call, prepared while its call rings (held: offer made, ICE gathered, nothing sent). */
   private warm: LiveCall | null = null;
   /** The callee's answers prepared while its calls ring (prepared-answers.ts). */
@@ -606,9 +610,12 @@ export class CallClient {
     this.live = live;
     this.verification.track(live?.session ?? null, live?.peerId ?? null);
     if (!live) {
+      endCallServices(this.services);
+      this.services = null;
       this.setMedia(NO_MEDIA);
       return;
     }
+    this.services = startCallServices(live.callId, live.session, this.services);
     const s = live.session;
     const offState = s.on("state", (peerState) => {
       if (peerState !== "closed" && this.live === live) this.setMedia({ peerState });
@@ -632,6 +639,7 @@ export class CallClient {
     const remote = s.remoteStream.getTracks();
     this.setMedia({
       ...NO_MEDIA,
+      services: this.services,
       peerState: state === "closed" ? "connecting" : state,
       remoteStream: remote.length ? new MediaStream(remote) : null,
     });

@@ -13,6 +13,8 @@ import { formatDuration } from "@/app/lib/format";
 import { Avatar } from "@/app/ui/avatar";
 import { useCallClient, useCallMedia } from "./call-provider";
 import { callStatus, type CallStatus } from "./call-status";
+import { ChatButton, ChatPanel } from "./chat-panel";
+import { PoorConnectionBadge, QualityIndicator } from "./quality-indicator";
 import { SelfView } from "./self-view";
 import type { ActiveCall } from "./types";
 import { VerifyCall } from "./verify-call";
@@ -35,7 +37,7 @@ const STATUS_STYLE: Record<CallStatus, string> = {
 export function CallScreen({ active, connected, peerAway }: { active: ActiveCall; connected: boolean; peerAway: boolean }) {
   const t = useTranslations("call");
   const client = useCallClient();
-  const { peerState, localStream, remoteStream, mediaProblem, localMedia, remoteMedia } = useCallMedia();
+  const { peerState, localStream, remoteStream, mediaProblem, localMedia, remoteMedia, services } = useCallMedia();
   const other = active.call.caller.id === client.me.id ? active.call.callee : active.call.caller;
   const isVideo = active.call.kind === "video";
   const status = callStatus({ connected, peerAway, peerState });
@@ -96,6 +98,7 @@ export function CallScreen({ active, connected, peerAway }: { active: ActiveCall
             )}
           </div>
         )}
+        <PoorConnectionBadge services={services} />
       </div>
 
       {/* Top bar: who, how the connection is, how long. */}
@@ -114,6 +117,7 @@ export function CallScreen({ active, connected, peerAway }: { active: ActiveCall
               {(status === "offline" || status === "reconnecting" || status === "peerAway") && <WifiOff aria-hidden size={14} />}
               {statusText}
             </p>
+            {status === "connected" && <QualityIndicator services={services} />}
             <VerifyCall name={other.name} />
           </div>
         </div>
@@ -163,6 +167,7 @@ export function CallScreen({ active, connected, peerAway }: { active: ActiveCall
             icon={localMedia.video && hasCamera ? <Video aria-hidden size={24} /> : <VideoOff aria-hidden size={24} />}
           />
         )}
+        <ChatButton services={services} />
         <button
           ref={hangUpRef}
           type="button"
@@ -174,6 +179,7 @@ export function CallScreen({ active, connected, peerAway }: { active: ActiveCall
           <PhoneOff aria-hidden size={28} />
         </button>
       </div>
+      <ChatPanel services={services} otherName={other.name} />
     </section>
   );
 }

@@ -46,6 +46,12 @@ type Events = {
 
 export class PeerSession {
   readonly pc: RTCPeerConnection;
+  /**
+   * The call's chat (chat-channel.ts): negotiated on both sides with a fixed
+   * id, so it is in the very first offer (made while the call still rings)
+   * with no in-band open handshake, and it lives on through ICE restarts.
+   */
+  readonly chat: RTCDataChannel;
   readonly remoteStream = new MediaStream();
   private state: PeerState = "connecting";
   private everConnected = false;
@@ -69,11 +75,15 @@ export class PeerSession {
       bundlePolicy: "max-bundle",
       ...(o.certificate ? { certificates: [o.certificate] } : {}),
     });
+    this.chat = this.pc.createDataChannel("chat", { negotiated: true, id: 0 });
     // The first offer goes out directly from setLocalStream; later ones (ICE
     // restart, renegotiation) come from here. Chromium does not fire it while an
     // offer is pending, and the check keeps a late event from sending a second one.
     this.pc.onnegotiationneeded = () => {
       if (this.makingOffer || this.pc.signalingState !== "stable") return;
+      // The chat channel alone never starts a negotiation: the caller's first
+      // offer waits for its media (setLocalStream), the callee answers first.
+      if (this.o.polite ? !this.pc.remoteDescription : !this.localSet) return;
       void this.negotiate();
     };
     this.pc.onicecandidate = ({ candidate }) => {

@@ -3,6 +3,7 @@
 // call-client.ts and live-call.ts do not import each other.
 import type { CallInfo, IceServer, Payload, Presence, ServerToClientEvents } from "@/server/call/protocol";
 import type { HistoryLabel } from "@/server/call/state-machine";
+import type { CallServices } from "./call-services";
 import type { MediaProblem } from "./local-media";
 import type { PeerState } from "./peer-session";
 
@@ -65,6 +66,8 @@ export type MediaSnapshot = {
   localMedia: MediaState;
   /** The other side's, as they last told us (call:media-state). */
   remoteMedia: MediaState;
+  /** The active call's chat and connection quality (call-services.ts); null without a live session. */
+  services: CallServices | null;
 };
 
 /** Everything the UI shows about calls, as one immutable value (a new object on every change). */
