@@ -4,6 +4,7 @@
 import type { CallInfo, IceServer, Payload, Presence, ServerToClientEvents } from "@/server/call/protocol";
 import type { HistoryLabel } from "@/server/call/state-machine";
 import type { MediaProblem } from "./local-media";
+import type { ToolsView } from "./media-tools";
 import type { PeerState } from "./peer-session";
 
 /** `generation` bumps when the other side comes back with a new peer connection (it reloaded): we start a new one too. */
@@ -65,6 +66,8 @@ export type MediaSnapshot = {
   localMedia: MediaState;
   /** The other side's, as they last told us (call:media-state). */
   remoteMedia: MediaState;
+  /** Screen share (both sides), voice → video, device notices (media-tools.ts). */
+  tools: ToolsView;
 };
 
 /** Everything the UI shows about calls, as one immutable value (a new object on every change). */
