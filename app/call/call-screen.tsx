@@ -146,7 +146,7 @@ export function CallScreen({ active, connected, peerAway }: { active: ActiveCall
         <FullscreenButton />
         <PipButton videoRef={remoteScreen ? screenRef : isVideo ? remoteRef : remoteCameraRef} available={remoteHasVideo || Boolean(remoteScreen)} />
       </div>
-      {tools.sharing && <p className="absolute inset-x-0 top-24 z-20 mx-auto w-fit rounded-full bg-sky-600 px-3 py-1 text-sm font-medium text-white shadow-lg">{tt("youAreSharing")}</p>}
+      {tools.sharing && <p className="absolute inset-x-0 top-24 z-20 mx-auto w-fit rounded-full bg-sky-700 px-3 py-1 text-sm font-medium text-white shadow-lg">{tt("youAreSharing")}</p>}
 
       {tools.deviceNotice && !mediaProblem && (
         <DeviceNoticeBanner

@@ -2,6 +2,7 @@
 // microphone and speaker without renegotiating, a voice call turned into video
 // and back, full screen and picture-in-picture. Media is proven on the other
 // side with getStats(); the switch gaps are measured there too.
+import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { FAKE_MEDIA } from "./constants";
 import {
@@ -35,6 +36,12 @@ async function connectedCall(users: { create: (name: string) => Promise<User> },
   await expect(aliceCall.getByText("Connected", { exact: true })).toBeVisible({ timeout: 15_000 });
   await expect(bobCall.getByText("Connected", { exact: true })).toBeVisible({ timeout: 15_000 });
   return { alice, bob, aliceCall, bobCall, sent };
+}
+
+/** No axe violations on the page as it is now. */
+async function expectAccessible(page: Page, state: string): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), state).toEqual([]);
 }
 
 /** Offers and answers a page has sent so far (a renegotiation sends one more). */
@@ -100,6 +107,9 @@ test("share screen: the other side sees it large with the camera as a tile; stop
   await expect.poll(() => screen.evaluate((v: HTMLVideoElement) => v.videoWidth)).toBe(FAKE_MEDIA.screen.width);
   const againFirstFrameMs = (await readFrameProbe(bob.page, againAt))[screenStream[0]]!.riseAt - againAt;
   expect(descriptions(sent.alice) + descriptions(sent.bob), "sharing again renegotiates nothing").toBe(offers);
+  // (Scanned here, after the gaps were measured: a scan holds the page's main thread, and the polling with it.)
+  await expectAccessible(bob.page, "the other side's shared screen");
+  await expectAccessible(alice.page, "sharing my screen");
   await alice.page.evaluate(() => {
     const pc = (window.__pcs ?? []).filter((p) => p.connectionState === "connected").at(-1)!;
     const track = pc.getSenders().find((s) => s.track?.label.startsWith("screen"))!.track!;
@@ -145,6 +155,7 @@ test("switch camera, microphone and speaker mid-call: tracks swap in place, fram
   await expect(settings).toBeVisible();
   // The level meter moves with the (beeping) fake microphone.
   await expect.poll(() => settings.getByRole("meter").getAttribute("aria-valuenow").then(Number), { timeout: 10_000 }).toBeGreaterThan(0);
+  await expectAccessible(alice.page, "device settings in a call");
 
   await settings.getByLabel("Camera", { exact: true }).selectOption({ label: FAKE_MEDIA.cameras[1] });
   await expect.poll(async () => (await sentTrack(alice.page, "video"))?.label).toBe(FAKE_MEDIA.cameras[1]);
@@ -229,6 +240,7 @@ test("the device check before a call: preview, level, choices remembered after a
   const previewCamera = () => preview.evaluate((v: HTMLVideoElement) => (v.srcObject as MediaStream | null)?.getVideoTracks()[0]?.label ?? null);
   await expect.poll(previewCamera).toBe(FAKE_MEDIA.cameras[0]);
   await expect.poll(() => check.getByRole("meter").getAttribute("aria-valuenow").then(Number), { timeout: 10_000 }).toBeGreaterThan(0);
+  await expectAccessible(alice.page, "the device check");
   await check.getByLabel("Camera", { exact: true }).selectOption({ label: FAKE_MEDIA.cameras[1] });
   await expect.poll(previewCamera).toBe(FAKE_MEDIA.cameras[1]);
   await check.getByLabel("Microphone", { exact: true }).selectOption({ label: FAKE_MEDIA.microphones[2] });
