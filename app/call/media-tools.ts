@@ -273,7 +273,7 @@ export class MediaTools {
 
   /** A device that goes away ends its track: fall back to the default then. */
   private watchTrack(track: MediaStreamTrack): void {
-    track.addEventListener("ended", () => void this.fallBack(track.kind as "audio" | "video"));
+    track.addEventListener("ended", () => void this.fallBack(track));
   }
 
   private readonly onDeviceChange = () => {
@@ -283,7 +283,7 @@ export class MediaTools {
       this.known = devices;
       for (const kind of ["video", "audio"] as const) {
         const track = this.localTrack(kind);
-        if (track && deviceGone(devices, kind === "video" ? "videoinput" : "audioinput", track.getSettings().deviceId)) await this.fallBack(kind);
+        if (track && deviceGone(devices, kind === "video" ? "videoinput" : "audioinput", track.getSettings().deviceId)) await this.fallBack(track);
       }
       // A new headset or camera is offered (the newest one, once).
       const added = addedDevices(before, devices).filter((d) => d.kind !== "videoinput" || this.localTrack("video"));
@@ -292,13 +292,12 @@ export class MediaTools {
     });
   };
 
-  /** The device of `kind` in use went away: the default one takes its place, and the person is told. */
-  private fallBack(kind: "audio" | "video"): Promise<void> {
+  /** The device of track `old` went away: the default one takes its place, and the person is told. */
+  private fallBack(old: MediaStreamTrack): Promise<void> {
     return this.serial(async () => {
-      if (this.closed) return;
-      const local = this.session.getLocalStream();
-      const old = local?.getTracks().find((t) => t.kind === kind);
-      if (!old) return;
+      const kind = old.kind as "audio" | "video";
+      // Already replaced (the track ended and the device list changed: one fallback, not two).
+      if (this.closed || !this.session.getLocalStream()?.getTracks().includes(old)) return;
       let track: MediaStreamTrack;
       try {
         track = await openTrack(kind, true);

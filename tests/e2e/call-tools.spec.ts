@@ -95,8 +95,10 @@ test("share screen: the other side sees it large with the camera as a tile; stop
   const probe = await readFrameProbe(bob.page);
   const camera = Object.values(probe).find((s) => s.width === FAKE_MEDIA.camera.width);
   expect(camera, "the camera stream is still received").toBeDefined();
+  console.log(`[metric] screen share: the camera's longest time without a new frame through start+stop ${camera!.maxGapMs} ms, ${camera!.freezes} freezes (${camera!.frozenMs} ms) by WebRTC's own count`);
   // The camera kept flowing through start and stop.
   expect(camera!.maxGapMs, "longest pause of the camera on Bob's side while the screen started and stopped").toBeLessThan(1_000);
+  expect(camera!.frozenMs, "time WebRTC counted the camera as frozen meanwhile").toBeLessThan(1_000);
   expect((await sampleInbound(bob.page, "video")).framesDecoded).toBeGreaterThan(before.framesDecoded);
 
   // --- Share again (no new negotiation: the transceiver is reused), then the browser's own stop bar ends the track
@@ -125,7 +127,7 @@ test("share screen: the other side sees it large with the camera as a tile; stop
   expect(await connectionStates(bob.page)).toEqual([]);
   await expect(aliceCall.getByText("Connected", { exact: true })).toBeVisible();
   await expect(bobCall.getByText("Connected", { exact: true })).toBeVisible();
-  const msg = `screen share: first screen frame decoded on the other side ${screenFirstFrameMs} ms after the click (first share, renegotiated), ${againFirstFrameMs} ms (second share, replaceTrack); screen tile gone ${screenGoneMs} ms after Stop; the camera's longest receive gap through start+stop ${camera!.maxGapMs} ms (getStats every 40 ms)`;
+  const msg = `screen share: first screen frame decoded on the other side ${screenFirstFrameMs} ms after the click (first share, renegotiated), ${againFirstFrameMs} ms (second share, replaceTrack); screen tile gone ${screenGoneMs} ms after Stop; the camera's longest time without a new frame through start+stop ${camera!.maxGapMs} ms (getStats every 40 ms), ${camera!.freezes} freezes (${camera!.frozenMs} ms) by WebRTC's own count`;
   testInfo.annotations.push({ type: "screen-share", description: msg });
   console.log(`[metric] ${msg}`);
 
@@ -173,21 +175,45 @@ test("switch camera, microphone and speaker mid-call: tracks swap in place, fram
   const probe = await readFrameProbe(bob.page);
   const streams = Object.values(probe);
   expect(streams, "one inbound video stream (the camera swapped on its sender)").toHaveLength(1);
-  const gap = streams[0]!.maxGapMs;
+  const { maxGapMs: gap, freezes, frozenMs } = streams[0]!;
+  const msg = `camera switch: longest time without a new decoded frame on the receiver ${gap} ms (getStats polled every 40 ms), ${freezes} freezes (${frozenMs} ms) by WebRTC's own count`;
+  testInfo.annotations.push({ type: "camera-switch", description: msg });
+  console.log(`[metric] ${msg}`);
   expect(gap, "longest pause in Bob's decoded frames around the camera switch").toBeLessThan(1_000);
+  expect(frozenMs, "time WebRTC counted the picture as frozen").toBeLessThan(1_000);
   expect((await sampleInbound(bob.page, "audio")).bytesReceived).toBeGreaterThan(audioBefore.bytesReceived);
   expect(descriptions(sent.alice) + descriptions(sent.bob), "no renegotiation: no new offer or answer was signaled").toBe(offers);
   // The other side plays on the speaker Alice chose.
   const sinkId = await alice.page.getByLabel("Remote video", { exact: true }).evaluate((v: HTMLVideoElement & { sinkId?: string }) => v.sinkId);
   expect(sinkId).not.toBe("");
-  const msg = `camera switch: longest gap between decoded frames on the receiver ${gap} ms (getStats polled every 40 ms)`;
-  testInfo.annotations.push({ type: "camera-switch", description: msg });
-  console.log(`[metric] ${msg}`);
   await expect(aliceCall.getByText("Connected", { exact: true })).toBeVisible();
   await expect(bobCall.getByText("Connected", { exact: true })).toBeVisible();
 
-  // Remembered in this browser: the next call starts with the chosen camera and microphone.
+  // --- Unplugged and plugged again -----------------------------------------------------------
+  // Fake devices cannot be unplugged: the page's device list leaves the camera
+  // out and the browser's devicechange event fires, as when a USB camera goes.
+  // Everything after that (new track, replaceTrack, the other side's frames) is real.
   await alice.page.keyboard.press("Escape");
+  await alice.page.evaluate((label) => {
+    const md = navigator.mediaDevices;
+    const real = md.enumerateDevices.bind(md);
+    (window as { __plugBack?: () => void }).__plugBack = () => {
+      md.enumerateDevices = real;
+      md.dispatchEvent(new Event("devicechange"));
+    };
+    md.enumerateDevices = async () => (await real()).filter((d) => d.label !== label);
+    md.dispatchEvent(new Event("devicechange"));
+  }, FAKE_MEDIA.cameras[1]);
+  await expect(aliceCall.getByText(`Your camera was disconnected: now using ${FAKE_MEDIA.cameras[0]}.`, { exact: true })).toBeVisible();
+  await expect.poll(async () => (await sentTrack(alice.page, "video"))?.label).toBe(FAKE_MEDIA.cameras[0]);
+  await mediaFlowing(bob.page, "video", "Bob");
+  await alice.page.evaluate(() => (window as { __plugBack?: () => void }).__plugBack!());
+  await expect(aliceCall.getByText(`${FAKE_MEDIA.cameras[1]} is connected.`, { exact: true })).toBeVisible();
+  await aliceCall.getByRole("button", { name: "Use it", exact: true }).click();
+  await expect.poll(async () => (await sentTrack(alice.page, "video"))?.label).toBe(FAKE_MEDIA.cameras[1]);
+  expect(descriptions(sent.alice) + descriptions(sent.bob), "no renegotiation through the fallback either").toBe(offers);
+
+  // Remembered in this browser: the next call starts with the chosen camera and microphone.
   await aliceCall.getByRole("button", { name: "Hang up", exact: true }).click();
   await alice.page.getByRole("dialog", { name: "Call with Bob ended", exact: true }).getByRole("button", { name: "Call again", exact: true }).click();
   await bob.page.getByRole("alertdialog").getByRole("button", { name: "Accept", exact: true }).click();

@@ -318,9 +318,15 @@ export function countSentEvents(page: Page): Map<string, number> {
   return counts;
 }
 
-type FrameSample = { at: number; streams: Record<string, { frames: number; width: number }> };
-/** Per stream: longest pause between rising readings, frames, last width, and the Date.now() of its first decoded frame. */
-export type FrameProbe = Record<string, { maxGapMs: number; frames: number; width: number; firstAt: number }>;
+type FrameSample = { at: number; streams: Record<string, { frames: number; width: number; freezes: number; frozenS: number }> };
+/**
+ * Per stream: the longest time seen without a new decoded frame (from the
+ * last reading where frames rose to a later reading where they had not: a
+ * poll that comes late does not count as a gap), frames, last width, the
+ * Date.now() of its first decoded frame, and the freezes WebRTC itself
+ * counted meanwhile (inbound-rtp freezeCount / totalFreezesDuration).
+ */
+export type FrameProbe = Record<string, { maxGapMs: number; frames: number; width: number; firstAt: number; freezes: number; frozenMs: number }>;
 
 /**
  * Polls the page's newest connected peer connection every 40 ms and keeps, per
@@ -336,8 +342,11 @@ export async function startFrameProbe(page: Page): Promise<void> {
       const pc = (w.__pcs ?? []).filter((p) => p.connectionState === "connected").at(-1);
       if (!pc) return;
       const streams: FrameSample["streams"] = {};
-      (await pc.getStats()).forEach((s: { type: string; kind?: string; mid?: string; framesDecoded?: number; frameWidth?: number }) => {
-        if (s.type === "inbound-rtp" && s.kind === "video") streams[s.mid ?? "?"] = { frames: s.framesDecoded ?? 0, width: s.frameWidth ?? 0 };
+      type Inbound = { type: string; kind?: string; mid?: string; framesDecoded?: number; frameWidth?: number; freezeCount?: number; totalFreezesDuration?: number };
+      (await pc.getStats()).forEach((s: Inbound) => {
+        if (s.type === "inbound-rtp" && s.kind === "video") {
+          streams[s.mid ?? "?"] = { frames: s.framesDecoded ?? 0, width: s.frameWidth ?? 0, freezes: s.freezeCount ?? 0, frozenS: s.totalFreezesDuration ?? 0 };
+        }
       });
       samples.push({ at: Date.now(), streams });
     }, 40);
@@ -356,19 +365,21 @@ export async function readFrameProbe(page: Page, since = 0): Promise<Record<stri
     const out: Record<string, FrameProbe[string] & { riseAt: number }> = {};
     const last: Record<string, { at: number; frames: number }> = {};
     const atSince: Record<string, number> = {};
+    const first: Record<string, { freezes: number; frozenS: number }> = {};
     for (const s of w.__frameProbe?.samples ?? []) {
       for (const [mid, v] of Object.entries(s.streams)) {
         const prev = last[mid];
-        const o = (out[mid] ??= { maxGapMs: 0, frames: 0, width: 0, firstAt: 0, riseAt: 0 });
+        const o = (out[mid] ??= { maxGapMs: 0, frames: 0, width: 0, firstAt: 0, riseAt: 0, freezes: 0, frozenMs: 0 });
+        const f = (first[mid] ??= { freezes: v.freezes, frozenS: v.frozenS });
         if (!o.firstAt && v.frames > 0) o.firstAt = s.at;
         if (s.at <= since) atSince[mid] = v.frames;
         else if (!o.riseAt && v.frames > (atSince[mid] ?? 0)) o.riseAt = s.at;
-        if (!prev || v.frames > prev.frames) {
-          if (prev) o.maxGapMs = Math.max(o.maxGapMs, Math.round(s.at - prev.at));
-          last[mid] = { at: s.at, frames: v.frames };
-        }
+        if (!prev || v.frames > prev.frames) last[mid] = { at: s.at, frames: v.frames };
+        else if (prev.frames > 0) o.maxGapMs = Math.max(o.maxGapMs, Math.round(s.at - prev.at));
         o.frames = v.frames;
         o.width = v.width;
+        o.freezes = v.freezes - f.freezes;
+        o.frozenMs = Math.round((v.frozenS - f.frozenS) * 1000);
       }
     }
     return out;
