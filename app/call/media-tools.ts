@@ -89,6 +89,9 @@ export class MediaTools {
       if (!old || old.getSettings().deviceId === device.deviceId) return;
       const constraints = { deviceId: { exact: device.deviceId } };
       const track = await openTrack(trackKind, constraints);
+      // A camera takes a moment to give its first frame (seconds on a busy
+      // machine): the old one keeps sending until the new one has a picture.
+      await firstFrame(track);
       await this.swap(old, track);
     });
   }
@@ -351,6 +354,25 @@ export class MediaTools {
 async function openTrack(kind: "audio" | "video", constraints: MediaTrackConstraints | true): Promise<MediaStreamTrack> {
   const stream = await navigator.mediaDevices.getUserMedia(kind === "video" ? { video: constraints } : { audio: constraints });
   return stream.getTracks()[0]!;
+}
+
+/** Resolves once a video track has a frame to show (at most `ms`); at once for audio. */
+function firstFrame(track: MediaStreamTrack, ms = 3_000): Promise<void> {
+  if (track.kind !== "video" || typeof document === "undefined") return Promise.resolve();
+  return new Promise((resolve) => {
+    const video = document.createElement("video");
+    video.muted = true;
+    video.playsInline = true;
+    const done = () => {
+      clearTimeout(timer);
+      video.srcObject = null;
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    video.addEventListener("loadeddata", done, { once: true });
+    video.srcObject = new MediaStream([track]);
+    void video.play().catch(() => undefined);
+  });
 }
 
 /** The transceiver's mid, once the negotiation that adds it has set the local offer (at most 10 s). */

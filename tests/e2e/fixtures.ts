@@ -326,7 +326,7 @@ type FrameSample = { at: number; streams: Record<string, { frames: number; width
  * Date.now() of its first decoded frame, and the freezes WebRTC itself
  * counted meanwhile (inbound-rtp freezeCount / totalFreezesDuration).
  */
-export type FrameProbe = Record<string, { maxGapMs: number; frames: number; width: number; firstAt: number; freezes: number; frozenMs: number }>;
+export type FrameProbe = Record<string, { maxGapMs: number; gapFrom?: number; frames: number; width: number; firstAt: number; freezes: number; frozenMs: number; samples?: number }>;
 
 /**
  * Polls the page's newest connected peer connection every 40 ms and keeps, per
@@ -375,9 +375,13 @@ export async function readFrameProbe(page: Page, since = 0): Promise<Record<stri
         if (s.at <= since) atSince[mid] = v.frames;
         else if (!o.riseAt && v.frames > (atSince[mid] ?? 0)) o.riseAt = s.at;
         if (!prev || v.frames > prev.frames) last[mid] = { at: s.at, frames: v.frames };
-        else if (prev.frames > 0) o.maxGapMs = Math.max(o.maxGapMs, Math.round(s.at - prev.at));
+        else if (prev.frames > 0 && s.at - prev.at > o.maxGapMs) {
+          o.maxGapMs = Math.round(s.at - prev.at);
+          o.gapFrom = prev.at;
+        }
         o.frames = v.frames;
         o.width = v.width;
+        o.samples = (o.samples ?? 0) + 1;
         o.freezes = v.freezes - f.freezes;
         o.frozenMs = Math.round((v.frozenS - f.frozenS) * 1000);
       }
