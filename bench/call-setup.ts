@@ -61,6 +61,17 @@ function instrument() {
   window.__pcTimes = times;
   const gum: { start: number; end?: number }[] = [];
   (window as unknown as { __gum: typeof gum }).__gum = gum;
+  // Main-thread long tasks (≥ 50 ms): while one runs, no event handler (the
+  // frame probe, socket messages, connection events) runs in this page.
+  const longTasks: { start: number; end: number }[] = [];
+  (window as unknown as { __long: typeof longTasks }).__long = longTasks;
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) longTasks.push({ start: performance.timeOrigin + e.startTime, end: performance.timeOrigin + e.startTime + e.duration });
+    }).observe({ type: "longtask", buffered: true });
+  } catch {
+    // no long-task timing in this browser
+  }
   const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
   navigator.mediaDevices.getUserMedia = async (c?: MediaStreamConstraints) => {
     const entry: { start: number; end?: number } = { start: Date.now() };
@@ -270,6 +281,12 @@ async function dialtoneRuns(browser: Browser, baseURL: string) {
       ]);
       const g = await bob.page.evaluate((t) => (window as unknown as { __gum: { start: number; end?: number }[] }).__gum.filter((x) => x.start >= t - 5).at(0), tAccept);
       if (g) phases.push({ calleeGumStart: g.start - tAccept, calleeGumEnd: (g.end ?? NaN) - tAccept });
+      // How long the callee's main thread was blocked by long tasks between Accept and its first frame.
+      const blocked = await bob.page.evaluate(
+        ([from, to]) => (window as unknown as { __long: { start: number; end: number }[] }).__long.reduce((sum, x) => sum + Math.max(0, Math.min(x.end, to) - Math.max(x.start, from)), 0),
+        [tAccept, fb] as const,
+      );
+      phases.push({ calleeBlocked: blocked });
       const sdp = "signal:description";
       phases.push({
         acceptAckIn: (await wsAt(bob.page, tAccept, "in", "accept-ack")) - tAccept,
@@ -323,6 +340,8 @@ async function bareRuns(browser: Browser, url: string) {
     if (i > 0) {
       frame.push(f - t0);
       callerFrame.push(fa - t0);
+      const g = await b.evaluate((t) => (window as unknown as { __gum: { start: number; end?: number }[] }).__gum.filter((x) => x.start >= t - 5).at(0), t0);
+      if (g) phases.push({ calleeGumEnd: (g.end ?? NaN) - t0 });
       const [bt, at] = await Promise.all([b.evaluate((k) => window.__pcTimes?.[k], n), a.evaluate((k) => window.__pcTimes?.[k], na)]);
       phases.push({
         offerOut: (await wsAt(a, t0, "out", "sdp:offer")) - t0,
@@ -384,7 +403,7 @@ async function main() {
     // received by the callee's page, handed to setRemoteDescription and applied;
     // the same for the answer the other way; ICE connected at the callee; the
     // first decoded frame at the callee.
-    const phaseNames = ["calleeGumEnd", "acceptWithAnswerOut", "acceptAckIn", "acceptedIn", "acceptedWithAnswerIn", "callerPc", "calleePc", "callerLocal", "offerOut", "offerIn", "calleeSrdCall", "offerAtCallee", "calleeLocal", "answerOut", "answerIn", "callerSrdCall", "answerAtCaller", "candidateInAtCaller", "calleeIce", "callerIce", "connected", "callerConnected", "frame"] as const;
+    const phaseNames = ["calleeBlocked", "calleeGumStart", "calleeGumEnd", "acceptWithAnswerOut", "acceptAckIn", "acceptedIn", "acceptedWithAnswerIn", "callerPc", "calleePc", "callerLocal", "offerOut", "offerIn", "calleeSrdCall", "offerAtCallee", "calleeLocal", "answerOut", "answerIn", "callerSrdCall", "answerAtCaller", "candidateInAtCaller", "calleeIce", "callerIce", "connected", "callerConnected", "frame"] as const;
     const med = (rows: Record<string, number>[], k: string) => {
       const xs = rows.map((r) => r[k]).filter((x): x is number => x !== undefined && Number.isFinite(x));
       return xs.length > 0 ? summarise(xs).p50 : NaN;

@@ -70,6 +70,15 @@ const schema = z.object({
     .transform((v) => v || undefined)
     .pipe(z.string().min(16, "must be at least 16 characters (e.g. openssl rand -hex 32)").optional()),
   /**
+   * A second port for /metrics only, bound to 127.0.0.1 (no token asked there:
+   * only this host reaches it). Set it or METRICS_TOKEN, or both.
+   */
+  METRICS_PORT: z
+    .string()
+    .optional()
+    .transform((v) => (v ? Number(v) : undefined))
+    .pipe(z.number().int().min(1).max(65535).optional()),
+  /**
    * How long a node may take to stop after SIGTERM (server/shutdown.ts): it
    * stops taking sockets, sends its clients elsewhere, writes what is queued,
    * and exits; past this it exits anyway (status 1).
@@ -92,6 +101,8 @@ const schema = z.object({
   // TURN needs both halves: URLs without the secret would hand out credentials coturn refuses.
   if (env.TURN_URLS.length > 0 && !env.TURN_SECRET)
     ctx.addIssue({ code: "custom", path: ["TURN_SECRET"], message: "is required when TURN_URLS is set (coturn's static-auth-secret)" });
+  if (env.METRICS_PORT !== undefined && env.METRICS_PORT === env.PORT)
+    ctx.addIssue({ code: "custom", path: ["METRICS_PORT"], message: "must differ from PORT" });
   if (env.TURN_SECRET && env.TURN_URLS.length === 0)
     ctx.addIssue({ code: "custom", path: ["TURN_URLS"], message: "is required when TURN_SECRET is set (e.g. turn:turn.example.org:3478?transport=udp)" });
 });

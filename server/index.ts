@@ -16,6 +16,7 @@ import { iceServersFromEnv } from "./ice";
 import { createLog, setLog } from "./observability/log";
 import { Metrics, setMetrics } from "./observability/metrics";
 import { opsRoutes } from "./observability/ops-routes";
+import { startMetricsServer } from "./observability/metrics-server";
 import { configSummary } from "./observability/config-summary";
 import { shutDown } from "./shutdown";
 import { createRequestListener } from "./http/request-listener";
@@ -83,6 +84,8 @@ async function main() {
   setSignalingNamespace(signaling.nsp);
   draining = signaling.draining;
   metrics.observe({ pingDb: () => db.$queryRawUnsafe("SELECT 1"), pingRedis: redis && (() => redis.ping()) });
+  // METRICS_PORT: /metrics for this host only (127.0.0.1), no token.
+  const metricsServer = env.METRICS_PORT ? await startMetricsServer(metrics, env.METRICS_PORT) : undefined;
 
   server.listen(env.PORT, env.HOSTNAME, () => {
     const addr = server.address();
@@ -108,6 +111,7 @@ async function main() {
       log,
       disconnectWaitMs: Math.min(2_000, graceMs / 2),
       closeConnections: async () => {
+        metricsServer?.close();
         await db.$disconnect().catch(() => undefined);
         await redis?.quit().catch(() => undefined);
       },

@@ -58,6 +58,8 @@ export function createLimits(o: LimitOptions = {}) {
     signInFailEmail: shared("signin-fail-email", 1_000_000, 15 * 60),
     /** Contact requests a user may send per hour (they reach other people). */
     contactRequest: shared("contact-request", 30, 60 * 60),
+    /** Changes of a user's settings (privacy), and connectivity checks (/check), per minute. */
+    settingsChange: shared("settings-change", 30, 60),
     /** Sign-ups per IP per hour. */
     signUpIp: shared("signup-ip", o.signUpsPerHour ?? 20, 60 * 60),
   };

@@ -1,6 +1,7 @@
 "use client";
 import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
+import type { Me } from "@/app/call/call-client";
 import { CallLayer } from "@/app/call/call-layer";
 import { CallProvider } from "@/app/call/call-provider";
 import { UiProviders } from "@/app/ui/providers";
@@ -8,7 +9,7 @@ import { ConnectionContext } from "./connection-context";
 import { Header } from "./header";
 import { useConnection } from "./use-connection";
 
-export function AppShell({ me, children }: { me: { id: string; name: string }; children: ReactNode }) {
+export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
   return (
     // Tooltips and toasts only where they are used: the signed-out pages do without their code.
     <UiProviders>

@@ -1,5 +1,5 @@
 "use client";
-import { LogOut, Video } from "lucide-react";
+import { LogOut, Settings, Video } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useTranslations } from "next-intl";
@@ -21,7 +21,7 @@ const NAV_LINK =
 
 /**
  * The signed-in header: brand, Contacts / History (with the missed-call
- * badge), who is signed in, language, Sign out; then the offline banner.
+ * badge), who is signed in, language, Settings, Sign out; then the offline banner.
  * One row at 390 px: the name is shown from `sm` up (truncated), the rest
  * are 44 px targets.
  */
@@ -65,6 +65,16 @@ export function Header({ offline }: { offline: boolean }) {
         </span>
         <span className="ml-auto flex items-center gap-1 sm:ml-2">
           <LanguageSwitch />
+          <Tooltip label={t("settings")}>
+            <Link
+              href="/settings"
+              aria-label={t("settings")}
+              aria-current={pathname === "/settings" ? "page" : undefined}
+              className="inline-flex min-h-tap min-w-tap items-center justify-center rounded-control text-fg hover:bg-surface-2 aria-[current=page]:bg-brand-soft aria-[current=page]:text-brand-text"
+            >
+              <Settings aria-hidden size={20} />
+            </Link>
+          </Tooltip>
           <Tooltip label={t("signOut")}>
             <button
               type="button"

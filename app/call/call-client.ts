@@ -10,6 +10,9 @@
 import type { CallInfo, CallKind, ServerToClientEvents } from "@/server/call/protocol";
 import { historyLabel } from "@/server/call/state-machine";
 import { connectSignaling, request, RequestError, type SignalingSocket } from "@/app/lib/signaling-client";
+import { CallVerification } from "./call-verification";
+import { setRelayOnly } from "./ice-policy";
+import { loadIdentityCertificate } from "./identity-certificate";
 import { startLiveCall, type LiveCall } from "./live-call";
 import { getLocalMedia, prefetchLocalMedia, releasePrefetchedMedia } from "./local-media";
 import { PreparedAnswers } from "./prepared-answers";
@@ -55,7 +58,8 @@ const NO_MEDIA: MediaSnapshot = {
   tools: { sharing: false, cameraAdded: false, remoteScreen: null, deviceNotice: null },
 };
 
-export type Me = { id: string; name: string };
+/** The signed-in user; `hideIp`: their calls use TURN relays only (server/privacy.ts). */
+export type Me = { id: string; name: string; hideIp?: boolean };
 
 export class CallClient {
   private snap: CallSnapshot = INITIAL;
@@ -89,7 +93,31 @@ export class CallClient {
   private endedTimer: ReturnType<typeof setTimeout> | undefined;
   private noticeSeq = 0;
 
-  constructor(readonly me: Me) {}
+  /** The active call's verification code and trust (call-verification.ts). */
+  readonly verification: CallVerification;
+
+  constructor(readonly me: Me) {
+    this.verification = new CallVerification(me.id);
+    setRelayOnly(me.hideIp ?? false);
+  }
+
+  /** The signaling connection's round trip (a presence:list ack), in ms; null when not connected. */
+  async pingSignaling(): Promise<number | null> {
+    const socket = this.socket;
+    if (!socket?.connected) return null;
+    const t0 = performance.now();
+    try {
+      await request(socket, "presence:list", {}, 5_000);
+      return performance.now() - t0;
+    } catch {
+      return null;
+    }
+  }
+
+  /** "Hide my IP address" changed: calls from now on (prepared ones included) follow it. */
+  setHideIp(on: boolean): void {
+    setRelayOnly(on);
+  }
 
   // ---- reading -------------------------------------------------------------
 
@@ -117,6 +145,8 @@ export class CallClient {
   /** Connect the socket (idempotent per start/stop pair); returns stop. */
   start(): () => void {
     if (this.socket) return () => this.stop();
+    // Before any call's peer connection: this browser's DTLS identity.
+    void loadIdentityCertificate();
     const s = connectSignaling();
     this.socket = s;
     this.bind(s);
@@ -565,6 +595,7 @@ export class CallClient {
     this.offLive = null;
     this.live?.stop();
     this.live = live;
+    this.verification.track(live?.session ?? null, live?.peerId ?? null);
     if (!live) {
       this.setMedia(NO_MEDIA);
       return;

@@ -2,7 +2,7 @@
 // Makes this tab's CallClient (call-client.ts) and hands it to the pages
 // below; `useCalls()` reads its snapshot. The client lives outside React:
 // this file only starts it with the page and stops it with the page.
-import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from "react";
+import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
 import { CallClient, type Me } from "./call-client";
 import type { CallSnapshot, MediaSnapshot } from "./types";
 import { useStoreInTransition } from "./use-store-in-transition";
@@ -49,10 +49,16 @@ export function useCallSurfaces(): CallSnapshot {
   return useStoreInTransition(client.subscribe, client.getSnapshot);
 }
 
-/** The call state (re-renders on every change) with the client's actions bound. */
+/**
+ * The call state (re-renders on every change) with the client's actions bound.
+ * Read as a transition too: the pages under the call surfaces (header,
+ * contacts, history) re-render on the same changes that start a call, and a
+ * blocking render there held the callee's main thread for ~50 ms after Accept
+ * (bench B2 trace), delaying its getUserMedia and connection events.
+ */
 export function useCalls(): CallsView {
   const client = useCallClient();
-  const snap = useSyncExternalStore(client.subscribe, client.getSnapshot, client.getSnapshot);
+  const snap = useStoreInTransition(client.subscribe, client.getSnapshot);
   return {
     ...snap,
     me: client.me,

@@ -19,6 +19,7 @@ import { DeviceSettingsButton } from "./device-settings";
 import { MediaTools } from "./media-tools";
 import { SelfView } from "./self-view";
 import type { ActiveCall } from "./types";
+import { VerifyCall } from "./verify-call";
 
 /** The latest your own picture waits for the other side's first frame. */
 const PREVIEW_DELAY_MS = 1000;
@@ -128,10 +129,13 @@ export function CallScreen({ active, connected, peerAway }: { active: ActiveCall
               </span>
             )}
           </h2>
-          <p role="status" className={`mt-1 inline-flex items-center gap-1.5 rounded-full px-2.5 py-0.5 text-sm font-medium ${STATUS_STYLE[status]}`}>
-            {(status === "offline" || status === "reconnecting" || status === "peerAway") && <WifiOff aria-hidden size={14} />}
-            {statusText}
-          </p>
+          <div className="mt-1 flex flex-wrap items-center gap-2">
+            <p role="status" className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-0.5 text-sm font-medium ${STATUS_STYLE[status]}`}>
+              {(status === "offline" || status === "reconnecting" || status === "peerAway") && <WifiOff aria-hidden size={14} />}
+              {statusText}
+            </p>
+            <VerifyCall name={other.name} />
+          </div>
         </div>
         <div className="flex shrink-0 items-center gap-2">
           <CallTimer since={active.call.answeredAt} label={t("callDuration")} />
@@ -164,7 +168,11 @@ export function CallScreen({ active, connected, peerAway }: { active: ActiveCall
       {mediaProblem && (
         <div role="alert" className="absolute inset-x-3 top-24 z-20 mx-auto flex max-w-lg flex-wrap items-center gap-3 rounded-xl bg-amber-100 p-3 text-sm text-amber-950 shadow-lg">
           <p className="min-w-0 flex-1">
-            {t(`media.${mediaProblem}`)} {t(`media.fix`)}
+            {t(`media.${mediaProblem}`)} {t(`media.fix`)}{" "}
+            {/* A new tab: leaving this page would end the call. */}
+            <a href="/check" target="_blank" rel="noopener" className="font-semibold underline underline-offset-2">
+              {t("media.check")}
+            </a>
           </p>
           <button
             type="button"

@@ -22,6 +22,8 @@
 // closes the prepared connection.
 import { request, type SignalingSocket } from "@/app/lib/signaling-client";
 import type { ActiveCall, SignalMessage } from "./types";
+import { iceTransportPolicy } from "./ice-policy";
+import { identityCertificate } from "./identity-certificate";
 import { takeLocalMedia, type LocalMedia } from "./local-media";
 import { MediaTools } from "./media-tools";
 import { PeerSession, type DescriptionMessage } from "./peer-session";
@@ -31,6 +33,8 @@ const ANSWER_WAIT_MS = 300;
 
 export type LiveCall = {
   callId: string;
+  /** The other participant's user id. */
+  peerId: string;
   generation: number;
   session: PeerSession;
   /** Device switches, the camera in a voice call, screen share (media-tools.ts). */
@@ -85,6 +89,7 @@ export function startLiveCall(
     polite: active.role === "callee",
     iceServers: active.iceServers,
     iceTransportPolicy: iceTransportPolicy(),
+    certificate: identityCertificate(),
     kinds: kind === "video" ? ["audio", "video"] : ["audio"],
     sendDescription: (description) => {
       if (earlyOffer && description.type === "offer") {
@@ -127,6 +132,7 @@ export function startLiveCall(
   else startMedia();
   return {
     callId,
+    peerId: active.role === "caller" ? active.call.callee.id : active.call.caller.id,
     generation: active.generation ?? 0,
     session,
     tools,
@@ -172,10 +178,4 @@ export function withoutCandidates(sdp: string): string {
     .filter((line) => !line.startsWith("a=candidate:") && line !== "a=end-of-candidates")
     .map((line) => (line.startsWith("c=IN ") ? "c=IN IP4 0.0.0.0" : line.startsWith("a=rtcp:") ? line.replace(/ IN IP[46] \S+$/, " IN IP4 0.0.0.0") : line))
     .join("\r\n");
-}
-
-/** Test and diagnostics hook: `?ice=relay` forces TURN relay (used by the TURN e2e). */
-function iceTransportPolicy(): RTCIceTransportPolicy {
-  if (typeof window === "undefined") return "all";
-  return (window as { __dialtoneIcePolicy?: RTCIceTransportPolicy }).__dialtoneIcePolicy ?? "all";
 }

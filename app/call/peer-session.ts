@@ -17,6 +17,8 @@ export type PeerSessionOptions = {
   polite: boolean;
   iceServers: RTCIceServer[];
   iceTransportPolicy?: RTCIceTransportPolicy;
+  /** This browser's long-lived DTLS certificate (identity-certificate.ts); none: a one-off one. */
+  certificate?: RTCCertificate | null;
   /** Kinds of media this call carries ("audio" always, "video" for video calls). */
   kinds: ("audio" | "video")[];
   sendDescription: (d: DescriptionMessage) => void;
@@ -65,6 +67,7 @@ export class PeerSession {
       iceServers: o.iceServers,
       iceTransportPolicy: o.iceTransportPolicy ?? "all",
       bundlePolicy: "max-bundle",
+      ...(o.certificate ? { certificates: [o.certificate] } : {}),
     });
     // The first offer goes out directly from setLocalStream; later ones (ICE
     // restart, renegotiation) come from here. Chromium does not fire it while an

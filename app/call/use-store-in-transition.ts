@@ -5,7 +5,7 @@
 // is being set up: read with useSyncExternalStore, a store change during such
 // a render makes React redo it as one blocking render (measured: a 40 ms task
 // on the callee's main thread between its answer and the first frame, bench
-// B2). Everything else reads the store with useSyncExternalStore (use-calls).
+// B2). The pages under them (useCalls) read it the same way.
 import { startTransition, useEffect, useState } from "react";
 
 export function useStoreInTransition<T>(subscribe: (fn: () => void) => () => void, getSnapshot: () => T): T {

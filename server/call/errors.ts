@@ -18,6 +18,8 @@ export const ERROR_CODES = {
   caller_busy: { http: 409, message: "You are already in a call." },
   /** A signaling message for a call this socket has not joined. */
   not_in_call: { http: 403, message: "This connection is not part of that call." },
+  /** A user who hides their IP address sent a host or server-reflexive candidate (server/privacy.ts). */
+  relay_only: { http: 403, message: "Your privacy setting allows relayed connections only." },
   /** Email already registered (sign-up). */
   email_taken: { http: 409, message: "An account with that email already exists." },
   /** Adding yourself, an unknown email, or a duplicate request. */

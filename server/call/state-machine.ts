@@ -1,13 +1,14 @@
-// The call lifecycle as a pure reducer: no I/O, no timers. The call service
-// persists each transition with a conditional update on the previous status,
-// so two nodes or two devices cannot both win.
+// The rest of a call's life after it rang, as a pure reducer: no I/O, no
+// timers. Placing and answering a call (busy, glare, who may accept) are
+// ./call-rules.ts; this is every other transition, one table row per state and
+// event. The call service persists each transition with a conditional update
+// on the previous status, so two nodes or two devices cannot both win.
 
 export type CallStatus = "ringing" | "active" | "ended";
 export type CallOutcome = "completed" | "declined" | "cancelled" | "missed" | "busy" | "failed";
 export type Role = "caller" | "callee";
 
 export type CallEvent =
-  | { type: "accept"; by: Role }
   | { type: "decline"; by: Role }
   | { type: "cancel"; by: Role }
   | { type: "timeout" }
@@ -25,42 +26,33 @@ const ended = (outcome: CallOutcome, reason: string): Transition => ({
   next: { status: "ended", outcome },
   reason,
 });
+const notAllowed: Transition = { ok: false, error: "not_allowed" };
+const invalidState: Transition = { ok: false, error: "invalid_state" };
+
+type Rule<T extends CallEvent["type"]> = (event: Extract<CallEvent, { type: T }>) => Transition;
+type Rules = { [T in CallEvent["type"]]?: Rule<T> };
+
+/** What each event does in each live state; an event missing from a state's row is invalid there. Ended calls take none. */
+const TABLE: Record<"ringing" | "active", Rules> = {
+  ringing: {
+    decline: (e) => (e.by === "callee" ? ended("declined", "declined") : notAllowed),
+    cancel: (e) => (e.by === "caller" ? ended("cancelled", "cancelled") : notAllowed),
+    // Hanging up a ringing call is the caller cancelling or the callee declining.
+    hangup: (e) => (e.by === "caller" ? ended("cancelled", "cancelled") : ended("declined", "declined")),
+    timeout: () => ended("missed", "ring_timeout"),
+    // The caller vanished while ringing: the callee still sees a missed call.
+    fail: (e) => ended("missed", e.reason),
+  },
+  active: {
+    hangup: () => ended("completed", "hangup"),
+    fail: (e) => ended("failed", e.reason),
+  },
+};
 
 export function transition(state: CallState, event: CallEvent): Transition {
-  switch (state.status) {
-    case "ringing":
-      switch (event.type) {
-        case "accept":
-          return event.by === "callee"
-            ? { ok: true, next: { status: "active", outcome: null }, reason: "accepted" }
-            : { ok: false, error: "not_allowed" };
-        case "decline":
-          return event.by === "callee" ? ended("declined", "declined") : { ok: false, error: "not_allowed" };
-        case "cancel":
-          return event.by === "caller" ? ended("cancelled", "cancelled") : { ok: false, error: "not_allowed" };
-        case "hangup":
-          // Hanging up a ringing call is the caller cancelling or the callee declining.
-          return event.by === "caller" ? ended("cancelled", "cancelled") : ended("declined", "declined");
-        case "timeout":
-          return ended("missed", "ring_timeout");
-        case "fail":
-          // The caller vanished while ringing: the callee still sees a missed call.
-          return ended("missed", event.reason);
-      }
-      break;
-    case "active":
-      switch (event.type) {
-        case "hangup":
-          return ended("completed", "hangup");
-        case "fail":
-          return ended("failed", event.reason);
-        default:
-          return { ok: false, error: "invalid_state" };
-      }
-    case "ended":
-      return { ok: false, error: "invalid_state" };
-  }
-  return { ok: false, error: "invalid_state" };
+  if (state.status === "ended") return invalidState;
+  const rule = TABLE[state.status][event.type] as Rule<typeof event.type> | undefined;
+  return rule ? rule(event as never) : invalidState;
 }
 
 /** The label each side sees in its history (and the caller sees as the ring outcome). */

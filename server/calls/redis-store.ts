@@ -1,14 +1,14 @@
 // RedisCallStore: call state for several nodes (REDIS_URL). The live calls
 // (ringing, active) are hashes in Redis, indexed per user, and every decision
-// is one Lua script, so it is atomic across nodes without locks:
+// is one Lua script (./redis-scripts.ts), so it is atomic across nodes without locks:
 //
-// - INVITE: the ring limit, the busy rules (the same as decideInvite in
-//   store.ts), the new ringing call and, in the same step, the callee's
+// - INVITE: the ring limit, the busy rules (server/call/call-rules.ts
+//   #decideInvite, transcribed), the new ringing call and, in the same step, the callee's
 //   call:incoming as an entry of the Socket.IO adapter's stream. A ring costs
 //   one Redis round trip, after which every node holding a callee socket
 //   delivers it (P5 in docs/performance.md).
 // - ACCEPT: the callee's device moves a ringing call to active unless that
-//   user is in another active call (refuseAccept in store.ts).
+//   user is in another active call (call-rules.ts#decideAccept, transcribed).
 // - TRANSITION: any other conditional move (`from` status must still hold).
 //
 // The database is the record, written behind each decision by the node that
@@ -22,7 +22,6 @@
 // not for Redis Cluster): <prefix>call:<id> (hash), <prefix>live:<userId>
 // (set of call ids), <prefix>ringing and <prefix>active (sorted sets by ring
 // end and answer time), <prefix>loaded.
-import { createHash } from "node:crypto";
 import type { Db } from "../db/client";
 import type { RedisClient } from "../redis";
 import type { CallKind } from "../call/protocol";
@@ -50,187 +49,18 @@ import { getMetrics } from "../observability/metrics";
 /** How long an ended call stays readable in Redis (its row is written by then). */
 const ENDED_KEEP_MS = 60_000;
 
-const COMMON = `
-local P = ARGV[1]
-local function callKey(id) return P .. 'call:' .. id end
-local function liveKey(u) return P .. 'live:' .. u end
--- A user's live calls; ids whose call is gone or ended are dropped from the set.
-local function liveOf(u)
-  local out = {}
-  for _, id in ipairs(redis.call('smembers', liveKey(u))) do
-    local h = redis.call('hmget', callKey(id), 'status', 'callerId', 'calleeId', 'ringExpires')
-    if h[1] and h[1] ~= 'ended' then
-      out[#out + 1] = { id = id, status = h[1], callerId = h[2], calleeId = h[3], ringExpires = tonumber(h[4]) }
-    else
-      redis.call('srem', liveKey(u), id)
-    end
-  end
-  return out
-end
-`;
-
-// ARGV: prefix, callerId, calleeId, now, limitKey ('' = none), limitPoints,
-// limitMs, stream ('' = none), maxLen, id, ringExpires, #fields, fields…,
-// stream entry fields…
-// Reply: { kind, arg, expired ids… }.
-const INVITE = `${COMMON}
-local callerId, calleeId, now = ARGV[2], ARGV[3], tonumber(ARGV[4])
-if ARGV[5] ~= '' then
-  -- rate-limiter-flexible's fixed window, on its key: points used, expiring with the window.
-  local used = redis.call('incr', ARGV[5])
-  if redis.call('pttl', ARGV[5]) < 0 then redis.call('pexpire', ARGV[5], ARGV[7]) end
-  if used > tonumber(ARGV[6]) then return { 'rate_limited', '' } end
-end
-local seen, live, expired = {}, {}, {}
-for _, u in ipairs({ callerId, calleeId }) do
-  for _, c in ipairs(liveOf(u)) do
-    if not seen[c.id] then
-      seen[c.id] = true
-      if c.status == 'ringing' and c.ringExpires <= now then expired[#expired + 1] = c.id else live[#live + 1] = c end
-    end
-  end
-end
-local function reply(kind, arg)
-  local r = { kind, arg or '' }
-  for _, id in ipairs(expired) do r[#r + 1] = id end
-  return r
-end
-local function involves(c, u) return c.callerId == u or c.calleeId == u end
-for _, c in ipairs(live) do
-  if (c.status == 'active' and involves(c, callerId)) or (c.status == 'ringing' and c.callerId == callerId) then return reply('caller_busy') end
-end
-for _, c in ipairs(live) do
-  if c.status == 'ringing' and c.callerId == calleeId and c.calleeId == callerId then return reply('glare', c.id) end
-end
-for _, c in ipairs(live) do
-  if involves(c, calleeId) then return reply('callee_busy') end
-end
-local id, n = ARGV[10], tonumber(ARGV[12])
-local fields = {}
-for i = 13, 12 + n do fields[#fields + 1] = ARGV[i] end
-redis.call('hset', callKey(id), unpack(fields))
-redis.call('sadd', liveKey(callerId), id)
-redis.call('sadd', liveKey(calleeId), id)
-redis.call('zadd', P .. 'ringing', ARGV[11], id)
-local offset = ''
-if ARGV[8] ~= '' then
-  local entry = {}
-  for i = 13 + n, #ARGV do entry[#entry + 1] = ARGV[i] end
-  offset = redis.call('xadd', ARGV[8], 'MAXLEN', '~', ARGV[9], '*', unpack(entry))
-end
-return reply('rang', offset)
-`;
-
-// ARGV: prefix, callId, userId, now. Reply: { 'accepted', hash, own rings } or { refusal }.
-const ACCEPT = `${COMMON}
-local id, userId, now = ARGV[2], ARGV[3], tonumber(ARGV[4])
-local h = redis.call('hmget', callKey(id), 'status', 'callerId', 'calleeId', 'ringExpires')
-if not h[1] then return { 'missing' } end
-if h[2] ~= userId and h[3] ~= userId then return { 'not_found' } end
-local mine = liveOf(userId)
-for _, c in ipairs(mine) do
-  if c.status == 'active' and c.id ~= id then return { 'caller_busy' } end
-end
-if h[3] ~= userId then return { 'invalid_state' } end
-if h[1] == 'active' then return { 'answered_elsewhere' } end
-if h[1] ~= 'ringing' then return { 'invalid_state' } end
-if tonumber(h[4]) <= now then return { 'ring_over' } end
-redis.call('hset', callKey(id), 'status', 'active', 'answeredAt', ARGV[4])
-redis.call('zrem', P .. 'ringing', id)
-redis.call('zadd', P .. 'active', ARGV[4], id)
-local rings = {}
-for _, c in ipairs(mine) do
-  if c.status == 'ringing' and c.callerId == userId and c.id ~= id then rings[#rings + 1] = c.id end
-end
-return { 'accepted', redis.call('hgetall', callKey(id)), rings }
-`;
-
-// ARGV: prefix, callId, from, keepMs, field/value pairs. Reply: the hash after, or nil.
-const TRANSITION = `${COMMON}
-local id = ARGV[2]
-local key = callKey(id)
-if redis.call('hget', key, 'status') ~= ARGV[3] then return nil end
-local change = {}
-for i = 5, #ARGV do change[#change + 1] = ARGV[i] end
-redis.call('hset', key, unpack(change))
-local h = redis.call('hmget', key, 'status', 'callerId', 'calleeId', 'answeredAt')
-redis.call('zrem', P .. 'ringing', id)
-if h[1] == 'ended' then
-  redis.call('zrem', P .. 'active', id)
-  redis.call('srem', liveKey(h[2]), id)
-  redis.call('srem', liveKey(h[3]), id)
-  redis.call('pexpire', key, ARGV[4])
-elseif h[1] == 'active' then
-  redis.call('zadd', P .. 'active', h[4], id)
-end
-return redis.call('hgetall', key)
-`;
-
-// ARGV: prefix, userIds…. Reply: for each user, the hashes of their live calls.
-const LIVE_OF = `${COMMON}
-local out = {}
-for i = 2, #ARGV do
-  local calls = {}
-  for _, c in ipairs(liveOf(ARGV[i])) do calls[#calls + 1] = redis.call('hgetall', callKey(c.id)) end
-  out[#out + 1] = calls
-end
-return out
-`;
-
-// ARGV: prefix, ids…. Reply: for each id, { callerId, calleeId } (false when gone).
-const PARTICIPANTS = `${COMMON}
-local out = {}
-for i = 2, #ARGV do out[#out + 1] = redis.call('hmget', callKey(ARGV[i]), 'callerId', 'calleeId') end
-return out
-`;
-
-// ARGV: prefix, id, callerId, calleeId, status, score, fields…. A call Redis
-// already has (placed since, in a newer state than its row) is left as it is.
-const LOAD = `${COMMON}
-local id = ARGV[2]
-if redis.call('exists', callKey(id)) == 1 then return 0 end
-local fields = {}
-for i = 7, #ARGV do fields[#fields + 1] = ARGV[i] end
-redis.call('hset', callKey(id), unpack(fields))
-redis.call('sadd', liveKey(ARGV[3]), id)
-redis.call('sadd', liveKey(ARGV[4]), id)
-redis.call('zadd', P .. (ARGV[5] == 'ringing' and 'ringing' or 'active'), ARGV[6], id)
-return 1
-`;
-
-/** A script run by its SHA1 (loaded on first use, or after a Redis restart). */
-class Script {
-  private readonly sha: string;
-  constructor(
-    private readonly name: string,
-    private readonly source: string,
-  ) {
-    this.sha = createHash("sha1").update(source).digest("hex");
-  }
-  async run(redis: RedisClient, args: string[]): Promise<unknown> {
-    const t0 = performance.now();
-    try {
-      return await redis.evalSha(this.sha, { arguments: args });
-    } catch (err) {
-      if (!(err instanceof Error && err.message.startsWith("NOSCRIPT"))) throw err;
-      return await redis.eval(this.source, { arguments: args });
-    } finally {
-      getMetrics().redisScripts.observe({ script: this.name }, (performance.now() - t0) / 1000);
-    }
-  }
-}
-
 /** Ids read per ZSCAN step and per participants script call in active(). */
 const ACTIVE_PAGE = 500;
 
-const scripts = {
-  invite: new Script("invite", INVITE),
-  accept: new Script("accept", ACCEPT),
-  transition: new Script("transition", TRANSITION),
-  liveOf: new Script("live_of", LIVE_OF),
-  participants: new Script("participants", PARTICIPANTS),
-  load: new Script("load", LOAD),
-};
+/** Runs one of the call scripts, timing its round trip (dialtone_redis_script_seconds). */
+async function run<T>(name: string, call: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  try {
+    return await call();
+  } finally {
+    getMetrics().redisScripts.observe({ script: name }, (performance.now() - t0) / 1000);
+  }
+}
 
 type Hash = Record<string, string>;
 
@@ -327,7 +157,7 @@ export class RedisCallStore implements CallStore {
     for (const r of rows) {
       const c: StoredCall = { ...toCallInfo(r), callerId: r.callerId, calleeId: r.calleeId };
       const since = c.status === "ringing" ? r.ringExpiresAt.getTime() : (r.answeredAt?.getTime() ?? 0);
-      await scripts.load.run(this.redis, [this.prefix, c.id, c.callerId, c.calleeId, c.status, String(since), ...toFields(c)]);
+      await run("load", () => this.redis.callLoad([this.prefix, c.id, c.callerId, c.calleeId, c.status, String(since), ...toFields(c)]));
     }
   }
 
@@ -341,12 +171,6 @@ export class RedisCallStore implements CallStore {
     const h = await this.redis.hGetAll(`${this.prefix}call:${id}`);
     if (h.id) return toStored(h);
     return findCall(this.db, id);
-  }
-
-  async participants(id: string) {
-    const [pair] = (await scripts.participants.run(this.redis, [this.prefix, id])) as [[string | null, string | null]];
-    if (pair?.[0] && pair[1]) return { callerId: pair[0], calleeId: pair[1] };
-    return findCallParticipants(this.db, id);
   }
 
   async invite(r: InviteRequest): Promise<InviteDecision> {
@@ -369,7 +193,7 @@ export class RedisCallStore implements CallStore {
       ...fields,
       ...(announcement?.fields ?? []),
     ];
-    const [kind, arg, ...expired] = (await scripts.invite.run(this.redis, args)) as string[];
+    const [kind, arg, ...expired] = (await run("invite", () => this.redis.callInvite(args))) as string[];
     switch (kind) {
       case "rate_limited":
         return { kind: "rate_limited" };
@@ -391,7 +215,7 @@ export class RedisCallStore implements CallStore {
   }
 
   async accept(callId: string, userId: string, now: Date): Promise<AcceptDecision> {
-    const [kind, hash, rings] = (await scripts.accept.run(this.redis, [this.prefix, callId, userId, String(now.getTime())])) as [string, unknown, string[]];
+    const [kind, hash, rings] = (await run("accept", () => this.redis.callAccept([this.prefix, callId, userId, String(now.getTime())]))) as [string, unknown, string[]];
     if (kind === "accepted") {
       const h = toHash(hash);
       return { kind: "accepted", call: toStored(h), persisted: this.save(h), ownRings: rings };
@@ -416,7 +240,7 @@ export class RedisCallStore implements CallStore {
     if (change.endedById !== undefined) pairs.push("endedById", change.endedById ?? "");
     if (change.answeredAt) pairs.push("answeredAt", String(change.answeredAt.getTime()));
     if (change.endedAt) pairs.push("endedAt", String(change.endedAt.getTime()));
-    const reply = await scripts.transition.run(this.redis, [this.prefix, id, from, String(ENDED_KEEP_MS), ...pairs]);
+    const reply = await run("transition", () => this.redis.callTransition([this.prefix, id, from, String(ENDED_KEEP_MS), ...pairs]));
     if (!reply) return { won: false, persisted: done };
     return { won: true, persisted: this.save(toHash(reply)) };
   }
@@ -448,7 +272,7 @@ export class RedisCallStore implements CallStore {
     const out: { id: string; callerId: string; calleeId: string }[] = [];
     for (let i = 0; i < all.length; i += ACTIVE_PAGE) {
       const batch = all.slice(i, i + ACTIVE_PAGE);
-      const pairs = (await scripts.participants.run(this.redis, [this.prefix, ...batch])) as [string | null, string | null][];
+      const pairs = (await run("participants", () => this.redis.callParticipants([this.prefix, ...batch]))) as [string | null, string | null][];
       batch.forEach((id, j) => {
         const [callerId, calleeId] = pairs[j] ?? [];
         if (callerId && calleeId) out.push({ id, callerId, calleeId });
@@ -459,7 +283,7 @@ export class RedisCallStore implements CallStore {
 
   private async liveCalls(userIds: string[]): Promise<StoredCall[][]> {
     if (userIds.length === 0) return [];
-    const reply = (await scripts.liveOf.run(this.redis, [this.prefix, ...userIds])) as unknown[][];
+    const reply = (await run("live_of", () => this.redis.callLiveOf([this.prefix, ...userIds]))) as unknown[][];
     return reply.map((calls) => calls.map((h) => toStored(toHash(h))));
   }
 

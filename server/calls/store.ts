@@ -16,6 +16,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "../db/client";
 import type { CallInfo, CallKind, UserRef } from "../call/protocol";
 import type { CallOutcome, CallStatus } from "../call/state-machine";
+import { decideAccept, decideInvite, ownRingsOnAccept, type AcceptRefusal } from "../call/call-rules";
 import { callInclude, findCall, findCallParticipants, insertCall, toCallInfo, updateCallIf, type CallRowInsert, type StoredCall } from "./queries";
 import { performance } from "node:perf_hooks";
 import { getMetrics } from "../observability/metrics";
@@ -77,7 +78,7 @@ export type InviteDecision =
   | { kind: "caller_busy" | "callee_busy"; expired: string[] }
   | { kind: "rate_limited" };
 
-export type AcceptRefusal = "not_found" | "caller_busy" | "invalid_state" | "answered_elsewhere" | "ring_over";
+export type { AcceptRefusal };
 /** `ownRings`: the accepting user's own outgoing rings, which the service cancels (nobody is in two calls). */
 export type AcceptDecision =
   | { kind: "accepted"; call: StoredCall; persisted: Promise<void>; ownRings: string[] }
@@ -87,15 +88,13 @@ export interface CallStore {
   /** Resolves once the store can answer (live calls loaded). */
   readonly ready: Promise<void>;
   find(id: string): Promise<StoredCall | null>;
-  participants(id: string): Promise<{ callerId: string; calleeId: string } | null>;
   /**
-   * One atomic step: the ring limit (if given), then the busy rules (the
-   * caller is not in an active call nor placing one; a ring from the callee to
-   * the caller is glare; a callee in any live call is busy), then the new
-   * ringing call (and its announcement).
+   * One atomic step: the ring limit (if given), then the busy rules
+   * (server/call/call-rules.ts#decideInvite), then the new ringing call (and
+   * its announcement).
    */
   invite(r: InviteRequest): Promise<InviteDecision>;
-  /** One atomic step: the callee's device moves a ringing call to active, unless that user is in another active call. */
+  /** One atomic step: the callee's device moves a ringing call to active, unless server/call/call-rules.ts#decideAccept refuses. */
   accept(callId: string, userId: string, now: Date): Promise<AcceptDecision>;
   /** A call that never rang (the callee was busy): written straight to history. */
   recordEnded(c: NewCall): Promise<{ call: StoredCall; persisted: Promise<void> }>;
@@ -263,12 +262,6 @@ export class MemoryCallStore implements CallStore {
     return findCall(this.db, id);
   }
 
-  async participants(id: string) {
-    const c = this.calls.get(id);
-    if (c) return { callerId: c.callerId, calleeId: c.calleeId };
-    return findCallParticipants(this.db, id);
-  }
-
   async invite(r: InviteRequest): Promise<InviteDecision> {
     // Synchronous from here to the end: nothing can interleave.
     const now = r.now.getTime();
@@ -279,8 +272,8 @@ export class MemoryCallStore implements CallStore {
     const expired = live.filter((c) => c.status === "ringing" && c.ringExpires <= now);
     const current = live.filter((c) => !expired.includes(c));
     const expiredIds = expired.map((c) => c.id);
-    const decision = decideInvite(current, r.callerId, r.calleeId);
-    if (decision) return { ...decision, expired: expiredIds };
+    const verdict = decideInvite(current, r.callerId, r.calleeId);
+    if (verdict) return { ...verdict, expired: expiredIds };
     const { call, row } = newRinging(r);
     this.add({ ...call, ringExpires: row.ringExpiresAt.getTime() });
     const persisted = this.writes.push(call.id, () => insertCall(this.db, row));
@@ -302,12 +295,12 @@ export class MemoryCallStore implements CallStore {
       return { kind: "refused", code: p && (p.callerId === userId || p.calleeId === userId) ? "invalid_state" : "not_found" };
     }
     const mine = this.liveOfUsers([userId]);
-    const refused = refuseAccept(c, mine, userId, now.getTime());
+    const refused = decideAccept(c, mine, userId, now.getTime());
     if (refused) return { kind: "refused", code: refused };
     const change: CallChange = { status: "active", answeredAt: now };
     c.status = "active";
     c.answeredAt = now.toISOString();
-    const ownRings = mine.filter((o) => o.status === "ringing" && o.callerId === userId && o.id !== callId).map((o) => o.id);
+    const ownRings = ownRingsOnAccept(mine, userId, callId);
     const persisted = this.writes.push(callId, () => this.update(callId, "ringing", change));
     return { kind: "accepted", call: this.view(c), persisted, ownRings };
   }
@@ -361,46 +354,4 @@ export class MemoryCallStore implements CallStore {
     out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
     return out.map((c) => this.view(c));
   }
-}
-
-type LiveCall = { id: string; callerId: string; calleeId: string; status: CallStatus };
-
-/**
- * The busy rules of an invite over the live calls (rings past their time left
- * out) of its caller and callee; undefined: it may ring. RedisCallStore's
- * INVITE script is the same rules in Lua.
- */
-export function decideInvite(live: LiveCall[], callerId: string, calleeId: string): Exclude<InviteDecision, { kind: "rang" | "rate_limited" }> | undefined {
-  const involves = (c: LiveCall, userId: string) => c.callerId === userId || c.calleeId === userId;
-  // The caller cannot place a call while in an active call or while a call
-  // they placed still rings; a call merely ringing FOR them does not stop them.
-  if (live.some((c) => (c.status === "active" && involves(c, callerId)) || (c.status === "ringing" && c.callerId === callerId))) {
-    return { kind: "caller_busy", expired: [] };
-  }
-  // Glare: the callee is ringing this caller right now (both pressed Call at
-  // once). Answering that call is what both want; placing a second one would
-  // only make it "busy" against the first, and neither side could answer.
-  const crossing = live.find((c) => c.status === "ringing" && c.callerId === calleeId && c.calleeId === callerId);
-  if (crossing) return { kind: "glare", callId: crossing.id, expired: [] };
-  // The callee is "Busy" in any live call (active, or ringing either way).
-  if (live.some((c) => involves(c, calleeId))) return { kind: "callee_busy", expired: [] };
-  return undefined;
-}
-
-/** Why this user may not accept this (live) call now, if they may not. RedisCallStore's ACCEPT script is the same rules in Lua. */
-export function refuseAccept(
-  c: LiveCall & { ringExpires: number },
-  userLive: LiveCall[],
-  userId: string,
-  now: number,
-): AcceptRefusal | undefined {
-  if (c.callerId !== userId && c.calleeId !== userId) return "not_found";
-  // Nobody is ever in two calls.
-  if (userLive.some((o) => o.status === "active" && o.id !== c.id)) return "caller_busy";
-  if (c.calleeId !== userId) return "invalid_state";
-  if (c.status === "active") return "answered_elsewhere";
-  if (c.status !== "ringing") return "invalid_state";
-  // Ring time is over but the timer has not fired yet: the service closes it.
-  if (c.ringExpires <= now) return "ring_over";
-  return undefined;
 }

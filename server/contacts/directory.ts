@@ -72,13 +72,6 @@ export class ContactDirectory {
     return out;
   }
 
-  /** Accepted contacts, and neither blocked the other. */
-  async canRing(callerId: string, calleeId: string): Promise<boolean> {
-    if (callerId === calleeId) return false;
-    const entry = await this.entry(callerId);
-    return entry ? entry.ids.includes(` ${calleeId} `) : false;
-  }
-
   async contactIds(userId: string): Promise<string[]> {
     const entry = await this.entry(userId);
     return entry ? idsOf(entry) : [];
@@ -161,7 +154,11 @@ function idsOf(entry: DirectoryEntry): string[] {
   return trimmed === "" ? [] : trimmed.split(" ");
 }
 
-/** The name of `contactId` in `entry`, if they are ringable contacts. */
+/**
+ * The name of `contactId` in `entry`, if the entry's user may ring them
+ * (accepted contacts, neither blocked the other): the one ringing permission,
+ * asked by the call service on every invite.
+ */
 export function contactName(entry: DirectoryEntry, contactId: string): string | undefined {
   if (!entry.ids.includes(` ${contactId} `)) return undefined;
   const i = idsOf(entry).indexOf(contactId);

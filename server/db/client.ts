@@ -27,6 +27,9 @@ export type Db = SqlitePrismaClient;
 
 const slot = globalThis as typeof globalThis & { __dialtoneDb?: { url: string; client: Db } };
 
+/** The PostgreSQL session settings of every pooled connection (why: createDb; docs/internals.md). */
+export const PG_SESSION_OPTIONS = "-c TimeZone=UTC -c plan_cache_mode=force_custom_plan";
+
 export function createDb(url: string): Db {
   if (dbKind(url) === "postgresql") {
     // Prisma writes and reads TIMESTAMP(3) columns as UTC; a session in UTC makes
@@ -38,7 +41,7 @@ export function createDb(url: string): Db {
     // each time (PostgreSQL's default switches to one generic plan after five
     // runs, which made the deep history page ~25× slower). Prisma's own
     // statements are unnamed, planned per run anyway: they are unaffected.
-    const pool = new pg.Pool({ connectionString: url, options: "-c TimeZone=UTC -c plan_cache_mode=force_custom_plan" });
+    const pool = new pg.Pool({ connectionString: url, options: PG_SESSION_OPTIONS });
     // An idle connection the server drops (a restart, a failover) must not
     // crash the process: the pool replaces it on next use.
     pool.on("error", (err) => getLog().error({ event: "db.connection_lost", error: err.message }, "idle PostgreSQL connection lost"));

@@ -24,6 +24,7 @@ export function configSummary(env: Env, authSecretFromEnv: boolean, publicUrl?: 
     signupsPerIpPerHour: env.SIGNUPS_PER_IP_PER_HOUR,
     logLevel: env.LOG_LEVEL,
     metrics: env.METRICS_TOKEN ? "on (token set)" : "off",
+    metricsPort: env.METRICS_PORT ? `127.0.0.1:${env.METRICS_PORT}` : "off",
     shutdownGraceSeconds: env.SHUTDOWN_GRACE_SECONDS,
   };
 }

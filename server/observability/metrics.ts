@@ -27,6 +27,7 @@ export class Metrics {
   readonly signIns: Counter<"outcome">;
   readonly dbWrites: Histogram;
   readonly redisScripts: Histogram<"script">;
+  readonly callSetup: Histogram<"role">;
   private readonly sources: MetricSources = {};
 
   /** `processMetrics`: prom-client's default process and Node metrics (event-loop lag, heap, CPU, fds): once per process. */
@@ -61,6 +62,13 @@ export class Metrics {
       help: "Round trips of the call-state decisions in Redis (Lua scripts), by script",
       labelNames: ["script"],
       buckets: [0.0002, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
+      registers,
+    });
+    this.callSetup = new Histogram({
+      name: "dialtone_call_setup_seconds",
+      help: "Call set-up time as clients report it: from Accept (callee) or call:accepted (caller) to the first remote video frame or audio, by role",
+      labelNames: ["role"],
+      buckets: [0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30],
       registers,
     });
     new Gauge({

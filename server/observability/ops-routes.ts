@@ -44,12 +44,17 @@ export function opsRoutes(o: OpsRoutesOptions): OpsRoutes {
       send(res, 401, "text/plain", "unauthorized\n", { "www-authenticate": 'Bearer realm="metrics"' });
       return true;
     }
-    void o.metrics.registry.metrics().then(
-      (text) => send(res, 200, o.metrics.registry.contentType, text),
-      () => send(res, 500, "text/plain", "metrics failed\n"),
-    );
+    sendMetrics(res, o.metrics);
     return true;
   };
+}
+
+/** The Prometheus text of `metrics` (here, and on METRICS_PORT: ./metrics-server.ts). */
+export function sendMetrics(res: ServerResponse, metrics: Metrics): void {
+  void metrics.registry.metrics().then(
+    (text) => send(res, 200, metrics.registry.contentType, text),
+    () => send(res, 500, "text/plain", "metrics failed\n"),
+  );
 }
 
 /** `Authorization: Bearer <token>`, compared in constant time (over digests, so lengths do not leak either). */
@@ -62,7 +67,7 @@ function digest(s: string): Buffer {
   return createHash("sha256").update(s).digest();
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
+export function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { "content-type": type, "cache-control": "no-store", ...headers });
   res.end(res.req.method === "HEAD" ? undefined : body);
 }

@@ -39,6 +39,7 @@ import { broadcastPresence, presenceOf, type PresenceSources } from "./presence"
 import { CallReporter } from "../calls/call-reporter";
 import { getLog, type Log } from "../observability/log";
 import { Metrics } from "../observability/metrics";
+import { relayOnlyCheck } from "../privacy";
 import { disconnectForReconnect } from "./drain";
 import { announceNode, refusalReporter } from "./observed";
 
@@ -99,6 +100,8 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
   const log = o.log ?? getLog();
   const metrics = o.metrics ?? new Metrics();
   const refused = refusalReporter(log, metrics);
+  // "Hide my IP address" (server/privacy.ts): no host or server-reflexive candidate of such a user is relayed.
+  const relayOnly = relayOnlyCheck(o.db);
   let draining = false;
   const io = new Server(httpServer, {
     // A node that is shutting down takes no new connection: the client's
@@ -252,7 +255,10 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
       // Nothing is rung before the ring limit has admitted the invite.
       return calls.invite(s.data.userId, p.calleeId, p.kind, s.id, ringAdmission(s.data.userId));
     },
-    "call:accept": (s, p) => calls.accept(p.callId, s.data.userId, s.id, p.answer),
+    "call:accept": async (s, p) => {
+      if (p.answer) await relayOnly.sdp(s.data.userId, p.answer.sdp);
+      return calls.accept(p.callId, s.data.userId, s.id, p.answer);
+    },
     "call:decline": async (s, p) => ({ call: await calls.decline(p.callId, s.data.userId) }),
     "call:cancel": async (s, p) => ({ call: await calls.cancel(p.callId, s.data.userId) }),
     "call:hangup": async (s, p) => ({ call: await calls.hangup(p.callId, s.data.userId) }),
@@ -265,6 +271,7 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     },
     "signal:description": async (s, p) => {
       requireInCall(s, p.callId);
+      await relayOnly.sdp(s.data.userId, p.description.sdp);
       s.to(callRoom(p.callId)).emit("signal:description", p);
       return {};
     },
@@ -277,6 +284,7 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     },
     "signal:candidate": async (s, p) => {
       requireInCall(s, p.callId);
+      if (p.candidate) await relayOnly.candidate(s.data.userId, p.candidate.candidate);
       s.to(callRoom(p.callId)).emit("signal:candidate", p);
       return {};
     },

@@ -129,6 +129,9 @@ export const UI_STATES: UiState[] = [
   { name: "contacts-requests", who: "requested", path: "/", data: "/api/contacts" },
   { name: "contacts", who: "alice", path: "/", data: "/api/contacts" },
   { name: "history", who: "alice", path: "/history", data: "/api/history" },
+  { name: "settings", who: "alice", path: "/settings", data: "/api/settings/privacy" },
+  // The connectivity check, once every probe has answered.
+  { name: "check", who: "alice", path: "/check", then: (page) => expect(page.locator("ul[aria-busy]")).toHaveAttribute("aria-busy", "false", { timeout: 30_000 }) },
   // Signed in: signed out, proxy.ts sends every unknown path to /signin first.
   { name: "not-found", who: "alice", path: "/no-such-page" },
   { name: "offline", who: "alice", path: "/", data: "/api/contacts", then: (page, context) => goOffline(context, page) },

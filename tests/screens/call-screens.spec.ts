@@ -2,7 +2,7 @@
 // to look at: the caller's ring, the callee's ring, the call screen on both
 // sides (the callee's camera refused and microphone muted, so the caller sees
 // the avatar and the muted mark, and the callee the camera-denied banner),
-// and the end-of-call sheet. Written next to the page screens (SCREENS_DIR).
+// the Verify panel, and the end-of-call sheet. Written next to the page screens (SCREENS_DIR).
 import fs from "node:fs";
 import path from "node:path";
 import { expect, makeContacts, refuseCamera, test } from "../e2e/fixtures";
@@ -10,7 +10,11 @@ import { LANGUAGES, VIEWPORTS, type Language, type Viewport } from "../e2e/ui-st
 
 const DIR = path.resolve(process.env.SCREENS_DIR || ".tmp/screens");
 
-type Messages = { call: Record<string, string> & { status: Record<string, string> }; contacts: Record<string, string> };
+type Messages = {
+  call: Record<string, string> & { status: Record<string, string> };
+  contacts: Record<string, string>;
+  verify: Record<string, string> & { chip: Record<string, string> };
+};
 const messages = (language: Language): Messages => JSON.parse(fs.readFileSync(path.resolve("messages", `${language}.json`), "utf8")) as Messages;
 const fill = (text: string, name: string) => text.replace("{name}", name);
 
@@ -51,6 +55,12 @@ for (const viewport of Object.keys(VIEWPORTS) as Viewport[]) {
       await alice.page.mouse.move(10, 10);
       await shot(alice.page, "call-active-caller");
       await shot(bob.page, "call-active-callee-camera-denied");
+      // The Verify panel: the call's code, what to do with it, "Codes match".
+      await aliceCall.getByRole("button", { name: m.verify.chip.unverified, exact: true }).click();
+      await expect(alice.page.getByTestId("verify-code")).toBeVisible();
+      await alice.page.waitForTimeout(300);
+      await shot(alice.page, "call-verify");
+      await alice.page.keyboard.press("Escape");
 
       await aliceCall.getByRole("button", { name: m.call.hangUp, exact: true }).click();
       await expect(alice.page.getByRole("dialog", { name: fill(m.call.callEndedWith!, "Bob") })).toBeVisible();

@@ -19,6 +19,16 @@ test("LOG_LEVEL, METRICS_TOKEN and SHUTDOWN_GRACE_SECONDS: defaults, and readabl
   assert.throws(() => loadEnv({ ...base, SHUTDOWN_GRACE_SECONDS: "0" }), /SHUTDOWN_GRACE_SECONDS/);
 });
 
+test("METRICS_PORT: off by default, a port other than PORT", () => {
+  assert.equal(loadEnv(base).METRICS_PORT, undefined);
+  assert.equal(loadEnv({ ...base, METRICS_PORT: "" }).METRICS_PORT, undefined);
+  assert.equal(loadEnv({ ...base, METRICS_PORT: "9464" }).METRICS_PORT, 9464);
+  assert.throws(() => loadEnv({ ...base, METRICS_PORT: "70000" }), /METRICS_PORT/);
+  assert.throws(() => loadEnv({ ...base, METRICS_PORT: "metrics" }), /METRICS_PORT/);
+  assert.throws(() => loadEnv({ ...base, PORT: "3000", METRICS_PORT: "3000" }), /METRICS_PORT: must differ from PORT/);
+  assert.equal(configSummary(loadEnv({ ...base, METRICS_PORT: "9464" }), true).metricsPort, "127.0.0.1:9464");
+});
+
 test("the configuration summary names no secret", () => {
   const secrets = { AUTH_SECRET: "auth-secret-value-1234", TURN_SECRET: "turn-secret-value-1234", METRICS_TOKEN: "metrics-token-value-1234" };
   const env = loadEnv({

@@ -19,8 +19,6 @@ const ROLES: Role[] = ["caller", "callee"];
 
 /** Every event the reducer knows, with each actor where it has one. */
 const EVENTS: Record<string, CallEvent> = {
-  "accept by caller": { type: "accept", by: "caller" },
-  "accept by callee": { type: "accept", by: "callee" },
   "decline by caller": { type: "decline", by: "caller" },
   "decline by callee": { type: "decline", by: "callee" },
   "cancel by caller": { type: "cancel", by: "caller" },
@@ -44,8 +42,6 @@ const invalidState: Transition = { ok: false, error: "invalid_state" };
 
 const EXPECTED: Record<"ringing" | "active", Record<keyof typeof EVENTS, Transition>> = {
   ringing: {
-    "accept by caller": notAllowed,
-    "accept by callee": to("active", null, "accepted"),
     "decline by caller": notAllowed,
     "decline by callee": to("ended", "declined", "declined"),
     "cancel by caller": to("ended", "cancelled", "cancelled"),
@@ -58,8 +54,6 @@ const EXPECTED: Record<"ringing" | "active", Record<keyof typeof EVENTS, Transit
     "fail (connection_lost)": to("ended", "missed", "connection_lost"),
   },
   active: {
-    "accept by caller": invalidState,
-    "accept by callee": invalidState,
     "decline by caller": invalidState,
     "decline by callee": invalidState,
     "cancel by caller": invalidState,
@@ -105,7 +99,7 @@ describe("transition()", () => {
   test("a transition never mutates the state it was given", () => {
     const state: CallState = { status: "ringing", outcome: null };
     const frozen = Object.freeze({ ...state });
-    transition(frozen, { type: "accept", by: "callee" });
+    transition(frozen, { type: "decline", by: "callee" });
     transition(frozen, { type: "timeout" });
     assert.deepEqual(frozen, state);
   });

@@ -1,0 +1,60 @@
+// "Hide my IP address from the people I call": a per-user setting. The
+// browser of a user who has it on gathers relay candidates only
+// (iceTransportPolicy "relay", app/call/ice-policy.ts) so the other side sees
+// the TURN server's address, never theirs. The server enforces it too
+// (defence in depth): it refuses to relay a host, server-reflexive or
+// peer-reflexive candidate — alone or inside an SDP — from such a user.
+import type { Db } from "./db/client";
+import { DialtoneError } from "./call/errors";
+
+/** The setting is only offered where TURN is configured: relay-only without a relay cannot connect. */
+export function relayAvailable(env: { TURN_URLS: string[]; TURN_SECRET?: string | undefined }): boolean {
+  return env.TURN_URLS.length > 0 && Boolean(env.TURN_SECRET);
+}
+
+export async function hideIpOf(db: Db, userId: string): Promise<boolean> {
+  const row = await db.user.findUnique({ where: { id: userId }, select: { hideIp: true } });
+  return row?.hideIp ?? false;
+}
+
+export async function setHideIp(db: Db, userId: string, on: boolean): Promise<void> {
+  await db.user.update({ where: { id: userId }, data: { hideIp: on } });
+}
+
+/** A candidate line's type (`typ host|srflx|prflx|relay`), or null when it has none. */
+export function candidateType(candidate: string): string | null {
+  return /\styp\s+(\w+)/.exec(candidate)?.[1] ?? null;
+}
+
+/** Every `a=candidate` line of an SDP is of type relay (an SDP without candidates passes). */
+export function sdpRelayOnly(sdp: string): boolean {
+  for (const line of sdp.split(/\r?\n/)) if (line.startsWith("a=candidate:") && candidateType(line) !== "relay") return false;
+  return true;
+}
+
+/**
+ * The signaling server's check: does this user have the setting on? One
+ * database read per user per TTL_MS (a change applies within that time to
+ * calls already set up; the browser itself applies it at once).
+ */
+export function relayOnlyCheck(db: Db, ttlMs = 5_000) {
+  const cache = new Map<string, { on: boolean; at: number }>();
+  const isOn = async (userId: string): Promise<boolean> => {
+    const hit = cache.get(userId);
+    if (hit && Date.now() - hit.at < ttlMs) return hit.on;
+    const on = await hideIpOf(db, userId);
+    if (cache.size > 10_000) cache.clear();
+    cache.set(userId, { on, at: Date.now() });
+    return on;
+  };
+  return {
+    /** Throws `relay_only` when `userId` hides their IP and `candidate` (a candidate line) is not a relay candidate. */
+    async candidate(userId: string, candidate: string): Promise<void> {
+      if (candidate && candidateType(candidate) !== "relay" && (await isOn(userId))) throw new DialtoneError("relay_only");
+    },
+    /** Throws `relay_only` when `userId` hides their IP and `sdp` carries a non-relay candidate. */
+    async sdp(userId: string, sdp: string): Promise<void> {
+      if (!sdpRelayOnly(sdp) && (await isOn(userId))) throw new DialtoneError("relay_only");
+    },
+  };
+}
