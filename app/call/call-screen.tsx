@@ -81,7 +81,7 @@ export function CallScreen({ active, connected, peerAway }: { active: ActiveCall
   // A voice call shows pictures once either side turns its camera on (or shares a screen).
   const showsVideo = isVideo || localMedia.video || remoteHasVideo || Boolean(remoteScreen);
   const live = client.liveCall();
-  const remoteTile = remoteScreen ? "absolute left-3 top-20 z-10 aspect-video w-28 overflow-hidden rounded-2xl object-cover shadow-xl ring-1 ring-white/25 sm:w-56" : "h-full w-full object-cover sm:object-contain";
+  const remoteTile = remoteScreen ? "absolute left-3 top-24 z-10 aspect-video w-28 overflow-hidden rounded-2xl object-cover shadow-xl ring-1 ring-white/25 sm:w-56" : "h-full w-full object-cover sm:object-contain";
   const statusText = status === "peerAway" ? t("waitingForPeer", { name: other.name }) : t(`status.${status}`);
 
   return (
