@@ -1,6 +1,7 @@
 "use client";
 import { useTranslations } from "next-intl";
 import { useCalls } from "@/app/call/call-provider";
+import { DeviceCheckButton } from "@/app/call/device-check-button";
 import { Avatar } from "@/app/ui/avatar";
 import { Button } from "@/app/ui/button";
 import { useConnectionState } from "./connection-context";
@@ -24,7 +25,10 @@ export function ContactsView() {
   return (
     <div className="space-y-8">
       <div className="space-y-4">
-        <h1 className="text-2xl font-bold tracking-tight">{t("title")}</h1>
+        <div className="flex flex-wrap items-center justify-between gap-3">
+          <h1 className="text-2xl font-bold tracking-tight">{t("title")}</h1>
+          <DeviceCheckButton />
+        </div>
         {loadFailed && (
           <p role="alert" className="rounded-control bg-danger-soft px-3 py-2 text-sm text-danger-text">
             {t("loadError")}

@@ -57,6 +57,7 @@ const NO_MEDIA: MediaSnapshot = {
   localMedia: BOTH_ON,
   remoteMedia: BOTH_ON,
   services: null,
+  tools: { sharing: false, cameraAdded: false, remoteScreen: null, deviceNotice: null },
 };
 
 /** The signed-in user; `hideIp`: their calls use TURN relays only (server/privacy.ts). */
@@ -317,7 +318,17 @@ export class CallClient {
 
   /** Mute / unmute the microphone or turn the camera off / on; the other side is told. */
   setLocalMedia(kind: "audio" | "video", on: boolean): void {
-    this.live?.session.setTrackEnabled(kind, on);
+    const live = this.live;
+    // A voice call turns into video (and back): the camera opens or closes (media-tools.ts).
+    if (kind === "video" && live && this.current?.call.kind === "audio") {
+      void live.tools.setCamera(on).then((isOn) => {
+        if (this.live !== live) return;
+        this.setMedia({ localMedia: { ...this.media.localMedia, video: isOn } });
+        this.sendMediaState();
+      });
+      return;
+    }
+    live?.session.setTrackEnabled(kind, on);
     this.setMedia({ localMedia: { ...this.media.localMedia, [kind]: on } });
     this.sendMediaState();
   }
@@ -391,6 +402,9 @@ export class CallClient {
     });
     s.on("call:media-state", ({ callId, audio, video }) => {
       if (this.current?.call.id === callId) this.setMedia({ remoteMedia: { audio, video } });
+    });
+    s.on("call:screen-share", ({ callId, mid }) => {
+      if (this.current?.call.id === callId) this.live?.tools.setRemoteScreen(mid);
     });
     s.on("signal:description", (p) => this.deliver(p.callId, { type: "description", payload: p }));
     s.on("signal:candidate", (p) => this.deliver(p.callId, { type: "candidate", payload: p }));
@@ -621,7 +635,14 @@ export class CallClient {
       if (peerState !== "closed" && this.live === live) this.setMedia({ peerState });
     });
     const offRemote = s.on("remote-stream", (remoteStream) => {
-      if (this.live === live) this.setMedia({ remoteStream: new MediaStream(remoteStream.getTracks()) });
+      if (this.live === live) this.setMedia({ remoteStream: live.tools.remoteCamera(remoteStream) });
+      live.tools.changed();
+    });
+    // Device switches, screen share, a camera turned on: new tracks to show.
+    const offTools = live.tools.subscribe(() => {
+      if (this.live !== live) return;
+      const local = s.getLocalStream();
+      this.setMedia({ tools: live.tools.view(), localStream: local ? new MediaStream(local.getTracks()) : null, remoteStream: live.tools.remoteCamera(s.remoteStream) });
     });
     let cancelled = false;
     void live.media.then(({ stream, problem }) => {
@@ -634,6 +655,7 @@ export class CallClient {
       cancelled = true;
       offState();
       offRemote();
+      offTools();
     };
     const state = s.getState();
     const remote = s.remoteStream.getTracks();
@@ -652,6 +674,8 @@ export class CallClient {
     if (!a || !socket?.connected) return;
     const { audio, video } = this.media.localMedia;
     void request(socket, "call:media-state", { callId: a.call.id, audio, video }).catch(() => undefined);
+    const screen = this.live?.tools.screenMid();
+    if (screen) void request(socket, "call:screen-share", { callId: a.call.id, mid: screen }).catch(() => undefined);
   }
 
   /** Stop the prepared call (of `callId`, or any). */

@@ -15,6 +15,10 @@ import { useCallClient, useCallMedia } from "./call-provider";
 import { callStatus, type CallStatus } from "./call-status";
 import { ChatButton, ChatPanel } from "./chat-panel";
 import { PoorConnectionBadge, QualityIndicator } from "./quality-indicator";
+import { DeviceNoticeBanner, FullscreenButton, PipButton, ScreenShareButton, useCapability, useSpeaker } from "./call-tools";
+import { chooseDevice } from "./device-prefs";
+import { DeviceSettingsButton } from "./device-settings";
+import { MediaTools } from "./media-tools";
 import { SelfView } from "./self-view";
 import type { ActiveCall } from "./types";
 import { VerifyCall } from "./verify-call";
@@ -36,14 +40,18 @@ const STATUS_STYLE: Record<CallStatus, string> = {
 /** `connected` / `peerAway` come from the call layer's (transition) snapshot: see use-store-in-transition.ts. */
 export function CallScreen({ active, connected, peerAway }: { active: ActiveCall; connected: boolean; peerAway: boolean }) {
   const t = useTranslations("call");
+  const tt = useTranslations("callTools");
   const client = useCallClient();
-  const { peerState, localStream, remoteStream, mediaProblem, localMedia, remoteMedia, services } = useCallMedia();
+  const { peerState, localStream, remoteStream, mediaProblem, localMedia, remoteMedia, services, tools } = useCallMedia();
   const other = active.call.caller.id === client.me.id ? active.call.callee : active.call.caller;
   const isVideo = active.call.kind === "video";
   const status = callStatus({ connected, peerAway, peerState });
   const remoteRef = useRef<HTMLVideoElement & HTMLAudioElement>(null);
   const hangUpRef = useRef<HTMLButtonElement>(null);
+  const remoteCameraRef = useRef<HTMLVideoElement>(null);
+  const screenRef = useRef<HTMLVideoElement>(null);
   const [previewOn, setPreviewOn] = useState(false);
+  const canShare = useCapability(MediaTools.canShareScreen);
   const controlsVisible = useControlsVisibility();
 
   useEffect(() => {
@@ -61,10 +69,21 @@ export function CallScreen({ active, connected, peerAway }: { active: ActiveCall
     return () => clearTimeout(timer);
   }, []);
   useEffect(() => hangUpRef.current?.focus(), []);
+  useSpeaker(remoteRef);
+  // A voice call's picture (turned into video) and the other side's shared screen.
+  useEffect(() => {
+    if (remoteCameraRef.current && remoteCameraRef.current.srcObject !== remoteStream) remoteCameraRef.current.srcObject = remoteStream;
+    if (screenRef.current && screenRef.current.srcObject !== tools.remoteScreen) screenRef.current.srcObject = tools.remoteScreen;
+  });
 
   const hasCamera = Boolean(localStream?.getVideoTracks().length);
   const hasMic = Boolean(localStream?.getAudioTracks().length);
-  const remoteHasVideo = isVideo && Boolean(remoteStream?.getVideoTracks().length) && remoteMedia.video;
+  const remoteHasVideo = Boolean(remoteStream?.getVideoTracks().length) && remoteMedia.video;
+  const remoteScreen = tools.remoteScreen;
+  // A voice call shows pictures once either side turns its camera on (or shares a screen).
+  const showsVideo = isVideo || localMedia.video || remoteHasVideo || Boolean(remoteScreen);
+  const live = client.liveCall();
+  const remoteTile = remoteScreen ? "absolute left-3 top-24 z-10 aspect-video w-28 overflow-hidden rounded-2xl object-cover shadow-xl ring-1 ring-white/25 sm:w-56" : "h-full w-full object-cover sm:object-contain";
   const statusText = status === "peerAway" ? t("waitingForPeer", { name: other.name }) : t(`status.${status}`);
 
   return (
@@ -81,12 +100,16 @@ export function CallScreen({ active, connected, peerAway }: { active: ActiveCall
               setPreviewOn(true);
               client.reportFirstFrame(active.call.id);
             }}
-            className={`h-full w-full object-cover sm:object-contain ${remoteHasVideo ? "" : "invisible"}`}
+            className={`${remoteTile} ${remoteHasVideo ? "" : "invisible"}`}
           />
         ) : (
-          <audio ref={remoteRef} aria-label={t("remoteAudio")} autoPlay />
+          <>
+            <audio ref={remoteRef} aria-label={t("remoteAudio")} autoPlay />
+            {remoteHasVideo && <video ref={remoteCameraRef} aria-label={t("remoteVideo")} autoPlay playsInline muted className={remoteTile} />}
+          </>
         )}
-        {!remoteHasVideo && (
+        {remoteScreen && <video ref={screenRef} aria-label={tt("sharedScreen", { name: other.name })} autoPlay playsInline muted className="absolute inset-0 h-full w-full bg-black object-contain" />}
+        {!remoteHasVideo && !remoteScreen && (
           <div className="absolute inset-0 flex flex-col items-center justify-center gap-4">
             <Avatar id={other.id} name={other.name} size="2xl" />
             <p className="text-2xl font-semibold">{other.name}</p>
@@ -121,9 +144,34 @@ export function CallScreen({ active, connected, peerAway }: { active: ActiveCall
             <VerifyCall name={other.name} />
           </div>
         </div>
-        <CallTimer since={active.call.answeredAt} label={t("callDuration")} />
+        <div className="flex shrink-0 items-center gap-2">
+          <CallTimer since={active.call.answeredAt} label={t("callDuration")} />
+        </div>
       </header>
+      <div className="absolute right-4 top-16 z-20 flex flex-col gap-2">
+        <DeviceSettingsButton
+          stream={localStream}
+          showCamera={isVideo || localMedia.video}
+          onPick={(kind, device) => void live?.tools.useDevice(kind, device)}
+        />
+        <FullscreenButton />
+        <PipButton videoRef={remoteScreen ? screenRef : isVideo ? remoteRef : remoteCameraRef} available={remoteHasVideo || Boolean(remoteScreen)} />
+      </div>
+      {tools.sharing && <p className="absolute inset-x-0 top-24 z-20 mx-auto w-fit rounded-full bg-sky-700 px-3 py-1 text-sm font-medium text-white shadow-lg">{tt("youAreSharing")}</p>}
 
+      {tools.deviceNotice && !mediaProblem && (
+        <DeviceNoticeBanner
+          notice={tools.deviceNotice}
+          onDismiss={() => live?.tools.dismissNotice()}
+          onUse={() => {
+            const n = tools.deviceNotice;
+            if (n?.type !== "added") return;
+            if (n.kind === "audiooutput") chooseDevice("audiooutput", { id: n.deviceId, label: n.label });
+            else void live?.tools.useDevice(n.kind, { deviceId: n.deviceId, label: n.label });
+            live?.tools.dismissNotice();
+          }}
+        />
+      )}
       {mediaProblem && (
         <div role="alert" className="absolute inset-x-3 top-24 z-20 mx-auto flex max-w-lg flex-wrap items-center gap-3 rounded-xl bg-amber-100 p-3 text-sm text-amber-950 shadow-lg">
           <p className="min-w-0 flex-1">
@@ -143,13 +191,13 @@ export function CallScreen({ active, connected, peerAway }: { active: ActiveCall
         </div>
       )}
 
-      {isVideo && <SelfView stream={previewOn ? localStream : null} cameraOn={hasCamera && localMedia.video} />}
+      {showsVideo && <SelfView stream={previewOn ? localStream : null} cameraOn={hasCamera && localMedia.video} />}
 
       {/* Controls: one row, fixed sizes, labels never change their width. */}
       <div
         role="group"
         aria-label={t("callControls")}
-        className={`absolute inset-x-0 bottom-0 z-20 flex items-center justify-center gap-5 bg-gradient-to-t from-black/70 to-transparent px-4 pb-8 pt-12 transition-opacity duration-300 focus-within:opacity-100 ${controlsVisible ? "opacity-100" : "opacity-0"}`}
+        className={`absolute inset-x-0 bottom-0 z-20 flex items-center justify-center gap-3 sm:gap-5 bg-gradient-to-t from-black/70 to-transparent px-4 pb-8 pt-12 transition-opacity duration-300 focus-within:opacity-100 ${controlsVisible ? "opacity-100" : "opacity-0"}`}
       >
         <ControlButton
           label={!hasMic ? t("micUnavailable") : localMedia.audio ? t("muteMic") : t("unmuteMic")}
@@ -158,7 +206,7 @@ export function CallScreen({ active, connected, peerAway }: { active: ActiveCall
           onClick={() => client.setLocalMedia("audio", !localMedia.audio)}
           icon={localMedia.audio && hasMic ? <Mic aria-hidden size={24} /> : <MicOff aria-hidden size={24} />}
         />
-        {isVideo && (
+        {isVideo ? (
           <ControlButton
             label={!hasCamera ? t("cameraUnavailable") : localMedia.video ? t("cameraOff") : t("cameraOn")}
             disabled={!hasCamera}
@@ -166,8 +214,18 @@ export function CallScreen({ active, connected, peerAway }: { active: ActiveCall
             onClick={() => client.setLocalMedia("video", !localMedia.video)}
             icon={localMedia.video && hasCamera ? <Video aria-hidden size={24} /> : <VideoOff aria-hidden size={24} />}
           />
+        ) : (
+          // A voice call turns into video (and back) with the same button.
+          <ControlButton
+            label={localMedia.video ? t("cameraOff") : t("cameraOn")}
+            disabled={false}
+            pressed={false}
+            onClick={() => client.setLocalMedia("video", !localMedia.video)}
+            icon={localMedia.video ? <Video aria-hidden size={24} /> : <VideoOff aria-hidden size={24} />}
+          />
         )}
         <ChatButton services={services} />
+        {canShare && <ScreenShareButton sharing={tools.sharing} onToggle={() => void (tools.sharing ? live?.tools.stopScreenShare() : live?.tools.startScreenShare())} />}
         <button
           ref={hangUpRef}
           type="button"

@@ -25,6 +25,7 @@ import type { ActiveCall, SignalMessage } from "./types";
 import { iceTransportPolicy } from "./ice-policy";
 import { identityCertificate } from "./identity-certificate";
 import { takeLocalMedia, type LocalMedia } from "./local-media";
+import { MediaTools } from "./media-tools";
 import { PeerSession, type DescriptionMessage } from "./peer-session";
 
 /** The longest Accept waits for a prepared answer still being made before it answers the ordinary way. */
@@ -36,6 +37,8 @@ export type LiveCall = {
   peerId: string;
   generation: number;
   session: PeerSession;
+  /** Device switches, the camera in a voice call, screen share (media-tools.ts). */
+  tools: MediaTools;
   /** Local camera/microphone (or why there is none); the session gets it as soon as it is there. */
   media: Promise<LocalMedia>;
   /** Resolves when this side first sends an offer or answer. */
@@ -107,6 +110,9 @@ export function startLiveCall(
       ? async () => (await request(socket, "call:renew-ice", { callId }, 3_000)).iceServers
       : undefined,
   });
+  const tools = new MediaTools(session, {
+    screenShare: (mid) => void request(socket, "call:screen-share", { callId, mid }).catch(() => undefined),
+  });
   const offSignals = subscribeSignals(callId, (m) => {
     if (m.type === "description") void session.handleDescription(m.payload.description);
     else if (m.payload.candidate) void session.handleCandidate(m.payload.candidate);
@@ -129,6 +135,7 @@ export function startLiveCall(
     peerId: active.role === "caller" ? active.call.callee.id : active.call.caller.id,
     generation: active.generation ?? 0,
     session,
+    tools,
     media,
     offerSent,
     release: (answer) => {
@@ -158,6 +165,7 @@ export function startLiveCall(
     startMedia: () => startMedia(),
     stop: () => {
       offSignals();
+      tools.stop();
       session.close();
     },
   };

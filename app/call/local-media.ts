@@ -3,6 +3,7 @@
 // also shows their own preview while it rings), the callee's at the moment
 // they press Accept, in parallel with the accept request. The call's peer
 // session then takes the stream that is already on its way.
+import { getPreferredMedia } from "./device-prefs";
 
 /**
  * Why this side sends less than the call asked for (a message id of the
@@ -61,12 +62,13 @@ export async function getLocalMedia(kind: "video" | "audio"): Promise<LocalMedia
     return { stream: null, problem: "unsupported" };
   }
   try {
-    return { stream: await navigator.mediaDevices.getUserMedia({ audio: true, video: kind === "video" }), problem: null };
+    // The devices chosen in this browser (device-prefs.ts), or the defaults.
+    return { stream: await getPreferredMedia({ audio: true, video: kind === "video" }), problem: null };
   } catch (err) {
     const denied = err instanceof DOMException && (err.name === "NotAllowedError" || err.name === "SecurityError");
     if (kind === "video") {
       try {
-        const audioOnly = await navigator.mediaDevices.getUserMedia({ audio: true });
+        const audioOnly = await getPreferredMedia({ audio: true, video: false });
         return {
           stream: audioOnly,
           problem: denied ? "cameraDenied" : "noCamera",

@@ -278,7 +278,8 @@ export class PeerSession {
     for (const tr of this.pc.getTransceivers()) {
       const kind = tr.receiver.track.kind;
       if (tr.sender.track || tr.direction === "stopped") continue;
-      const track = stream?.getTracks().find((t) => t.kind === kind);
+      // A track already on another sender (the camera, when the other side adds a transceiver to share its screen) is not sent twice.
+      const track = stream?.getTracks().find((t) => t.kind === kind && !this.pc.getSenders().some((s) => s.track === t));
       // Answered as sending before media was ready, and there is none of this
       // kind after all (camera refused): stop offering it (renegotiates).
       if (!track) {

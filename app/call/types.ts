@@ -5,6 +5,7 @@ import type { CallInfo, IceServer, Payload, Presence, ServerToClientEvents } fro
 import type { HistoryLabel } from "@/server/call/state-machine";
 import type { CallServices } from "./call-services";
 import type { MediaProblem } from "./local-media";
+import type { ToolsView } from "./media-tools";
 import type { PeerState } from "./peer-session";
 
 /** `generation` bumps when the other side comes back with a new peer connection (it reloaded): we start a new one too. */
@@ -68,6 +69,8 @@ export type MediaSnapshot = {
   remoteMedia: MediaState;
   /** The active call's chat and connection quality (call-services.ts); null without a live session. */
   services: CallServices | null;
+  /** Screen share (both sides), voice → video, device notices (media-tools.ts). */
+  tools: ToolsView;
 };
 
 /** Everything the UI shows about calls, as one immutable value (a new object on every change). */

@@ -65,6 +65,12 @@ export const schemas = {
   }),
   /** Which of the sender's tracks are live: the other side's tile shows a muted mark, or the sender's avatar instead of a black frame. */
   "call:media-state": z.strictObject({ callId: id, audio: z.boolean(), video: z.boolean() }),
+  /**
+   * The sender shares its screen on the transceiver with this media id (`mid`,
+   * the same on both sides), or stopped (`null`): the other side shows that
+   * track large and the sender's camera as a small tile.
+   */
+  "call:screen-share": z.strictObject({ callId: id, mid: z.string().min(1).max(32).regex(/^[A-Za-z0-9_.-]+$/).nullable() }),
   "presence:list": z.strictObject({}),
 } as const;
 
@@ -111,6 +117,7 @@ export type AckData = {
   "call:offer": object;
   "signal:candidate": object;
   "call:media-state": object;
+  "call:screen-share": object;
   "presence:list": { presence: Record<string, Presence> };
 };
 
@@ -135,6 +142,8 @@ export type ServerToClientEvents = {
   "call:peer-connection": (p: { callId: string; connected: boolean; fresh?: boolean }) => void;
   /** The other participant muted / unmuted or turned their camera off / on. */
   "call:media-state": (p: Payload<"call:media-state">) => void;
+  /** The other participant started (its `mid`) or stopped (`null`) sharing its screen. */
+  "call:screen-share": (p: Payload<"call:screen-share">) => void;
   "signal:description": (p: Payload<"signal:description">) => void;
   "signal:candidate": (p: Payload<"signal:candidate">) => void;
   "presence:update": (p: { userId: string; presence: Presence }) => void;

@@ -293,6 +293,11 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
       s.to(callRoom(p.callId)).emit("call:media-state", p);
       return {};
     },
+    "call:screen-share": async (s, p) => {
+      requireInCall(s, p.callId);
+      s.to(callRoom(p.callId)).emit("call:screen-share", p);
+      return {};
+    },
     "presence:list": async (s) => {
       const ids = await directory.contactIds(s.data.userId);
       return { presence: await presenceOf(presence, ids) };

@@ -25,7 +25,8 @@ test("audio call: audio both ways, no video, history row says Audio", async ({ u
   ] as const) {
     await expect(section.getByLabel("Remote audio", { exact: true })).toBeAttached();
     await expect(section.getByLabel("Remote video", { exact: true })).toHaveCount(0);
-    await expect(section.getByRole("button", { name: /^Turn camera (off|on)$/ })).toHaveCount(0);
+    // The camera stays closed until someone turns the call into video (call-tools.spec.ts).
+    await expect(section.getByRole("button", { name: "Turn camera on", exact: true })).toBeEnabled();
     await expect(section.getByRole("button", { name: "Mute microphone", exact: true })).toBeVisible();
     await mediaFlowing(page, "audio", who);
     expect(await receivedVideoStreams(page), `${who}: inbound-rtp video streams with bytes`).toBe(0);

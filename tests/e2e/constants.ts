@@ -21,6 +21,18 @@ export const TURN_RELAY_PORTS = { min: 42000, max: 42199 } as const;
  * Chromium flags for tests and benchmarks (see NOTES-STACK.md): no sandbox as
  * root, fake camera/microphone granted without a prompt, WebRTC on loopback,
  * and no DNS or background traffic of Chromium's own.
+ *
+ * Fake devices and screen share (measured with Chromium 156 here):
+ * `device-count=3` gives three cameras (`fake_device_0..2`, 640x480),
+ * microphones ("Fake Default Audio Input", "Fake Audio Input 1…") and audio
+ * outputs in enumerateDevices(). The cameras differ in pixel format:
+ * fake_device_1 delivers Y16 (a depth camera's format), which a video
+ * element shows but WebRTC never encodes (a sender given it sends no frame);
+ * fake_device_2 (MJPEG) is the one to switch to. With `--use-fake-ui-for-media-stream`
+ * getDisplayMedia({ video: true }) returns a fake 1280x720 30 fps monitor
+ * ("screen:…") without a prompt (`--auto-select-desktop-capture-source`
+ * names the source for builds that show the picker anyway). FAKE_MEDIA
+ * describes them for the specs.
  */
 export const CHROMIUM_ARGS = [
   "--no-sandbox",
@@ -30,8 +42,20 @@ export const CHROMIUM_ARGS = [
   "--disable-background-networking",
   "--disable-component-update",
   "--disable-sync",
-  "--use-fake-device-for-media-stream",
+  "--use-fake-device-for-media-stream=device-count=3",
   "--use-fake-ui-for-media-stream",
   "--allow-loopback-in-peer-connection",
+  "--auto-select-desktop-capture-source=Entire screen",
   "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ];
+
+/** What CHROMIUM_ARGS' fake devices look like (labels as enumerateDevices() gives them once permission is granted). */
+export const FAKE_MEDIA = {
+  cameras: ["fake_device_0", "fake_device_1", "fake_device_2"],
+  /** A second camera WebRTC can send (fake_device_1 is Y16: see above). */
+  otherCamera: "fake_device_2",
+  microphones: ["Fake Default Audio Input", "Fake Audio Input 1", "Fake Audio Input 2"],
+  speakers: ["Fake Default Audio Output", "Fake Audio Output 1", "Fake Audio Output 2"],
+  camera: { width: 640, height: 480 },
+  screen: { width: 1280, height: 720 },
+} as const;

@@ -302,3 +302,103 @@ export const test = base.extend<{ users: { create: (name: string, o?: ContextOpt
 });
 
 export { expect };
+
+/**
+ * Counts the Socket.IO events a page sends, by name (e.g. "signal:description":
+ * a renegotiation sends a new offer). Attach before the page opens its socket.
+ */
+export function countSentEvents(page: Page): Map<string, number> {
+  const counts = new Map<string, number>();
+  page.on("websocket", (ws) =>
+    ws.on("framesent", ({ payload }) => {
+      const m = /^42\/signaling,\d*\["([^"]+)"/.exec(typeof payload === "string" ? payload : payload.toString());
+      if (m) counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);
+    }),
+  );
+  return counts;
+}
+
+type FrameSample = { at: number; streams: Record<string, { frames: number; width: number; freezes: number; frozenS: number }> };
+/**
+ * Per stream: the longest time seen without a new decoded frame (from the
+ * last reading where frames rose to a later reading where they had not: a
+ * poll that comes late does not count as a gap), frames, last width, the
+ * Date.now() of its first decoded frame, and the freezes WebRTC itself
+ * counted meanwhile (inbound-rtp freezeCount / totalFreezesDuration).
+ */
+export type FrameProbe = Record<string, { maxGapMs: number; gapFrom?: number; frames: number; width: number; firstAt: number; freezes: number; frozenMs: number; samples?: number }>;
+
+/**
+ * Polls the page's newest connected peer connection every 40 ms and keeps, per
+ * inbound-rtp video stream (by its `mid`), decoded frames and frame width: the
+ * receiver-side picture of a switch. Read it with `readFrameProbe`.
+ */
+export async function startFrameProbe(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __frameProbe?: { stop: () => void; samples: FrameSample[] }; __pcs?: RTCPeerConnection[] };
+    w.__frameProbe?.stop();
+    const samples: FrameSample[] = [];
+    const timer = setInterval(async () => {
+      const pc = (w.__pcs ?? []).filter((p) => p.connectionState === "connected").at(-1);
+      if (!pc) return;
+      const streams: FrameSample["streams"] = {};
+      type Inbound = { type: string; kind?: string; mid?: string; framesDecoded?: number; frameWidth?: number; freezeCount?: number; totalFreezesDuration?: number };
+      (await pc.getStats()).forEach((s: Inbound) => {
+        if (s.type === "inbound-rtp" && s.kind === "video") {
+          streams[s.mid ?? "?"] = { frames: s.framesDecoded ?? 0, width: s.frameWidth ?? 0, freezes: s.freezeCount ?? 0, frozenS: s.totalFreezesDuration ?? 0 };
+        }
+      });
+      samples.push({ at: Date.now(), streams });
+    }, 40);
+    w.__frameProbe = { stop: () => clearInterval(timer), samples };
+  });
+}
+
+/**
+ * Per video stream (mid): the longest time in ms between two readings where its
+ * decoded frames rose, its frames, its last width, when its first frame came,
+ * and (with `since`, a Date.now()) when its frames first rose after that moment.
+ */
+export async function readFrameProbe(page: Page, since = 0): Promise<Record<string, FrameProbe[string] & { riseAt: number }>> {
+  return page.evaluate((since) => {
+    const w = window as unknown as { __frameProbe?: { samples: FrameSample[] } };
+    const out: Record<string, FrameProbe[string] & { riseAt: number }> = {};
+    const last: Record<string, { at: number; frames: number }> = {};
+    const atSince: Record<string, number> = {};
+    const first: Record<string, { freezes: number; frozenS: number }> = {};
+    for (const s of w.__frameProbe?.samples ?? []) {
+      for (const [mid, v] of Object.entries(s.streams)) {
+        const prev = last[mid];
+        const o = (out[mid] ??= { maxGapMs: 0, frames: 0, width: 0, firstAt: 0, riseAt: 0, freezes: 0, frozenMs: 0 });
+        const f = (first[mid] ??= { freezes: v.freezes, frozenS: v.frozenS });
+        if (!o.firstAt && v.frames > 0) o.firstAt = s.at;
+        if (s.at <= since) atSince[mid] = v.frames;
+        else if (!o.riseAt && v.frames > (atSince[mid] ?? 0)) o.riseAt = s.at;
+        if (!prev || v.frames > prev.frames) last[mid] = { at: s.at, frames: v.frames };
+        else if (prev.frames > 0 && s.at - prev.at > o.maxGapMs) {
+          o.maxGapMs = Math.round(s.at - prev.at);
+          o.gapFrom = prev.at;
+        }
+        o.frames = v.frames;
+        o.width = v.width;
+        o.samples = (o.samples ?? 0) + 1;
+        o.freezes = v.freezes - f.freezes;
+        o.frozenMs = Math.round((v.frozenS - f.frozenS) * 1000);
+      }
+    }
+    return out;
+  }, since);
+}
+
+/** Records every connectionState the page's peer connections go through from now on (read with `connectionStates`). */
+export async function watchConnectionStates(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as { __pcStates?: string[] };
+    w.__pcStates = [];
+    for (const pc of window.__pcs ?? []) pc.addEventListener("connectionstatechange", () => w.__pcStates!.push(pc.connectionState));
+  });
+}
+
+export async function connectionStates(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as { __pcStates?: string[] }).__pcStates ?? []);
+}

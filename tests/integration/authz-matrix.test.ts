@@ -63,6 +63,7 @@ const EXPECT: Record<ClientEventName, Record<Actor, Expect>> = {
   "call:offer": RELAY_ROW,
   "signal:candidate": RELAY_ROW,
   "call:media-state": RELAY_ROW,
+  "call:screen-share": RELAY_ROW,
   "presence:list": EVERYONE_SIGNED_IN,
 };
 
@@ -80,6 +81,7 @@ const FIXTURE: Record<ClientEventName, Fixture> = {
   "call:offer": "ringing",
   "signal:candidate": "active",
   "call:media-state": "active",
+  "call:screen-share": "active",
   "presence:list": "active",
 };
 
@@ -97,6 +99,7 @@ const RIGHTFUL: Record<ClientEventName, "alice" | "bob"> = {
   "call:offer": "alice",
   "signal:candidate": "bob",
   "call:media-state": "bob",
+  "call:screen-share": "bob",
   "presence:list": "alice",
 };
 
@@ -117,6 +120,7 @@ const PAYLOAD: { [E in ClientEventName]: (t: { callId: string; bobId: string }) 
   "call:offer": (t) => ({ callId: t.callId, description: { type: "offer", sdp: SDP } }),
   "signal:candidate": (t) => ({ callId: t.callId, candidate: CANDIDATE }),
   "call:media-state": (t) => ({ callId: t.callId, audio: false, video: true }),
+  "call:screen-share": (t) => ({ callId: t.callId, mid: "2" }),
   "presence:list": () => ({}),
 };
 

@@ -76,6 +76,7 @@ const CALL_AND_SIGNAL: ServerEventName[] = [
   "call:ended",
   "call:peer-connection",
   "call:media-state",
+  "call:screen-share",
   "call:offer",
   "signal:description",
   "signal:candidate",
@@ -193,6 +194,7 @@ function arbitraries(ids: Ids) {
     "call:offer": mutated({ callId: id, description: mutated({ type: fc.constantFrom("offer", "answer"), sdp: fc.oneof(sdp, fc.constant("v=0\r\na=candidate:1 1 udp 1 6.6.6.6 9 typ host\r\n")) }) }),
     "signal:candidate": mutated({ callId: id, candidate }),
     "call:media-state": mutated({ callId: id, audio: fc.boolean(), video: fc.boolean() }),
+    "call:screen-share": mutated({ callId: id, mid: fc.oneof(fc.constant(null), fc.constantFrom("0", "1", "2", "mid-9"), nastyString) }),
     "presence:list": mutated({}),
   };
   const known = fc.constantFrom(...CLIENT_EVENTS).chain((event) =>

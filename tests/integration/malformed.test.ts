@@ -35,6 +35,7 @@ const VALID: Record<ClientEventName, Record<string, unknown>> = {
   "call:offer": { callId: "somecall", description: { type: "offer", sdp: "v=0" } },
   "signal:candidate": { callId: "somecall", candidate: null },
   "call:media-state": { callId: "somecall", audio: true, video: false },
+  "call:screen-share": { callId: "somecall", mid: "1" },
   "presence:list": {},
 };
 

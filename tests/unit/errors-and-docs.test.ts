@@ -19,6 +19,7 @@ const SERVER_EVENTS_MAP: Record<keyof ServerToClientEvents, true> = {
   "call:ended": true,
   "call:peer-connection": true,
   "call:media-state": true,
+  "call:screen-share": true,
   "signal:description": true,
   "call:offer": true,
   "signal:candidate": true,

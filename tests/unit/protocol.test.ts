@@ -34,6 +34,7 @@ const VALID: Record<ClientEventName, Record<string, unknown>> = {
   "call:offer": { callId: "cm1abcdef0000call", description: { type: "offer", sdp: SDP } },
   "signal:candidate": { callId: "cm1abcdef0000call", candidate: CANDIDATE },
   "call:media-state": { callId: "cm1abcdef0000call", audio: true, video: false },
+  "call:screen-share": { callId: "cm1abcdef0000call", mid: "2" },
   "presence:list": {},
 };
 
