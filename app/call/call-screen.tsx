@@ -173,7 +173,7 @@ export function CallScreen({ active, connected, peerAway }: { active: ActiveCall
         />
       )}
       {mediaProblem && (
-        <div role="alert" className="absolute inset-x-3 top-24 z-20 mx-auto flex max-w-lg flex-wrap items-center gap-3 rounded-xl bg-amber-100 p-3 text-sm text-amber-950 shadow-lg">
+        <div role="alert" className="absolute left-3 right-16 top-24 z-20 sm:right-3 mx-auto flex max-w-lg flex-wrap items-center gap-3 rounded-xl bg-amber-100 p-3 text-sm text-amber-950 shadow-lg">
           <p className="min-w-0 flex-1">
             {t(`media.${mediaProblem}`)} {t(`media.fix`)}{" "}
             {/* A new tab: leaving this page would end the call. */}

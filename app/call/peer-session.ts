@@ -101,6 +101,10 @@ export class PeerSession {
       this.emit("remote-stream", this.remoteStream);
     };
     this.pc.onconnectionstatechange = () => this.onConnectionState();
+    // Each time negotiation settles (parameters set while an offer is pending are refused; a new sender may have come).
+    this.pc.addEventListener("signalingstatechange", () => {
+      if (this.pc.signalingState === "stable") void this.preferAudio();
+    });
   }
 
   on<K extends keyof Events>(event: K, fn: (v: Events[K]) => void): () => void {
@@ -146,6 +150,26 @@ export class PeerSession {
       if (this.pc.signalingState === "stable") void this.negotiate();
     } else {
       await this.attachLocalTracks();
+    }
+    void this.preferAudio();
+  }
+
+  /**
+   * Voice first on a congested link: the audio sender's packets get the
+   * browser's high priority (its share of the bandwidth, and DSCP where the
+   * network honours it), so audio keeps arriving while video steps down.
+   * Tried whenever it may newly succeed: the track attached, negotiation
+   * settled, the connection up (a prepared callee's track comes after the
+   * answer; parameters set while an offer is pending are refused).
+   */
+  private async preferAudio(): Promise<void> {
+    for (const sender of this.pc.getSenders()) {
+      if (sender.track?.kind !== "audio") continue;
+      const params = sender.getParameters();
+      const encodings = params.encodings as (RTCRtpEncodingParameters & { networkPriority?: string })[] | undefined;
+      if (!encodings?.length || encodings.every((e) => e.priority === "high" && e.networkPriority === "high")) continue;
+      for (const e of encodings) Object.assign(e, { priority: "high", networkPriority: "high" });
+      await sender.setParameters(params).catch(() => undefined);
     }
   }
 
@@ -340,6 +364,7 @@ export class PeerSession {
     if (s === "connected") {
       this.everConnected = true;
       this.setState("connected");
+      void this.preferAudio();
     } else if (s === "disconnected") {
       this.setState(this.everConnected ? "reconnecting" : "connecting");
       this.disconnectedTimer = setTimeout(() => this.restartIce(), this.o.disconnectedRestartMs ?? 3000);

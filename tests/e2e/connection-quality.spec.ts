@@ -118,6 +118,19 @@ test("the quality indicator's details show getStats' numbers (within rounding); 
   await alice.page.keyboard.press("Escape");
   await expect(details).toBeHidden();
   await expect(aliceCall.getByText("Poor connection", { exact: true })).toHaveCount(0);
+  // Voice first on a congested link: both sides send their audio at the browser's high priority.
+  for (const page of [alice.page, bob.page]) {
+    await expect
+      .poll(() =>
+        page.evaluate(() => {
+          const pc = (window.__pcs ?? []).filter((p) => p.connectionState === "connected").at(-1);
+          const audio = pc?.getSenders().find((s) => s.track?.kind === "audio");
+          const e = audio?.getParameters().encodings?.[0] as { priority?: string; networkPriority?: string } | undefined;
+          return `${e?.priority}/${e?.networkPriority}`;
+        }),
+      )
+      .toBe("high/high");
+  }
 });
 
 // ---- poor network ----------------------------------------------------------------------
