@@ -59,8 +59,8 @@ describe("migratePostgres", { skip }, () => {
       url,
       `SELECT * FROM "_prisma_migrations"`,
     );
-    assert.equal(rows.length, 1);
-    const row = rows[0]!;
+    assert.equal(rows.length, committed.length);
+    const row = rows.find((r) => r.migration_name === committed[0])!;
     const sql = fs.readFileSync(path.join(POSTGRES_MIGRATIONS_DIR, committed[0]!, "migration.sql"), "utf8");
     assert.equal(row.migration_name, committed[0]);
     assert.equal(row.checksum, createHash("sha256").update(sql).digest("hex"));
@@ -120,7 +120,7 @@ describe("migratePostgres", { skip }, () => {
     assert.deepEqual(applied, [...committed, "29990101000000_slow"].sort(), "each migration applied once in all");
     assert.equal(results.filter((r) => r.applied.length > 0).length, 1, "one runner applied them all");
     const rows = await query<{ migration_name: string; n: string }>(url, `SELECT migration_name, count(*) AS n FROM "_prisma_migrations" GROUP BY migration_name`);
-    assert.equal(rows.length, 2);
+    assert.equal(rows.length, committed.length + 1);
     for (const r of rows) assert.equal(r.n, "1", r.migration_name);
     // The lock is released afterwards (the session that held it is gone).
     const held = await query(url, `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = $1`, [POSTGRES_MIGRATION_LOCK_KEY]);
@@ -151,11 +151,11 @@ describe("migratePostgres", { skip }, () => {
     const migrations = path.join(dir, "evolving");
     fs.cpSync(POSTGRES_MIGRATIONS_DIR, migrations, { recursive: true });
     const url = await fresh();
-    assert.equal((await migratePostgres(url, migrations)).applied.length, 1);
+    assert.equal((await migratePostgres(url, migrations)).applied.length, committed.length);
 
     fs.mkdirSync(path.join(migrations, "29990101000000_add_note"));
     fs.writeFileSync(path.join(migrations, "29990101000000_add_note", "migration.sql"), `ALTER TABLE "User" ADD COLUMN "note" TEXT;\n`);
-    assert.deepEqual(await migratePostgres(url, migrations), { applied: ["29990101000000_add_note"], total: 2 });
+    assert.deepEqual(await migratePostgres(url, migrations), { applied: ["29990101000000_add_note"], total: committed.length + 1 });
 
     fs.appendFileSync(path.join(migrations, committed[0]!, "migration.sql"), "\n-- edited after the fact\n");
     await assert.rejects(migratePostgres(url, migrations), /checksum mismatch/);
