@@ -13,7 +13,7 @@ import { connectSignaling, request, RequestError, type SignalingSocket } from "@
 import { CallVerification } from "./call-verification";
 import { setRelayOnly } from "./ice-policy";
 import { loadIdentityCertificate } from "./identity-certificate";
-import { endCallServices, startCallServices, type CallServices } from "./call-services";
+import type { CallServices } from "./call-services";
 import { startLiveCall, type LiveCall } from "./live-call";
 import { getLocalMedia, prefetchLocalMedia, releasePrefetchedMedia } from "./local-media";
 import { PreparedAnswers } from "./prepared-answers";
@@ -624,12 +624,19 @@ export class CallClient {
     this.live = live;
     this.verification.track(live?.session ?? null, live?.peerId ?? null);
     if (!live) {
-      endCallServices(this.services);
+      // The call is over (or this tab left it): stop the services and let the chat go.
+      this.services?.stop();
+      this.services?.chat.close();
       this.services = null;
       this.setMedia(NO_MEDIA);
       return;
     }
-    this.services = startCallServices(live.callId, live.session, this.services);
+    // Chat and quality are fetched with the first call (page weight): a moment after the session, well before it connects.
+    void import("./call-services").then(({ startCallServices }) => {
+      if (this.live !== live) return;
+      this.services = startCallServices(live.callId, live.session, this.services);
+      this.setMedia({ services: this.services });
+    });
     const s = live.session;
     const offState = s.on("state", (peerState) => {
       if (peerState !== "closed" && this.live === live) this.setMedia({ peerState });

@@ -49,9 +49,3 @@ export function startCallServices(callId: string, session: PeerSession, previous
     },
   };
 }
-
-/** The call is over (or this tab left it): stop the services and let the chat go. */
-export function endCallServices(services: CallServices | null): void {
-  services?.stop();
-  services?.chat.close();
-}
