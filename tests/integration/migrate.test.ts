@@ -24,16 +24,16 @@ describe("migrateSqlite", () => {
     .map((d) => d.name)
     .sort();
 
-  test("there is exactly one committed migration (update this test when adding one)", () => {
-    assert.equal(committed.length, 1);
+  test("there are exactly two committed migrations (update this test when adding one)", () => {
+    assert.deepEqual(committed, ["20261125000000_init", "20261207100000_sessions_and_account_deletion"]);
   });
 
-  test("a fresh file gets 1 migration, a second run 0, and _prisma_migrations holds its checksum", () => {
+  test("a fresh file gets every migration, a second run none, and _prisma_migrations holds their checksums", () => {
     const url = `file:${path.join(dir, "nested", "fresh.db")}`;
     const first = migrateSqlite(url);
-    assert.deepEqual(first, { applied: committed, total: 1 });
+    assert.deepEqual(first, { applied: committed, total: committed.length });
     const second = migrateSqlite(url);
-    assert.deepEqual(second, { applied: [], total: 1 });
+    assert.deepEqual(second, { applied: [], total: committed.length });
 
     const db = new Database(path.join(dir, "nested", "fresh.db"), { readonly: true });
     try {
@@ -44,19 +44,44 @@ describe("migrateSqlite", () => {
         rolled_back_at: string | null;
         applied_steps_count: number;
       }[];
-      assert.equal(rows.length, 1);
-      const row = rows[0]!;
-      const sql = fs.readFileSync(path.join(SQLITE_MIGRATIONS_DIR, committed[0]!, "migration.sql"), "utf8");
-      assert.equal(row.migration_name, committed[0]);
-      assert.equal(row.checksum, createHash("sha256").update(sql).digest("hex"));
-      assert.ok(row.finished_at);
-      assert.equal(row.rolled_back_at, null);
-      assert.equal(row.applied_steps_count, 1);
+      assert.equal(rows.length, committed.length);
+      for (const [i, name] of committed.entries()) {
+        const row = rows.find((r) => r.migration_name === name);
+        assert.ok(row, name);
+        const sql = fs.readFileSync(path.join(SQLITE_MIGRATIONS_DIR, committed[i]!, "migration.sql"), "utf8");
+        assert.equal(row.checksum, createHash("sha256").update(sql).digest("hex"));
+        assert.ok(row.finished_at);
+        assert.equal(row.rolled_back_at, null);
+        assert.equal(row.applied_steps_count, 1);
+      }
       const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
-      for (const t of ["User", "Contact", "Block", "Call", "_prisma_migrations"]) assert.ok(tables.includes(t), `table ${t}`);
+      for (const t of ["User", "Contact", "Block", "Call", "Session", "_prisma_migrations"]) assert.ok(tables.includes(t), `table ${t}`);
       assert.equal((db.pragma("journal_mode", { simple: true }) as string).toLowerCase(), "wal");
     } finally {
       db.close();
+    }
+  });
+
+  test("a database from before the sessions migration is upgraded in place: its users stay, not deleted, with no sessions", async () => {
+    const old = path.join(dir, "before-sessions");
+    fs.mkdirSync(old);
+    fs.cpSync(path.join(SQLITE_MIGRATIONS_DIR, committed[0]!), path.join(old, committed[0]!), { recursive: true });
+    const url = `file:${path.join(dir, "upgraded.db")}`;
+    assert.deepEqual(migrateSqlite(url, old).applied, [committed[0]]);
+    const raw = new Database(path.join(dir, "upgraded.db"));
+    raw.prepare(`INSERT INTO "User" ("id", "email", "name", "passwordHash") VALUES ('u_old', 'old@x.io', 'Old', 'h')`).run();
+    raw.close();
+    assert.deepEqual(migrateSqlite(url).applied, [committed[1]]);
+    const db = createDb(url);
+    try {
+      const user = await db.user.findUniqueOrThrow({ where: { id: "u_old" }, include: { sessions: true } });
+      assert.deepEqual([user.name, user.deletedAt, user.sessions], ["Old", null, []]);
+      await db.session.create({ data: { id: "s_old_0123456789abcd", userId: "u_old" } });
+      // A session goes with its user (ON DELETE CASCADE).
+      await db.user.delete({ where: { id: "u_old" } });
+      assert.equal(await db.session.count(), 0);
+    } finally {
+      await db.$disconnect();
     }
   });
 
@@ -77,11 +102,11 @@ describe("migrateSqlite", () => {
     const migrations = path.join(dir, "migrations");
     fs.cpSync(SQLITE_MIGRATIONS_DIR, migrations, { recursive: true });
     const url = `file:${path.join(dir, "evolving.db")}`;
-    assert.equal(migrateSqlite(url, migrations).applied.length, 1);
+    assert.equal(migrateSqlite(url, migrations).applied.length, committed.length);
 
     fs.mkdirSync(path.join(migrations, "29990101000000_add_note"));
     fs.writeFileSync(path.join(migrations, "29990101000000_add_note", "migration.sql"), `ALTER TABLE "User" ADD COLUMN "note" TEXT;\n`);
-    assert.deepEqual(migrateSqlite(url, migrations), { applied: ["29990101000000_add_note"], total: 2 });
+    assert.deepEqual(migrateSqlite(url, migrations), { applied: ["29990101000000_add_note"], total: committed.length + 1 });
 
     fs.appendFileSync(path.join(migrations, committed[0]!, "migration.sql"), "\n-- edited after the fact\n");
     assert.throws(() => migrateSqlite(url, migrations), /checksum mismatch/);
