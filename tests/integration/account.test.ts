@@ -14,7 +14,7 @@ import { accountOverview, changePassword, deleteAccount, endOtherSessions, endSe
 import { checkCredentials, signUp } from "../../server/auth/accounts";
 import { getSessionChecker } from "../../server/auth/sessions";
 import { DialtoneError } from "../../server/call/errors";
-import { listContacts, requestContact } from "../../server/contacts/service";
+import { actOnContact, listContacts, requestContact } from "../../server/contacts/service";
 import { listHistory } from "../../server/history/service";
 import { emitAck, establish, expectError, flush, hangup, received, startHarness, until, waitFor, type ClientSocket, type Harness } from "./harness";
 
@@ -199,6 +199,7 @@ describe("account: sessions, password, deletion", () => {
     // Nobody can sign in as it, request it or ring it; its email is free again.
     assert.equal(await checkCredentials(h.db, dee.email, dee.password), null);
     await assert.rejects(requestContact(h.db, eve.id, { email: dee.email }), isCode("contact_invalid"));
+    await assert.rejects(actOnContact(h.db, eve.id, dee.id, { action: "block" }), isCode("contact_invalid"));
     expectError(await emitAck(eTab2, "call:invite", { calleeId: dee.id, kind: "audio" }), "not_contact");
     const again = await signUp(h.db, { name: "Dee again", email: dee.email, password: "another password" });
     assert.notEqual(again.id, dee.id);
