@@ -11,6 +11,7 @@ import path from "node:path";
 import { encode } from "next-auth/jwt";
 import { io } from "socket.io-client";
 import { signUp } from "../server/auth/accounts";
+import { createSession } from "../server/auth/sessions";
 import { actOnContact, requestContact } from "../server/contacts/service";
 import { createDb } from "../server/db/client";
 import { migrateSqlite } from "../server/db/migrate";
@@ -44,7 +45,8 @@ async function main() {
     let n = 0;
     const user = async (name: string) => {
       const u = await signUp(db, { name, email: `${name}-${++n}@bench.test`, password: "password-123" });
-      return { ...u, cookie: `next-auth.session-token=${await encode({ token: { sub: u.id, name }, secret })}` };
+      const sid = await createSession(db, u.id, { userAgent: "bench", ip: "127.0.0.1" });
+      return { ...u, cookie: `next-auth.session-token=${await encode({ token: { sub: u.id, name, sid }, secret })}` };
     };
     const connect = async (cookie: string, node: DialtoneNode) => {
       const s = io(`${node.url}/signaling`, { transports: ["websocket"], forceNew: true, extraHeaders: { cookie } }) as unknown as ClientSocket;

@@ -36,6 +36,7 @@ import { encode } from "next-auth/jwt";
 import { io, type Socket } from "socket.io-client";
 import { WebSocket } from "ws";
 import { hashPassword } from "../server/auth/password";
+import { newSessionId } from "../server/auth/sessions";
 import { pairKey } from "../server/authz";
 import { migrateSqlite, sqlitePathFromUrl } from "../server/db/migrate";
 import { machineCpu, startServerProcess, type ServerProcess, type ServerStats } from "./proc";
@@ -376,13 +377,17 @@ async function seed(dir: string, n: number): Promise<Seed> {
   const addContact = sqlite.prepare(
     `INSERT INTO "Contact" (id, pairKey, requesterId, addresseeId, status, createdAt, respondedAt) VALUES (?, ?, ?, ?, 'accepted', ?, ?)`,
   );
+  // Each user signed in once: the Session row its cookie names (server/auth/sessions.ts).
+  const sids = ids.map(() => newSessionId());
+  const addSession = sqlite.prepare(`INSERT INTO "Session" (id, userId, createdAt, lastSeenAt, userAgent, ip) VALUES (?, ?, ?, ?, 'bench', '127.0.0.1')`);
   sqlite.transaction(() => {
     ids.forEach((id, i) => addUser.run(id, `user${i}@bench.test`, `Bench user ${i}`, hash, now, now));
+    ids.forEach((id, i) => addSession.run(sids[i]!, id, now, now));
     for (const [a, b] of edges) addContact.run(`k${randomBytes(12).toString("hex")}`, pairKey(ids[a]!, ids[b]!), ids[a]!, ids[b]!, now, now);
   })();
   sqlite.close();
   const users = await Promise.all(
-    ids.map(async (id, i) => ({ id, cookie: `next-auth.session-token=${await encode({ token: { sub: id, name: `Bench user ${i}` }, secret })}` })),
+    ids.map(async (id, i) => ({ id, cookie: `next-auth.session-token=${await encode({ token: { sub: id, name: `Bench user ${i}`, sid: sids[i] }, secret })}` })),
   );
   return { dbUrl, secret, users, edges };
 }

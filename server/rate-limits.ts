@@ -60,6 +60,13 @@ export function createLimits(o: LimitOptions = {}) {
     contactRequest: shared("contact-request", 30, 60 * 60),
     /** Changes of a user's settings (privacy), and connectivity checks (/check), per minute. */
     settingsChange: shared("settings-change", 30, 60),
+    /** Account-page requests (list, sign out a session, …) per user per minute. */
+    account: shared("account", 60, 60),
+    /**
+     * Current-password checks per user (a new password, deleting the account)
+     * per 15 minutes: a stolen session cannot guess the password through them.
+     */
+    passwordCheck: shared("password-check", 10, 15 * 60),
     /** Sign-ups per IP per hour. */
     signUpIp: shared("signup-ip", o.signUpsPerHour ?? 20, 60 * 60),
   };

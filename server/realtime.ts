@@ -2,11 +2,18 @@
 // module separately from the custom server): typed globalThis slots.
 import type { SignalingNamespace } from "./calls/namespace";
 import { userRoom } from "./calls/namespace";
+import { getSessionChecker } from "./auth/sessions";
 
 type ContactsListener = (userIds: string[]) => void;
+/** What the signaling does when sessions end or an account goes (server/signaling/index.ts). */
+export type AccountListener = {
+  sessionsEnded(userId: string, sessionIds: string[]): void;
+  accountDeleted(userId: string): Promise<void>;
+};
 const slot = globalThis as typeof globalThis & {
   __dialtoneNsp?: SignalingNamespace;
   __dialtoneContactsListeners?: Set<ContactsListener>;
+  __dialtoneAccountListeners?: Set<AccountListener>;
 };
 
 export function setSignalingNamespace(nsp: SignalingNamespace | undefined): void {
@@ -30,6 +37,30 @@ export function contactsChanged(userIds: string[]): void {
 /** Subscribe to contactsChanged; returns the unsubscribe. */
 export function onContactsChanged(listener: ContactsListener): () => void {
   const listeners = (slot.__dialtoneContactsListeners ??= new Set());
+  listeners.add(listener);
+  return () => void listeners.delete(listener);
+}
+
+/**
+ * These sessions of `userId` were deleted from the database (signed out,
+ * revoked from the account page, a password change, the account deleted):
+ * this process forgets them at once (server/auth/sessions.ts), and the
+ * signaling disconnects their sockets here and on every other node.
+ */
+export function sessionsEnded(userId: string, sessionIds: string[]): void {
+  if (sessionIds.length === 0) return;
+  getSessionChecker().revoke(sessionIds);
+  for (const listener of slot.__dialtoneAccountListeners ?? []) listener.sessionsEnded(userId, sessionIds);
+}
+
+/** The account was deleted: its live calls end now (the other side is told), wherever they are decided. */
+export async function accountDeleted(userId: string): Promise<void> {
+  for (const listener of slot.__dialtoneAccountListeners ?? []) await listener.accountDeleted(userId);
+}
+
+/** Subscribe to sessionsEnded / accountDeleted; returns the unsubscribe. */
+export function onAccountEvents(listener: AccountListener): () => void {
+  const listeners = (slot.__dialtoneAccountListeners ??= new Set());
   listeners.add(listener);
   return () => void listeners.delete(listener);
 }

@@ -1,35 +1,32 @@
 "use client";
-import { LogOut, Settings, Video } from "lucide-react";
+import { ChevronDown, LogOut, Settings, UserCog, Video } from "lucide-react";
 import Link from "next/link";
-import { usePathname } from "next/navigation";
+import { usePathname, useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useCalls } from "@/app/call/call-provider";
+import { signOutNow } from "@/app/lib/sign-out";
 import { Avatar } from "@/app/ui/avatar";
 import { LanguageSwitch } from "@/app/ui/language-switch";
+import { Menu } from "@/app/ui/menu";
 import { Tooltip } from "@/app/ui/tooltip";
 import { OfflineBanner } from "./offline-banner";
 import { useUnseenMissed } from "./use-unseen-missed";
-
-/** next-auth's client (≈12 KB) is only needed here: fetched when Sign out is pressed. */
-async function signOutNow(): Promise<void> {
-  const { signOut } = await import("next-auth/react");
-  await signOut({ callbackUrl: "/signin" });
-}
 
 const NAV_LINK =
   "inline-flex min-h-tap min-w-tap items-center justify-center rounded-control px-3 text-sm font-semibold text-muted hover:bg-surface-2 hover:text-fg aria-[current=page]:bg-brand-soft aria-[current=page]:text-brand-text";
 
 /**
  * The signed-in header: brand, Contacts / History (with the missed-call
- * badge), who is signed in, language, Settings, Sign out; then the offline banner.
- * One row at 390 px: the name is shown from `sm` up (truncated), the rest
- * are 44 px targets.
+ * badge), language, Settings, and the user menu (who is signed in: Account,
+ * Sign out); then the offline banner. One row at 390 px: the name is shown
+ * from `sm` up (truncated), the rest are 44 px targets.
  */
 export function Header({ offline }: { offline: boolean }) {
   const t = useTranslations("nav");
   const tc = useTranslations("common");
   const { me, historyVersion } = useCalls();
   const pathname = usePathname();
+  const router = useRouter();
   const missed = useUnseenMissed(historyVersion, pathname);
   return (
     <header className="sticky top-0 z-30 border-b border-border bg-surface/95 backdrop-blur">
@@ -59,11 +56,7 @@ export function Header({ offline }: { offline: boolean }) {
             </span>
           )}
         </span>
-        <span className="ml-auto hidden min-w-0 items-center gap-2 sm:flex" title={t("signedInAs", { name: me.name })}>
-          <Avatar id={me.id} name={me.name} size="sm" />
-          <span className="max-w-40 truncate text-sm text-muted">{me.name}</span>
-        </span>
-        <span className="ml-auto flex items-center gap-1 sm:ml-2">
+        <span className="ml-auto flex min-w-0 items-center gap-1 sm:gap-2">
           <LanguageSwitch />
           <Tooltip label={t("settings")}>
             <Link
@@ -75,17 +68,24 @@ export function Header({ offline }: { offline: boolean }) {
               <Settings aria-hidden size={20} />
             </Link>
           </Tooltip>
-          <Tooltip label={t("signOut")}>
-            <button
-              type="button"
-              onClick={() => void signOutNow()}
-              className="inline-flex min-h-tap min-w-tap items-center justify-center gap-2 rounded-control px-2.5 text-sm font-semibold text-fg hover:bg-surface-2"
-            >
-              <LogOut aria-hidden size={20} />
-              {/* The name is "Sign out" at every width; the word shows from `sm` up. */}
-              <span className="sr-only sm:not-sr-only">{t("signOut")}</span>
-            </button>
-          </Tooltip>
+          <Menu
+            trigger={
+              // Its name holds the name it shows (label in name); the avatar alone from `sm` down.
+              <button
+                type="button"
+                aria-label={t("userMenu", { name: me.name })}
+                className="inline-flex min-h-tap min-w-tap items-center justify-center gap-2 rounded-control px-1.5 text-sm text-muted hover:bg-surface-2 sm:px-2"
+              >
+                <Avatar id={me.id} name={me.name} size="sm" />
+                <span className="hidden max-w-40 truncate sm:inline">{me.name}</span>
+                <ChevronDown aria-hidden size={16} className="hidden shrink-0 sm:block" />
+              </button>
+            }
+            items={[
+              { label: t("account"), icon: UserCog, onSelect: () => router.push("/account") },
+              { label: t("signOut"), icon: LogOut, onSelect: () => void signOutNow() },
+            ]}
+          />
         </span>
       </nav>
       <OfflineBanner offline={offline} />

@@ -1,17 +1,20 @@
 import { redirect } from "next/navigation";
-import { getServerSession } from "next-auth";
 import type { ReactNode } from "react";
-import { authOptions } from "@/server/auth/options";
 import { getDb } from "@/server/db/client";
+import { currentSession } from "@/server/http/respond";
 import { hideIpOf } from "@/server/privacy";
 import { AppShell } from "./app-shell";
 
 export const dynamic = "force-dynamic";
 
+/**
+ * Every signed-in page: proxy.ts already sent visitors without a session
+ * cookie to /signin; here the cookie's session must also still exist (a
+ * revoked or signed-out session, or a deleted account, goes to /signin too).
+ */
 export default async function SignedInLayout({ children }: { children: ReactNode }) {
-  const session = await getServerSession(authOptions);
-  const id = (session?.user as { id?: string } | undefined)?.id;
-  if (!session?.user || !id) redirect("/signin");
-  const hideIp = await hideIpOf(getDb(), id);
-  return <AppShell me={{ id, name: session.user.name ?? "", hideIp }}>{children}</AppShell>;
+  const session = await currentSession();
+  if (!session) redirect("/signin");
+  const hideIp = await hideIpOf(getDb(), session.userId);
+  return <AppShell me={{ id: session.userId, name: session.name, hideIp }}>{children}</AppShell>;
 }

@@ -14,6 +14,7 @@ import { CallVerification } from "./call-verification";
 import { setRelayOnly } from "./ice-policy";
 import { loadIdentityCertificate } from "./identity-certificate";
 import type { CallServices } from "./call-services";
+import { leaveEndedSession } from "@/app/lib/sign-out";
 import { startLiveCall, type LiveCall } from "./live-call";
 import { getLocalMedia, prefetchLocalMedia, releasePrefetchedMedia } from "./local-media";
 import { PreparedAnswers } from "./prepared-answers";
@@ -369,6 +370,14 @@ export class CallClient {
   private bind(s: SignalingSocket): void {
     s.on("connect", () => this.onConnect(s));
     s.on("disconnect", () => this.set({ connected: false }));
+    // This browser's session ended (signed out from the account page of
+    // another device, a new password, the account deleted): the server closes
+    // the connection next. A handshake refused as unauthorized means the same
+    // (the session ended while this tab was not connected).
+    s.on("session:ended", () => this.sessionEnded());
+    s.on("connect_error", (err) => {
+      if (err.message === "unauthorized") this.sessionEnded();
+    });
     s.on("call:incoming", ({ call }) => {
       // On glare the ring can come after this tab's own invite already answered it.
       if (this.current?.call.id === call.id) return;
@@ -415,6 +424,11 @@ export class CallClient {
         .then((res) => this.set({ presence: res.presence }))
         .catch(() => undefined);
     });
+  }
+
+  private sessionEnded(): void {
+    this.stop();
+    void leaveEndedSession();
   }
 
   private onConnect(s: SignalingSocket): void {

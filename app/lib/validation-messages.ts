@@ -20,6 +20,11 @@ function keyOf(field: string, issue: z.core.$ZodIssue, passwordRequired: boolean
     case "password":
       if (tooBig) return "passwordTooLong";
       return passwordRequired ? "passwordRequired" : "passwordTooShort";
+    // The account page: the current password is only required, the new one is checked like a sign-up's.
+    case "currentPassword":
+      return tooBig ? "passwordTooLong" : "passwordRequired";
+    case "newPassword":
+      return tooBig ? "passwordTooLong" : "passwordTooShort";
     default:
       return null;
   }

@@ -1,4 +1,7 @@
-// next-auth configuration: Credentials provider, JWT sessions.
+// next-auth configuration: Credentials provider, JWT sessions that the server
+// knows about: each sign-in makes a Session row whose id the token carries
+// (`sid`), and a token counts only while that row exists
+// (server/auth/sessions.ts).
 import type { NextAuthOptions } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { DialtoneError } from "../call/errors";
@@ -7,6 +10,8 @@ import { getLimits } from "../rate-limits";
 import { checkCredentials } from "./accounts";
 import { authCookies, secureCookiesFor } from "./cookies";
 import { signInSchema } from "./schemas";
+import { createSession, deleteSessions, getSessionChecker, isSessionId } from "./sessions";
+import { sessionsEnded } from "../realtime";
 import { beforeSignIn, signInFailed, signInSucceeded } from "./sign-in-guard";
 import { CLIENT_IP_HEADER } from "../http/client-ip";
 import { getLog } from "../observability/log";
@@ -51,27 +56,61 @@ export const authOptions: NextAuthOptions = {
           // next-auth passes the message to the sign-in page as ?error=rate_limited.
           throw err instanceof DialtoneError ? new Error(err.code) : err;
         }
-        const user = await checkCredentials(getDb(), email, parsed.data.password);
+        const db = getDb();
+        const user = await checkCredentials(db, email, parsed.data.password);
         await (user ? signInSucceeded(limits, email, ip) : signInFailed(limits, email, ip));
         metrics.signIns.inc({ outcome: user ? "success" : "failure" });
         // Who tried is not logged on a failure (the email may be someone else's, or a typo of a password); the IP is.
         if (user) getLog().info({ event: "auth.sign_in", outcome: "success", userId: user.id, ip }, "signed in");
         else getLog().info({ event: "auth.sign_in", outcome: "failure", ip }, "sign-in failed: wrong email or password");
-        return user;
+        if (!user) return null;
+        // This browser's session: the account page lists it, and deleting it signs the browser out.
+        const sid = await createSession(db, user.id, { userAgent: header(req?.headers, "user-agent"), ip });
+        return { ...user, sid };
       },
     }),
   ],
   callbacks: {
-    jwt({ token, user }) {
+    async jwt({ token, user }) {
       if (user) {
+        // Signing in: the user and session `authorize` returned.
         token.sub = user.id;
         token.name = user.name;
+        token.sid = (user as { sid?: string }).sid;
+        return token;
       }
+      // Every other read of the token (GET /api/auth/session, getServerSession):
+      // its session must still exist. Throwing makes next-auth answer "no
+      // session" and clear the cookie. The name is the account's current one.
+      const live =
+        typeof token.sub === "string" && isSessionId(token.sid) ? await getSessionChecker().check(getDb(), token.sub, token.sid) : null;
+      if (!live) throw new SessionEnded();
+      token.name = live.name;
       return token;
     },
     session({ session, token }) {
-      if (session.user && token.sub) (session.user as { id?: string }).id = token.sub;
+      if (session.user && token.sub) {
+        (session.user as { id?: string }).id = token.sub;
+        session.user.name = token.name;
+      }
       return session;
     },
   },
+  events: {
+    // POST /api/auth/signout: that browser's session row goes too (a copy of
+    // its cookie stops working), and its sockets are closed.
+    async signOut({ token }) {
+      if (typeof token?.sub !== "string" || !isSessionId(token.sid)) return;
+      const ended = await deleteSessions(getDb(), token.sub, { only: [token.sid] });
+      sessionsEnded(token.sub, ended.length > 0 ? ended : [token.sid]);
+    },
+  },
 };
+
+/** A token whose session was revoked, expired or belongs to a deleted account. */
+export class SessionEnded extends Error {
+  constructor() {
+    super("session ended");
+    this.name = "SessionEnded";
+  }
+}

@@ -19,6 +19,13 @@ export const contactActionSchema = z.strictObject({
   action: z.enum(["accept", "decline", "remove", "block"]),
 });
 
+/** The account page (server/account/service.ts). A current password is checked, not validated: any length up to 200. */
+const currentPasswordField = z.string().min(1, "Enter your password.").max(200, "Use at most 200 characters for your password.");
+export const changePasswordSchema = z.strictObject({ currentPassword: currentPasswordField, newPassword: passwordField });
+export const deleteAccountSchema = z.strictObject({ password: currentPasswordField });
+/** A session id as server/auth/sessions.ts#newSessionId makes them (a route parameter). */
+export const sessionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, "No such session.");
+
 export type FieldErrors = Partial<Record<string, string>>;
 
 export function fieldErrors(error: z.ZodError): FieldErrors {

@@ -3,8 +3,10 @@
 // only reads `req.cookies`, so we parse the header ourselves.
 import { parse } from "cookie";
 import { getToken } from "next-auth/jwt";
+import { isSessionId } from "./sessions";
 
-export type SessionUser = { id: string; name: string };
+/** What the cookie's token says: who, and which session (server/auth/sessions.ts; null in a token without one). */
+export type SessionUser = { id: string; name: string; sid: string | null };
 
 export async function userFromCookieHeader(
   cookieHeader: string | undefined,
@@ -20,7 +22,7 @@ export async function userFromCookieHeader(
       secureCookie,
     });
     if (!token || typeof token.sub !== "string" || token.sub.length === 0) return null;
-    return { id: token.sub, name: typeof token.name === "string" ? token.name : "" };
+    return { id: token.sub, name: typeof token.name === "string" ? token.name : "", sid: isSessionId(token.sid) ? token.sid : null };
   } catch {
     return null;
   }

@@ -22,6 +22,8 @@ export const ERROR_CODES = {
   relay_only: { http: 403, message: "Your privacy setting allows relayed connections only." },
   /** Email already registered (sign-up). */
   email_taken: { http: 409, message: "An account with that email already exists." },
+  /** The account page: the current password given to change the password or delete the account is not the account's. */
+  wrong_password: { http: 403, message: "That password is not correct." },
   /** Adding yourself, an unknown email, or a duplicate request. */
   contact_invalid: { http: 400, message: "That contact cannot be added." },
   /** HTTP only: a request body over the server's limit (server/http/body-limit.ts); the connection is closed. */

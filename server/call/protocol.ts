@@ -149,4 +149,6 @@ export type ServerToClientEvents = {
   "presence:update": (p: { userId: string; presence: Presence }) => void;
   /** Your contact list or requests changed: refetch. */
   "contacts:changed": () => void;
+  /** This browser's session was signed out, revoked or its account deleted: the server closes the connection right after; sign in again. */
+  "session:ended": () => void;
 };

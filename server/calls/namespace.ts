@@ -10,6 +10,8 @@ import type { Announcement } from "./store";
 /** Messages between the nodes of one deployment (Socket.IO serverSideEmit). */
 export type ServerSideEvents = {
   "contacts:changed": (userIds: string[]) => void;
+  /** These sessions were deleted (server/realtime.ts#sessionsEnded): drop them from the cache, close their sockets. */
+  "sessions:ended": (p: { userId: string; sessionIds: string[] }) => void;
   /** A node started or began to shut down (its id), for the other nodes' logs. */
   "node:joined": (nodeId: string) => void;
   "node:left": (nodeId: string) => void;
@@ -18,6 +20,8 @@ export type SignalingNamespace = Namespace<ClientToServerEvents, ServerToClientE
 export type SocketData = {
   userId: string;
   name: string;
+  /** The session (server/auth/sessions.ts) the handshake's cookie named: revoking it closes this socket. */
+  sid: string;
   /** The user's message counter on this node, shared by their sockets (server/signaling/user-budget.ts); set on connection. */
   messages?: MessageCounter;
   /** The client IP of the handshake (server/http/client-ip.ts), for the per-IP socket cap. */

@@ -98,7 +98,8 @@ async function applyContactAction(db: Db, userId: string, otherId: string, input
       return [userId, otherId];
     }
     case "block": {
-      const other = await db.user.findUnique({ where: { id: otherId }, select: { id: true } });
+      // A deleted account (server/account/service.ts) has nobody left to block.
+      const other = await db.user.findFirst({ where: { id: otherId, deletedAt: null }, select: { id: true } });
       if (!other) throw new DialtoneError("contact_invalid");
       await db.contact.deleteMany({ where: { pairKey: key } });
       await db.block.upsert({

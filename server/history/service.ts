@@ -7,7 +7,8 @@ import { historyLabel, type CallOutcome, type HistoryLabel } from "../call/state
 
 export type HistoryEntry = {
   id: string;
-  other: { id: string; name: string };
+  /** `deleted`: that account was deleted; its name is gone (the page shows "Deleted user"). */
+  other: { id: string; name: string; deleted: boolean };
   direction: "Outgoing" | "Incoming";
   kind: "video" | "audio";
   label: HistoryLabel;
@@ -73,7 +74,7 @@ function historyRow<D>([id, callerId, kind, outcome, createdAt, answeredAt, ende
 export async function listHistory(db: Db, userId: string, before?: { createdAt: Date; id: string }) {
   // One statement: a keyset page from each side's own index ([callerId|calleeId,
   // createdAt, id], read newest first, stopping after a page), merged, with the
-  // other party's name. A `callerId = ? OR calleeId = ?` query had to collect and
+  // other party's name (none for a deleted account). A `callerId = ? OR calleeId = ?` query had to collect and
   // sort the user's whole history first, and the typed API needs three round
   // trips for this shape; bench/history.ts measures both (1M calls). Names are
   // looked up for the page's rows only, by primary key. Plain SQL that SQLite
@@ -81,7 +82,7 @@ export async function listHistory(db: Db, userId: string, before?: { createdAt: 
   const limit = Prisma.raw(String(PAGE_SIZE + 1));
   const query = Prisma.sql`
     SELECT page."id", page."callerId", page."kind", page."outcome", page."createdAt", page."answeredAt", page."endedAt", page."otherId",
-      (SELECT u."name" FROM "User" u WHERE u."id" = page."otherId") AS "otherName" FROM (
+      (SELECT CASE WHEN u."deletedAt" IS NULL THEN u."name" END FROM "User" u WHERE u."id" = page."otherId") AS "otherName" FROM (
       SELECT * FROM (${historySide("callerId", "calleeId", userId, before)}) AS made
       UNION ALL
       SELECT * FROM (${historySide("calleeId", "callerId", userId, before)}) AS received
@@ -104,7 +105,8 @@ export async function listHistory(db: Db, userId: string, before?: { createdAt: 
     const outcome = (r.outcome ?? "failed") as CallOutcome;
     return {
       id: r.id,
-      other: { id: r.otherId, name: r.otherName ?? "" },
+      // A deleted account's row stays with no name (server/account/service.ts#deleteAccount).
+      other: r.otherName === null ? { id: r.otherId, name: "", deleted: true } : { id: r.otherId, name: r.otherName, deleted: false },
       direction: outgoing ? "Outgoing" : "Incoming",
       kind: r.kind === "audio" ? "audio" : "video",
       label: historyLabel(outcome, outgoing ? "caller" : "callee"),

@@ -1,9 +1,12 @@
 // One mapping from errors to HTTP responses for every route handler.
+import { headers } from "next/headers";
 import { NextResponse } from "next/server";
-import { getServerSession } from "next-auth";
 import { z } from "zod";
-import { authOptions, CLIENT_IP_HEADER } from "../auth/options";
+import { CLIENT_IP_HEADER } from "../auth/options";
+import { secureCookiesFor } from "../auth/cookies";
 import { fieldErrors } from "../auth/schemas";
+import { userFromCookieHeader } from "../auth/session-cookie";
+import { getSessionChecker } from "../auth/sessions";
 import { DialtoneError, ERROR_CODES } from "../call/errors";
 import { getDb } from "../db/client";
 import { getLog } from "../observability/log";
@@ -22,17 +25,34 @@ export function errorResponse(err: unknown): NextResponse {
   return NextResponse.json({ ok: false, code: "internal", message: ERROR_CODES.internal.message }, { status: 500 });
 }
 
+export type CurrentSession = { userId: string; sessionId: string; name: string };
+
 /**
- * The signed-in user's id, or a DialtoneError("unauthorized"). A session whose
- * account no longer exists is refused too (JWT sessions cannot be revoked).
+ * The request's session, or null: the session cookie's token (decrypted with
+ * AUTH_SECRET, as next-auth does) names a user and a session, and that session
+ * must still exist (server/auth/sessions.ts: not signed out, not revoked, the
+ * account not deleted). For route handlers and server components.
  */
+export async function currentSession(): Promise<CurrentSession | null> {
+  const secret = process.env.AUTH_SECRET;
+  if (!secret) return null;
+  const token = await userFromCookieHeader((await headers()).get("cookie") ?? undefined, secret, secureCookiesFor());
+  if (!token?.sid) return null;
+  const ip = (await headers()).get(CLIENT_IP_HEADER) ?? undefined;
+  const live = await getSessionChecker().check(getDb(), token.id, token.sid, { ip });
+  return live ? { userId: token.id, sessionId: token.sid, name: live.name } : null;
+}
+
+/** The request's session, or a DialtoneError("unauthorized") (401). */
+export async function requireSession(): Promise<CurrentSession> {
+  const session = await currentSession();
+  if (!session) throw new DialtoneError("unauthorized");
+  return session;
+}
+
+/** The signed-in user's id, or a DialtoneError("unauthorized") (see requireSession). */
 export async function requireUserId(): Promise<string> {
-  const session = await getServerSession(authOptions);
-  const id = (session?.user as { id?: string } | undefined)?.id;
-  if (!id) throw new DialtoneError("unauthorized");
-  const exists = await getDb().user.findUnique({ where: { id }, select: { id: true } });
-  if (!exists) throw new DialtoneError("unauthorized");
-  return id;
+  return (await requireSession()).userId;
 }
 
 /** Parse a JSON body of at most `maxBytes`. */

@@ -22,7 +22,8 @@ import {
 } from "../call/protocol";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { consume, type Limits } from "../rate-limits";
-import { onContactsChanged } from "../realtime";
+import { onAccountEvents, onContactsChanged } from "../realtime";
+import { getSessionChecker } from "../auth/sessions";
 import { ContactDirectory } from "../contacts/directory";
 import { CallService, type RingAdmission } from "../calls/service";
 import { callRoom, userRoom, type SignalingNamespace, type SocketData } from "../calls/namespace";
@@ -32,7 +33,6 @@ import { clusterAnnouncer } from "./cluster-broadcast";
 import { batchWrites } from "./batched-writes";
 import { RecoveryAdapter } from "./recovery-adapter";
 import { holdingRecoveredState, recoveryAllowed, restoreRecovered } from "./recovery-guard";
-import { createUserBatch } from "./user-batch";
 import { UserBudgets } from "./user-budget";
 import { syncBudgetsAcrossNodes } from "./cluster-budget";
 import { broadcastPresence, presenceOf, type PresenceSources } from "./presence";
@@ -164,6 +164,43 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
   nsp.on("contacts:changed", (ids: unknown) => {
     if (Array.isArray(ids)) directory.invalidate(ids.filter((id): id is string => typeof id === "string"));
   });
+  // Sessions are checked through the process's cache (server/auth/sessions.ts):
+  // a reconnect within a minute costs a Map lookup; a miss is one batched read.
+  const sessions = getSessionChecker();
+  // Sessions ended (server/realtime.ts#sessionsEnded, in Next's route code or
+  // next-auth's sign-out on this node): their sockets go here, and every other
+  // node is told to do the same with its own.
+  const stopAccountEvents = onAccountEvents({
+    sessionsEnded(userId, sessionIds) {
+      endSessionSockets(userId, sessionIds);
+      if (o.redis) nsp.serverSideEmit("sessions:ended", { userId, sessionIds });
+    },
+    async accountDeleted(userId) {
+      // Its live calls end now, as if it hung up: the other side is told at once.
+      const state = await calls.sessionState(userId);
+      const live = [state.active, state.outgoing, ...state.incoming].filter((c) => c !== null);
+      await Promise.all(live.map((c) => calls.hangup(c.id, userId).catch(() => undefined)));
+    },
+  });
+  nsp.on("sessions:ended", (p: unknown) => {
+    const { userId, sessionIds } = (p ?? {}) as { userId?: unknown; sessionIds?: unknown };
+    if (typeof userId !== "string" || !Array.isArray(sessionIds)) return;
+    const ids = sessionIds.filter((id): id is string => typeof id === "string");
+    sessions.revoke(ids);
+    endSessionSockets(userId, ids);
+  });
+  /** Tells this node's sockets of these sessions that they ended, and closes them (the client signs out). */
+  function endSessionSockets(userId: string, sessionIds: string[]): void {
+    const room = nsp.adapter.rooms.get(userRoom(userId));
+    if (!room) return;
+    const ended = new Set(sessionIds);
+    for (const id of [...room]) {
+      const socket = nsp.sockets.get(id);
+      if (!socket || !ended.has(socket.data.sid)) continue;
+      socket.emit("session:ended");
+      socket.disconnect(true);
+    }
+  }
   const presence: PresenceSources = { nsp, store, directory, singleNode: !o.redis };
   // Presence changes are sent in batches a moment later: a status line may
   // trail by 50 ms, and the work stays out of the accept → offer → answer
@@ -202,7 +239,6 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
   /** Open signaling sockets per client IP on this node. */
   const ipSockets = new Map<string, number>();
 
-  const userById = createUserBatch(o.db);
   nsp.use(async (socket, next) => {
     // Socket.IO does not await middleware: a rejection here would be unhandled
     // (a crash under Node's default) and leave the handshake hanging.
@@ -224,17 +260,19 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
       }
       socket.data.ip = ip;
       const user = await userFromCookieHeader(socket.handshake.headers.cookie, o.authSecret, o.secureCookie);
-      if (!user) return refuseHandshake(next, "unauthorized");
-      const exists = await userById(user.id);
-      if (!exists) return refuseHandshake(next, "unauthorized");
+      if (!user?.sid) return refuseHandshake(next, "unauthorized");
+      // The token's session must still exist (not signed out, revoked, or its account deleted).
+      const live = await sessions.check(o.db, user.id, user.sid, { ip });
+      if (!live) return refuseHandshake(next, "unauthorized");
       // Someone else's pid and offset: refused, not merged (the session is used up).
-      if (!recoveryAllowed(socket, exists.id)) return refuseHandshake(next, "unauthorized", exists.id);
-      if (socketsOf(exists.id) >= o.limits.socketsPerUser) {
+      if (!recoveryAllowed(socket, user.id)) return refuseHandshake(next, "unauthorized", user.id);
+      if (socketsOf(user.id) >= o.limits.socketsPerUser) {
         metrics.rateLimited.inc({ limit: "sockets_per_user" });
-        return refuseHandshake(next, "rate_limited", exists.id);
+        return refuseHandshake(next, "rate_limited", user.id);
       }
-      socket.data.userId = exists.id;
-      socket.data.name = exists.name;
+      socket.data.userId = user.id;
+      socket.data.name = live.name;
+      socket.data.sid = user.sid;
       next();
     } catch (err) {
       log.error({ event: "signaling.error", socketEvent: "handshake", err }, "handshake failed");
@@ -367,6 +405,12 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
   nsp.on("connection", (socket: Sock) => {
     const { userId } = socket.data;
     forgetUpgradeRequest(socket);
+    // Revoked between its check and now (the check awaited the database): it never joins anything.
+    if (sessions.isRevoked(socket.data.sid)) {
+      socket.emit("session:ended");
+      socket.disconnect(true);
+      return;
+    }
     restoreRecovered(socket);
     void socket.join(userRoom(userId));
     // Handshakes that finish together all pass the middleware's counts before
@@ -403,6 +447,7 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     },
     close: async () => {
       stopListening();
+      stopAccountEvents();
       stopBudgetSync();
       clearTimeout(presenceTimer);
       calls.stop();

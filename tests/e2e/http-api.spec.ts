@@ -187,4 +187,65 @@ test.describe("HTTP API (docs/openapi.json)", () => {
       sb.disconnect();
     }
   });
+
+  test("the account: sessions listed, one signed out, everywhere else, a new password, deletion; the other side's history keeps the call", async ({ baseURL }) => {
+    const a = await person(baseURL, "Owner");
+    const account = await answer(await a.api.get("/api/account"), 200, "Account");
+    const [mine] = account.sessions as { id: string; current: boolean }[];
+    expect(mine?.current).toBe(true);
+    expect(account.user).toEqual({ id: a.id, name: "Owner", email: a.email });
+
+    // A second and a third sign-in of the same account (other "browsers").
+    const signInAgain = async () => {
+      const api = await playwrightRequest.newContext({ baseURL });
+      contexts.push(api);
+      const { csrfToken } = await answer(await api.get("/api/auth/csrf"), 200, "CsrfResponse");
+      await answer(await api.post("/api/auth/callback/credentials", { form: { csrfToken: String(csrfToken), email: a.email, password: PASSWORD, json: "true" } }), 200, "UrlResponse");
+      return api;
+    };
+    const [second, third] = [await signInAgain(), await signInAgain()];
+    const three = (await answer(await a.api.get("/api/account"), 200, "Account")).sessions as { id: string; current: boolean }[];
+    expect(three).toHaveLength(3);
+    const secondId = ((await answer(await second.get("/api/account"), 200, "Account")).sessions as { id: string; current: boolean }[]).find((s) => s.current)!.id;
+
+    await answer(await a.api.delete(`/api/account/sessions/${secondId}`), 200, "Ok");
+    expect((await answer(await second.get("/api/contacts"), 401, "Error")).code).toBe("unauthorized");
+    expect((await answer(await a.api.delete(`/api/account/sessions/${secondId}`), 404, "Error")).code).toBe("not_found");
+    expect((await answer(await a.api.delete("/api/account/sessions/x"), 400, "Error")).code).toBe("invalid_payload");
+    expect(await answer(await a.api.delete("/api/account/sessions"), 200, "SessionsEnded")).toEqual({ ok: true, ended: 1 });
+    expect((await answer(await third.get("/api/account"), 401, "Error")).code).toBe("unauthorized");
+
+    expect((await answer(await a.api.post("/api/account/password", { data: { currentPassword: "nope", newPassword: "long enough" } }), 403, "Error")).code).toBe("wrong_password");
+    expect((await answer(await a.api.post("/api/account/password", { data: { currentPassword: PASSWORD } }), 400, "Error")).code).toBe("invalid_payload");
+    expect(await answer(await a.api.post("/api/account/password", { data: { currentPassword: PASSWORD, newPassword: "a new password" } }), 200, "SessionsEnded")).toEqual({ ok: true, ended: 0 });
+
+    // A declined call with someone, then the account goes: their history keeps it, as a deleted account.
+    const b = await person(baseURL, "Survivor");
+    await answer(await a.api.post("/api/contacts", { data: { email: b.email } }), 201, "Ok");
+    await answer(await b.api.post(`/api/contacts/${a.id}`, { data: { action: "accept" } }), 200, "Ok");
+    const socketOf = async (api: APIRequestContext) => {
+      const { cookies } = await api.storageState();
+      const s = io(`${baseURL}/signaling`, { transports: ["websocket"], extraHeaders: { cookie: cookies.map((c) => `${c.name}=${c.value}`).join("; ") }, reconnection: false });
+      await new Promise<void>((resolve, reject) => (s.once("connect", resolve), s.once("connect_error", reject)));
+      return s;
+    };
+    const [sa, sb] = [await socketOf(a.api), await socketOf(b.api)];
+    try {
+      const incoming = new Promise<{ call: { id: string } }>((resolve) => sb.once("call:incoming", resolve));
+      expect(((await sa.timeout(5_000).emitWithAck("call:invite", { calleeId: b.id, kind: "audio" })) as { ok: boolean }).ok).toBe(true);
+      const { call } = await incoming;
+      expect(((await sb.timeout(5_000).emitWithAck("call:decline", { callId: call.id })) as { ok: boolean }).ok).toBe(true);
+      const ended = new Promise<void>((resolve) => sa.once("session:ended", () => resolve()));
+      expect((await answer(await a.api.delete("/api/account", { data: { password: PASSWORD } }), 403, "Error")).code).toBe("wrong_password");
+      await answer(await a.api.delete("/api/account", { data: { password: "a new password" } }), 200, "Ok");
+      await ended;
+    } finally {
+      sa.disconnect();
+      sb.disconnect();
+    }
+    expect((await answer(await a.api.get("/api/account"), 401, "Error")).code).toBe("unauthorized");
+    const kept = await answer(await b.api.get("/api/history"), 200, "HistoryPage");
+    expect(kept.entries).toMatchObject([{ other: { id: a.id, name: "", deleted: true }, direction: "Incoming", label: "Declined" }]);
+    expect((await answer(await b.api.get("/api/contacts"), 200, "ContactList")).contacts).toEqual([]);
+  });
 });

@@ -112,7 +112,8 @@ test("sign up, add a contact, video call with media both ways, history, sign out
   }
 
   // --- Sign out, guarded pages, sign in through the form ----------------------------------------
-  await alice.getByRole("button", { name: "Sign out", exact: true }).click();
+  await alice.getByRole("button", { name: /^Account menu for / }).click();
+  await alice.getByRole("menuitem", { name: "Sign out", exact: true }).click();
   await alice.waitForURL((url) => url.pathname === "/signin");
   await alice.goto("/history");
   await alice.waitForURL((url) => url.pathname === "/signin");

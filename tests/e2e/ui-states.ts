@@ -132,6 +132,7 @@ export const UI_STATES: UiState[] = [
   { name: "settings", who: "alice", path: "/settings", data: "/api/settings/privacy" },
   // The connectivity check, once every probe has answered.
   { name: "check", who: "alice", path: "/check", then: (page) => expect(page.locator("ul[aria-busy]")).toHaveAttribute("aria-busy", "false", { timeout: 30_000 }) },
+  { name: "account", who: "alice", path: "/account", data: "/api/account" },
   // Signed in: signed out, proxy.ts sends every unknown path to /signin first.
   { name: "not-found", who: "alice", path: "/no-such-page" },
   { name: "offline", who: "alice", path: "/", data: "/api/contacts", then: (page, context) => goOffline(context, page) },

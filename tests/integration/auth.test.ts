@@ -4,7 +4,10 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { encode } from "next-auth/jwt";
-import { createUserBatch } from "../../server/signaling/user-batch";
+import { SessionChecker } from "../../server/auth/sessions";
+import { pgReaderOf } from "../../server/db/pg-reader";
+import { sqliteReaderOf } from "../../server/db/sqlite-reader";
+import { deleteAccount } from "../../server/account/service";
 import { io } from "socket.io-client";
 import { createLimits } from "../../server/rate-limits";
 import { emitAck, expectOk, sleep, startHarness, until, type Harness } from "./harness";
@@ -50,41 +53,50 @@ describe("signaling handshake auth", () => {
     assert.equal(await h.connectError(`next-auth.session-token=${token}`), "unauthorized");
   });
 
-  test("lookups that arrive together (a burst of handshakes) are one query; each gets its own user, a missing one null", async () => {
+  test("session checks that arrive together (a burst of handshakes) are one query; each gets its own session, a missing one null; then the cache answers", async () => {
     const users = await Promise.all(Array.from({ length: 12 }, (_, i) => h.createUser(`Burst${i}`)));
-    const db = h.db.user as unknown as { findMany: (...args: unknown[]) => unknown };
-    const findMany = db.findMany;
-    let queries = 0;
-    db.findMany = (...args: unknown[]) => {
-      queries++;
-      return findMany.apply(h.db.user, args);
-    };
-    try {
-      const userById = createUserBatch(h.db);
-      const found = await Promise.all([...users.map((u) => userById(u.id)), userById("no_such_user"), userById(users[0]!.id)]);
-      assert.equal(queries, 1);
-      for (const [i, u] of users.entries()) assert.deepEqual(found[i], { id: u.id, name: u.name });
-      assert.equal(found[12], null);
-      assert.deepEqual(found[13], { id: users[0]!.id, name: users[0]!.name }, "the same user asked twice");
-    } finally {
-      db.findMany = findMany;
-    }
+    const signedIn = await Promise.all(users.map((u) => h.signIn(u)));
+    const checker = new SessionChecker();
+    const queries = () => checker.stats.queries;
+    const check = (i: number) => checker.check(h.db, users[i]!.id, signedIn[i]!.sid);
+    const found = await Promise.all([...users.map((_, i) => check(i)), checker.check(h.db, users[0]!.id, "no-such-session-0000"), check(0)]);
+    assert.equal(queries(), 1);
+    for (const [i, u] of users.entries()) assert.equal(found[i]?.name, u.name);
+    assert.equal(found[12], null);
+    assert.equal(found[13]?.name, users[0]!.name, "the same session asked twice");
+    // Another user's session id is not theirs (answered from the cache: it is Burst0's).
+    assert.equal(await checker.check(h.db, users[1]!.id, signedIn[0]!.sid), null);
+    // Asked again: answered from the cache, no query.
+    assert.equal((await check(5))?.name, users[5]!.name);
+    assert.equal(queries(), 1);
+    // Revoked: refused at once, without asking the database.
+    checker.revoke([signedIn[5]!.sid]);
+    assert.equal(await check(5), null);
+    assert.equal(queries(), 1);
+    // The same read through Prisma (a transaction client has no reader of its own) agrees.
+    await h.db.$transaction(async (tx) => {
+      const viaPrisma = new SessionChecker();
+      assert.equal((await viaPrisma.check(tx as unknown as typeof h.db, users[3]!.id, signedIn[3]!.sid))?.name, users[3]!.name);
+      assert.equal(await viaPrisma.check(tx as unknown as typeof h.db, users[3]!.id, signedIn[4]!.sid), null);
+    });
   });
 
   test("a database failure during the handshake → connect_error internal, and the server keeps going", async () => {
     const hank = await h.createUser("Hank");
     const cookie = await h.cookieFor(hank);
-    // The handshake looks users up in batches (server/signaling/user-batch.ts).
-    const users = h.db.user as unknown as { findMany: unknown };
-    const findMany = users.findMany;
+    // The handshake reads sessions through the shared client's own reader (server/auth/sessions.ts).
+    const reader = (sqliteReaderOf(h.db) ?? pgReaderOf(h.db)) as unknown as { rows: unknown };
+    const rows = reader.rows;
     const logged: unknown[] = [];
     const consoleError = console.error;
-    users.findMany = () => Promise.reject(new Error("SQLITE_BUSY: database is locked"));
+    reader.rows = () => {
+      throw new Error("SQLITE_BUSY: database is locked");
+    };
     console.error = (...args: unknown[]) => logged.push(args);
     try {
       assert.equal(await h.connectError(cookie), "internal");
     } finally {
-      users.findMany = findMany;
+      reader.rows = rows;
       console.error = consoleError;
     }
     assert.equal(logged.length, 1, "the failure is logged once");
@@ -108,8 +120,20 @@ describe("signaling handshake auth", () => {
     // Proves the cookie itself is good before the account goes away.
     const ok = await h.connect({ cookie });
     ok.disconnect();
-    await h.db.user.delete({ where: { id: carol.id } });
+    await deleteAccount(h.db, carol.id, { password: carol.password });
     assert.equal(await h.connectError(cookie), "unauthorized");
+  });
+
+  test("a JWT without a session id (issued before sessions were server-known) or naming a session that does not exist → unauthorized", async () => {
+    const old = await h.createUser("Olga");
+    const legacy = await encode({ token: { sub: old.id, name: old.name }, secret: h.secret });
+    assert.equal(await h.connectError(`next-auth.session-token=${legacy}`), "unauthorized");
+    const made = await encode({ token: { sub: old.id, name: old.name, sid: "made-up-session-id-000" }, secret: h.secret });
+    assert.equal(await h.connectError(`next-auth.session-token=${made}`), "unauthorized");
+    // Another user's live session, under this user's name: not theirs.
+    const other = await h.signIn(await h.createUser("Otto"));
+    const borrowed = await encode({ token: { sub: old.id, name: old.name, sid: other.sid }, secret: h.secret });
+    assert.equal(await h.connectError(`next-auth.session-token=${borrowed}`), "unauthorized");
   });
 
   test("an oversize cookie header never connects", async () => {

@@ -11,7 +11,17 @@ import { TRUST_NONE } from "../../server/http/client-ip";
 import { createRequestListener } from "../../server/http/request-listener";
 
 const MB = 1024 * 1024;
-const ROUTES = ["/api/signup", "/api/auth/callback/credentials", "/api/contacts", "/api/contacts/someone", "/api/history/seen"];
+const ROUTES = [
+  "/api/signup",
+  "/api/auth/callback/credentials",
+  "/api/contacts",
+  "/api/contacts/someone",
+  "/api/history/seen",
+  "/api/account",
+  "/api/account/password",
+  "/api/account/sessions",
+  "/api/account/sessions/some-session-id",
+];
 
 /** What Next does with a body: read it all, then answer. */
 async function readsEverything(req: IncomingMessage, res: ServerResponse) {

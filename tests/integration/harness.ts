@@ -17,6 +17,7 @@ import path from "node:path";
 import { encode } from "next-auth/jwt";
 import { io, type Socket } from "socket.io-client";
 import { signUp } from "../../server/auth/accounts";
+import { createSession, newSessionId } from "../../server/auth/sessions";
 import type { Ack, AckData, ClientEventName, ClientToServerEvents, IceServer, Payload, ServerToClientEvents } from "../../server/call/protocol";
 import type { ErrorCode } from "../../server/call/errors";
 import { actOnContact, requestContact } from "../../server/contacts/service";
@@ -112,7 +113,10 @@ export type Harness = {
   requestContact(a: TestUser, b: TestUser): Promise<void>;
   /** a blocks b through the contacts service (which also removes their contact row). */
   block(a: TestUser, b: TestUser): Promise<void>;
+  /** A session cookie for this user, as next-auth makes at sign-in: a Session row (server/auth/sessions.ts) and a token naming it. */
   cookieFor(user: { id: string; name: string }): Promise<string>;
+  /** The same, with the session's id (to revoke it). A user that does not exist gets an id with no row. */
+  signIn(user: { id: string; name: string }, userAgent?: string): Promise<{ cookie: string; sid: string }>;
   /** A connected socket for this user (or for a raw Cookie header). */
   connect(user: TestUser | { cookie: string }): Promise<ClientSocket>;
   /** Tries to connect and returns the connect_error message (fails if it connects). */
@@ -174,8 +178,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const url = `http://127.0.0.1:${port}`;
   const sockets = new Set<ClientSocket>();
 
-  const cookieFor = async (user: { id: string; name: string }) =>
-    `next-auth.session-token=${await encode({ token: { sub: user.id, name: user.name }, secret })}`;
+  const signIn = async (user: { id: string; name: string }, userAgent = "dialtone-integration-test") => {
+    let sid: string;
+    try {
+      sid = await createSession(db, user.id, { userAgent, ip: "127.0.0.1" });
+    } catch {
+      sid = newSessionId(); // no such user: a token whose session never existed
+    }
+    return { sid, cookie: `next-auth.session-token=${await encode({ token: { sub: user.id, name: user.name, sid }, secret })}` };
+  };
+  const cookieFor = async (user: { id: string; name: string }) => (await signIn(user)).cookie;
 
   const open = (cookie: string | undefined, namespace = "/signaling"): ClientSocket => {
     const socket: ClientSocket = io(`${url}${namespace}`, {
@@ -217,6 +229,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await actOnContact(db, a.id, b.id, { action: "block" });
     },
     cookieFor,
+    signIn,
     async connect(user) {
       const cookie = "cookie" in user ? user.cookie : await cookieFor(user);
       const socket = open(cookie);

@@ -83,7 +83,7 @@ describe("history pages", () => {
         const want = expected.find((x) => x.id === e.id);
         assert.ok(want, `unexpected entry ${e.id}`);
         assert.equal(e.startedAt, new Date(want.at).toISOString(), "start time survives the round trip exactly");
-        assert.deepEqual(e.other, { id: want.other.id, name: want.other.name });
+        assert.deepEqual(e.other, { id: want.other.id, name: want.other.name, deleted: false });
         assert.equal(e.direction, want.outgoing ? "Outgoing" : "Incoming");
         assert.equal(e.durationSeconds, 60);
         assert.equal(e.label, "Completed");
@@ -119,7 +119,7 @@ describe("history pages", () => {
       assert.equal(page.entries.length, i + 1);
       assert.deepEqual(page.entries[0], {
         id,
-        other: { id: a.id, name: "Ada" },
+        other: { id: a.id, name: "Ada", deleted: false },
         direction: "Incoming",
         kind: "audio",
         label: "Missed",

@@ -42,6 +42,16 @@ describe("Origin check on state-changing HTTP requests", () => {
     const del = await send("DELETE", "/api/contacts/someone", { origin: evil });
     assert.deepEqual([del.status, del.json.code], [403, "forbidden_origin"]);
     for (const method of ["PUT", "PATCH"]) assert.equal((await send(method, "/api/history/seen", { origin: evil })).status, 403, method);
+    // The account routes: a foreign page can neither sign sessions out, nor change the password, nor delete the account.
+    for (const [method, path] of [
+      ["DELETE", "/api/account/sessions"],
+      ["DELETE", "/api/account/sessions/some-session-id"],
+      ["POST", "/api/account/password"],
+      ["DELETE", "/api/account"],
+    ]) {
+      const res = await send(method!, path!, { origin: evil, "content-type": "text/plain" }, JSON.stringify({ password: "x" }));
+      assert.deepEqual([res.status, res.json.code], [403, "forbidden_origin"], `${method} ${path}`);
+    }
     assert.equal((await send("POST", "/api/auth/callback/credentials", { origin: "null", "content-type": "application/x-www-form-urlencoded" }, "a=b")).status, 403, "Origin: null");
     assert.equal((await send("POST", "/api/signup", { origin: `http://evil.example:${new URL(base).port}` }, "{}")).status, 403, "another host, same port");
   });

@@ -24,8 +24,8 @@ describe("migrateSqlite", () => {
     .map((d) => d.name)
     .sort();
 
-  test("the committed migrations, in order (update this list when adding one)", () => {
-    assert.deepEqual(committed, ["20261125000000_init", "20261207110000_hide_ip"]);
+  test("the committed migrations (update this test when adding one)", () => {
+    assert.deepEqual(committed, ["20261125000000_init", "20261207100000_sessions_and_account_deletion", "20261207110000_hide_ip"]);
   });
 
   test("a fresh file gets every migration, a second run none, and _prisma_migrations holds their checksums", () => {
@@ -45,18 +45,44 @@ describe("migrateSqlite", () => {
         applied_steps_count: number;
       }[];
       assert.equal(rows.length, committed.length);
-      const row = rows.find((r) => r.migration_name === committed[0])!;
-      const sql = fs.readFileSync(path.join(SQLITE_MIGRATIONS_DIR, committed[0]!, "migration.sql"), "utf8");
-      assert.equal(row.migration_name, committed[0]);
-      assert.equal(row.checksum, createHash("sha256").update(sql).digest("hex"));
-      assert.ok(row.finished_at);
-      assert.equal(row.rolled_back_at, null);
-      assert.equal(row.applied_steps_count, 1);
+      for (const [i, name] of committed.entries()) {
+        const row = rows.find((r) => r.migration_name === name);
+        assert.ok(row, name);
+        const sql = fs.readFileSync(path.join(SQLITE_MIGRATIONS_DIR, committed[i]!, "migration.sql"), "utf8");
+        assert.equal(row.checksum, createHash("sha256").update(sql).digest("hex"));
+        assert.ok(row.finished_at);
+        assert.equal(row.rolled_back_at, null);
+        assert.equal(row.applied_steps_count, 1);
+      }
       const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
-      for (const t of ["User", "Contact", "Block", "Call", "_prisma_migrations"]) assert.ok(tables.includes(t), `table ${t}`);
+      for (const t of ["User", "Contact", "Block", "Call", "Session", "_prisma_migrations"]) assert.ok(tables.includes(t), `table ${t}`);
       assert.equal((db.pragma("journal_mode", { simple: true }) as string).toLowerCase(), "wal");
     } finally {
       db.close();
+    }
+  });
+
+  test("a database migrated without the sessions migration (even with a later one applied) gets it in place: its users stay, not deleted, with no sessions", async () => {
+    const sessions = "20261207100000_sessions_and_account_deletion";
+    const old = path.join(dir, "before-sessions");
+    fs.mkdirSync(old);
+    for (const name of committed.filter((n) => n !== sessions)) fs.cpSync(path.join(SQLITE_MIGRATIONS_DIR, name), path.join(old, name), { recursive: true });
+    const url = `file:${path.join(dir, "upgraded.db")}`;
+    assert.deepEqual(migrateSqlite(url, old).applied, committed.filter((n) => n !== sessions));
+    const raw = new Database(path.join(dir, "upgraded.db"));
+    raw.prepare(`INSERT INTO "User" ("id", "email", "name", "passwordHash") VALUES ('u_old', 'old@x.io', 'Old', 'h')`).run();
+    raw.close();
+    assert.deepEqual(migrateSqlite(url).applied, [sessions]);
+    const db = createDb(url);
+    try {
+      const user = await db.user.findUniqueOrThrow({ where: { id: "u_old" }, include: { sessions: true } });
+      assert.deepEqual([user.name, user.deletedAt, user.sessions], ["Old", null, []]);
+      await db.session.create({ data: { id: "s_old_0123456789abcd", userId: "u_old" } });
+      // A session goes with its user (ON DELETE CASCADE).
+      await db.user.delete({ where: { id: "u_old" } });
+      assert.equal(await db.session.count(), 0);
+    } finally {
+      await db.$disconnect();
     }
   });
 

@@ -11,6 +11,7 @@ import { after, before, describe, test } from "node:test";
 import { encode } from "next-auth/jwt";
 import { io } from "socket.io-client";
 import { signUp } from "../../server/auth/accounts";
+import { createSession } from "../../server/auth/sessions";
 import { actOnContact, requestContact } from "../../server/contacts/service";
 import { createDb, type Db } from "../../server/db/client";
 import { migrate } from "../../server/db/migrate";
@@ -24,7 +25,7 @@ import { createTestDatabase, findPostgresBinDir, POSTGRES_INSTALL_HINT, startPos
 import { startRedis, type TestRedis } from "../support/redis";
 import { startNode, type DialtoneNode } from "./cluster";
 
-type User = { id: string; name: string; cookie: string };
+type User = { id: string; name: string; cookie: string; sid: string };
 
 const RING_SECONDS = 2;
 const GRACE_SECONDS = 1;
@@ -84,8 +85,13 @@ describe("several nodes over Redis", () => {
   let counter = 0;
   async function user(name: string): Promise<User> {
     const u = await signUp(db, { name, email: `${name.toLowerCase()}-${++counter}-${Date.now()}@multinode.test`, password: "password-123" });
-    const token = await encode({ token: { sub: u.id, name: u.name }, secret });
-    return { id: u.id, name: u.name, cookie: `next-auth.session-token=${token}` };
+    return { id: u.id, name: u.name, ...(await session(u)) };
+  }
+  /** Another signed-in browser of this user (a Session row and a token naming it, as next-auth's sign-in makes). */
+  async function session(u: { id: string; name: string }): Promise<{ cookie: string; sid: string }> {
+    const sid = await createSession(db, u.id, { userAgent: "multinode-test", ip: "127.0.0.1" });
+    const token = await encode({ token: { sub: u.id, name: u.name, sid }, secret });
+    return { sid, cookie: `next-auth.session-token=${token}` };
   }
   async function contacts(a: User, b: User) {
     const bEmail = (await db.user.findUniqueOrThrow({ where: { id: b.id } })).email;
@@ -275,6 +281,30 @@ describe("several nodes over Redis", () => {
       assert.ok(Date.now() - started < 1_000, "node A still lets Alice ring Bob 1 s after the block");
       await sleep(20);
     }
+  });
+
+  test("a session signed out through one node's account API: its sockets on the other node are told and closed within 5 s, and that node refuses it from then on", async () => {
+    const ann = await user("Ann");
+    const laptop = await session(ann);
+    const onB = [await connect({ ...ann, cookie: laptop.cookie }, B), await connect({ ...ann, cookie: laptop.cookie }, B)];
+    const keeps = await connect(ann, B);
+    const told = onB.map((s) => waitFor(s, "session:ended"));
+    const closed = onB.map((s) => new Promise<number>((resolve) => s.once("disconnect", () => resolve(performance.now()))));
+    const t0 = performance.now();
+    const res = await fetch(`${A.url}/api/account/sessions/${laptop.sid}`, { method: "DELETE", headers: { cookie: ann.cookie, origin: A.url } });
+    assert.equal(res.status, 200, await res.text());
+    await Promise.all(told);
+    const ms = Math.max(...(await Promise.all(closed))) - t0;
+    console.log(`[metric] DELETE on node A → the session's sockets on node B closed: ${ms.toFixed(0)} ms`);
+    assert.ok(ms < 5_000, `${ms} ms`);
+    // Node B had that session cached from the handshakes: it forgot it with the message.
+    const refused = io(`${B.url}/signaling`, { transports: ["websocket"], forceNew: true, reconnection: false, extraHeaders: { cookie: laptop.cookie } });
+    sockets.push(refused as unknown as ClientSocket);
+    assert.equal(await new Promise<string>((resolve) => refused.once("connect_error", (err) => resolve(err.message))), "unauthorized");
+    assert.equal((await fetch(`${B.url}/api/contacts`, { headers: { cookie: laptop.cookie } })).status, 401);
+    // Ann's other session, on the same node, is untouched.
+    expectOk(await emitAck(keeps, "session:sync", {}));
+    assert.equal((await fetch(`${B.url}/api/contacts`, { headers: { cookie: ann.cookie } })).status, 200);
   });
 
   /** RedisCallStores on these clients under a fresh key prefix (as if each were a node), loaded. */

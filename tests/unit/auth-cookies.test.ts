@@ -14,6 +14,8 @@ import { userFromCookieHeader } from "../../server/auth/session-cookie";
 const CredentialsProvider = (Credentials as unknown as { default?: typeof Credentials }).default ?? Credentials;
 const PUBLIC_URL = "https://dialtone.example";
 const SECRET = "unit-test-secret-".padEnd(40, "x");
+/** The session id the stub sign-in hands next-auth (server/auth/sessions.ts; the real one makes a row). */
+const ADA_SID = "ada-session-0123456789";
 
 type Res = { status: number; body: unknown; setCookie: string[] };
 
@@ -96,7 +98,7 @@ describe("auth cookies", () => {
     withStubUser = (o) => ({
       ...o,
       secret: SECRET,
-      providers: [CredentialsProvider({ credentials: {}, authorize: async () => ({ id: "user_ada", name: "Ada" }) })],
+      providers: [CredentialsProvider({ credentials: {}, authorize: async () => ({ id: "user_ada", name: "Ada", sid: ADA_SID }) })],
     });
   });
 
@@ -140,7 +142,7 @@ describe("auth cookies", () => {
 
     // The signaling handshake reads the same cookie (secureCookie follows the same rule)…
     const cookie = `__Secure-next-auth.session-token=${session.value}`;
-    assert.deepEqual(await userFromCookieHeader(cookie, SECRET, secureCookiesFor(PUBLIC_URL)), { id: "user_ada", name: "Ada" });
+    assert.deepEqual(await userFromCookieHeader(cookie, SECRET, secureCookiesFor(PUBLIC_URL)), { id: "user_ada", name: "Ada", sid: ADA_SID });
     // …and only under that name.
     assert.equal(await userFromCookieHeader(`next-auth.session-token=${session.value}`, SECRET, true), null);
   });
@@ -151,6 +153,6 @@ describe("auth cookies", () => {
     assert.ok(session, `no session cookie in ${[...set.keys()].join(", ")}`);
     for (const attr of ["httponly", "samesite=lax", "path=/"]) assert.ok(session.attrs.has(attr), `session cookie lacks ${attr}`);
     assert.equal(session.attrs.has("secure"), false);
-    assert.deepEqual(await userFromCookieHeader(`next-auth.session-token=${session.value}`, SECRET, false), { id: "user_ada", name: "Ada" });
+    assert.deepEqual(await userFromCookieHeader(`next-auth.session-token=${session.value}`, SECRET, false), { id: "user_ada", name: "Ada", sid: ADA_SID });
   });
 });

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { addContactSchema, contactActionSchema, signUpSchema } from "../../server/auth/schemas";
+import { addContactSchema, changePasswordSchema, contactActionSchema, deleteAccountSchema, signUpSchema } from "../../server/auth/schemas";
 import { ERROR_CODES } from "../../server/call/errors";
 import { historyLabel, type CallOutcome } from "../../server/call/state-machine";
 import { loadOpenApi, OPENAPI_FILE, schemaValidator } from "../support/openapi";
@@ -95,6 +95,8 @@ describe("docs/openapi.json", () => {
     assert.deepEqual(Object.keys(s.SignUpRequest!.properties).sort(), Object.keys(signUpSchema.shape).sort());
     assert.deepEqual(Object.keys(s.ContactRequest!.properties), Object.keys(addContactSchema.shape));
     assert.deepEqual(s.ContactAction!.properties.action!.enum, contactActionSchema.shape.action.options);
+    assert.deepEqual(Object.keys(s.PasswordChange!.properties).sort(), Object.keys(changePasswordSchema.shape).sort());
+    assert.deepEqual(Object.keys(s.AccountDeletion!.properties), Object.keys(deleteAccountSchema.shape));
     assert.deepEqual([...s.ErrorCode!.enum!].sort(), Object.keys(ERROR_CODES).sort());
     const outcomes: CallOutcome[] = ["completed", "declined", "cancelled", "missed", "busy", "failed"];
     const labels = new Set(outcomes.flatMap((o) => [historyLabel(o, "caller"), historyLabel(o, "callee")]));

@@ -33,14 +33,15 @@ export function HistoryRow({ entry, time, callBlockedBecause, onCallBack }: Prop
   const missed = entry.label === "Missed";
   const DirectionIcon = missed ? PhoneMissed : entry.direction === "Incoming" ? PhoneIncoming : PhoneOutgoing;
   const KindIcon = entry.kind === "video" ? Video : Mic;
-  const name = entry.other.name;
+  // A deleted account keeps its rows here, without its name.
+  const name = entry.other.deleted ? t("deletedUser") : entry.other.name;
   return (
     <tr>
       <td className="py-2.5 pl-3 pr-2 sm:pl-4">
         <span className="flex min-w-0 items-center gap-3">
           <Avatar id={entry.other.id} name={name} />
           <span className="flex min-w-0 flex-col">
-            <span className={`truncate font-semibold ${missed ? "text-danger-text" : ""}`}>{name}</span>
+            <span className={`truncate font-semibold ${missed ? "text-danger-text" : ""} ${entry.other.deleted ? "italic" : ""}`}>{name}</span>
             <span className="flex items-center gap-1.5 whitespace-nowrap text-sm text-muted">
               <DirectionIcon aria-hidden size={15} className={missed ? "text-danger-text" : ""} />
               <span className="sr-only">{t(entry.direction)}</span>
@@ -61,13 +62,16 @@ export function HistoryRow({ entry, time, callBlockedBecause, onCallBack }: Prop
         )}
       </td>
       <td className="py-2.5 pl-1 pr-2 text-right sm:pr-3">
-        <IconButton
-          icon={entry.kind === "video" ? Video : Phone}
-          variant="secondary"
-          label={t("callBack", { name })}
-          disabledReason={callBlockedBecause}
-          onClick={onCallBack}
-        />
+        {/* Nobody to call back once the account is gone. */}
+        {!entry.other.deleted && (
+          <IconButton
+            icon={entry.kind === "video" ? Video : Phone}
+            variant="secondary"
+            label={t("callBack", { name })}
+            disabledReason={callBlockedBecause}
+            onClick={onCallBack}
+          />
+        )}
       </td>
     </tr>
   );

@@ -1,5 +1,6 @@
 "use client";
 import Link from "next/link";
+import { Info } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { useTranslations } from "next-intl";
@@ -11,7 +12,7 @@ import { Field } from "@/app/ui/field";
 import { signInSchema } from "@/server/auth/schemas";
 import { FormAlert } from "../form-alert";
 
-export function SignInForm() {
+export function SignInForm({ signedOut }: { signedOut?: "ended" | "deleted" }) {
   const t = useTranslations("auth");
   const router = useRouter();
   const formRef = useRef<HTMLFormElement>(null);
@@ -53,6 +54,12 @@ export function SignInForm() {
   return (
     <form ref={formRef} onSubmit={onSubmit} noValidate className="space-y-4">
       <h1 className="text-xl font-semibold">{t("signInTitle")}</h1>
+      {signedOut && !error && (
+        <p role="status" className="flex items-start gap-2 rounded-control bg-brand-soft p-3 text-sm font-medium text-brand-text">
+          <Info aria-hidden size={18} className="mt-px shrink-0" />
+          {signedOut === "deleted" ? t("signedOutDeleted") : t("signedOutEnded")}
+        </p>
+      )}
       <FormAlert text={error} />
       <Field label={t("email")} name="email" type="email" autoComplete="email" required error={fields.email} onChange={clear("email")} />
       <Field label={t("password")} name="password" type="password" autoComplete="current-password" required error={fields.password} onChange={clear("password")} />
