@@ -44,6 +44,8 @@ import { disconnectForReconnect } from "./drain";
 import { announceNode, refusalReporter } from "./observed";
 
 const PRESENCE_BATCH_MS = 50;
+/** socket.io-parser's PacketType.EVENT. */
+const SOCKET_IO_EVENT = 2;
 /** The answer to every event over the user's budget: made once, no validation, no handler. */
 const RATE_LIMITED = Object.freeze(toAckError(new DialtoneError("rate_limited")));
 
@@ -196,10 +198,20 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     const ended = new Set(sessionIds);
     for (const id of [...room]) {
       const socket = nsp.sockets.get(id);
-      if (!socket || !ended.has(socket.data.sid)) continue;
-      socket.emit("session:ended");
-      socket.disconnect(true);
+      if (socket && ended.has(socket.data.sid)) closeEndedSession(socket);
     }
+  }
+  /**
+   * `session:ended`, then the connection closed. Not `socket.emit`: with
+   * connection-state recovery it goes through the adapter's broadcast, which
+   * the Redis streams adapter delivers only after publishing it to Redis (a
+   * round trip), by which time the socket is gone. A local-only broadcast to
+   * the socket's own room is delivered at once (and is not kept for replay).
+   */
+  function closeEndedSession(socket: Sock): void {
+    const packet = { type: SOCKET_IO_EVENT, data: ["session:ended"] };
+    void nsp.adapter.broadcast(packet as never, { rooms: new Set([socket.id]), except: new Set(), flags: { local: true } });
+    socket.disconnect(true);
   }
   const presence: PresenceSources = { nsp, store, directory, singleNode: !o.redis };
   // Presence changes are sent in batches a moment later: a status line may
@@ -406,11 +418,7 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     const { userId } = socket.data;
     forgetUpgradeRequest(socket);
     // Revoked between its check and now (the check awaited the database): it never joins anything.
-    if (sessions.isRevoked(socket.data.sid)) {
-      socket.emit("session:ended");
-      socket.disconnect(true);
-      return;
-    }
+    if (sessions.isRevoked(socket.data.sid)) return closeEndedSession(socket);
     restoreRecovered(socket);
     void socket.join(userRoom(userId));
     // Handshakes that finish together all pass the middleware's counts before
