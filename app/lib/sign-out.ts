@@ -48,7 +48,7 @@ export async function leaveEndedSession(): Promise<void> {
   if (leaving) return;
   leaving = true;
   try {
-    // An ended session's cookie is cleared by this answer (server/auth/options.ts, callbacks.jwt).
+    // An ended session's cookie is replaced by an empty one in this answer (server/auth/options.ts, callbacks.jwt).
     const res = await fetch("/api/auth/session", { cache: "no-store" });
     const session = (await res.json()) as { user?: unknown };
     if (session.user) {

@@ -80,16 +80,21 @@ export const authOptions: NextAuthOptions = {
         return token;
       }
       // Every other read of the token (GET /api/auth/session, getServerSession):
-      // its session must still exist. Throwing makes next-auth answer "no
-      // session" and clear the cookie. The name is the account's current one.
+      // its session must still exist. An ended one becomes an empty token,
+      // which `session` below answers as "no session" (and next-auth writes
+      // back in place of the old one). Throwing would do the same, with an
+      // error line and a stack in the log for every ended session that asks.
+      // The name is the account's current one.
       const live =
         typeof token.sub === "string" && isSessionId(token.sid) ? await getSessionChecker().check(getDb(), token.sub, token.sid) : null;
-      if (!live) throw new SessionEnded();
+      if (!live) return {};
       token.name = live.name;
       return token;
     },
     session({ session, token }) {
-      if (session.user && token.sub) {
+      // No subject: an ended session (above). `{}` is next-auth's "no session" (getServerSession: null).
+      if (!token.sub) return {} as typeof session;
+      if (session.user) {
         (session.user as { id?: string }).id = token.sub;
         session.user.name = token.name;
       }
@@ -106,11 +111,3 @@ export const authOptions: NextAuthOptions = {
     },
   },
 };
-
-/** A token whose session was revoked, expired or belongs to a deleted account. */
-export class SessionEnded extends Error {
-  constructor() {
-    super("session ended");
-    this.name = "SessionEnded";
-  }
-}

@@ -210,6 +210,9 @@ test.describe("HTTP API (docs/openapi.json)", () => {
 
     await answer(await a.api.delete(`/api/account/sessions/${secondId}`), 200, "Ok");
     expect((await answer(await second.get("/api/contacts"), 401, "Error")).code).toBe("unauthorized");
+    // next-auth's own endpoint agrees: no session (and its cookie now names nobody).
+    expect(await answer(await second.get("/api/auth/session"), 200, "Session")).toEqual({});
+    expect(await (await second.get("/api/auth/session")).json()).toEqual({});
     expect((await answer(await a.api.delete(`/api/account/sessions/${secondId}`), 404, "Error")).code).toBe("not_found");
     expect((await answer(await a.api.delete("/api/account/sessions/x"), 400, "Error")).code).toBe("invalid_payload");
     expect(await answer(await a.api.delete("/api/account/sessions"), 200, "SessionsEnded")).toEqual({ ok: true, ended: 1 });
