@@ -21,6 +21,7 @@ import { DeviceSettingsButton } from "./device-settings";
 import { MediaTools } from "./media-tools";
 import { SelfView } from "./self-view";
 import type { ActiveCall } from "./types";
+import { ControlButton } from "./control-button";
 import { VerifyCall } from "./verify-call";
 
 /** The latest your own picture waits for the other side's first frame. */
@@ -239,21 +240,6 @@ export function CallScreen({ active, connected, peerAway }: { active: ActiveCall
       </div>
       <ChatPanel services={services} otherName={other.name} />
     </section>
-  );
-}
-
-function ControlButton({ label, disabled, pressed, onClick, icon }: { label: string; disabled: boolean; pressed: boolean; onClick: () => void; icon: React.ReactNode }) {
-  return (
-    <button
-      type="button"
-      aria-label={label}
-      title={label}
-      disabled={disabled}
-      onClick={onClick}
-      className={`inline-flex size-14 items-center justify-center rounded-full shadow-lg backdrop-blur focus-visible:outline-2 focus-visible:outline-offset-4 focus-visible:outline-white disabled:cursor-not-allowed disabled:opacity-40 ${pressed ? "bg-white text-slate-950 hover:bg-slate-200" : "bg-white/20 text-white hover:bg-white/30"}`}
-    >
-      {icon}
-    </button>
   );
 }
 

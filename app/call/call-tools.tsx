@@ -5,26 +5,23 @@
 import { Maximize, Minimize, MonitorUp, MonitorX, PictureInPicture2, X } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useEffect, useSyncExternalStore, type RefObject } from "react";
+import { ControlButton } from "./control-button";
 import { useDevicePrefs } from "./device-settings";
 import type { DeviceNotice } from "./media-tools";
 
 const HEADER_BUTTON =
   "inline-flex size-11 items-center justify-center rounded-full bg-black/30 text-white backdrop-blur hover:bg-black/50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-white";
 
-/** A round control of the bottom row (same look as the microphone and camera buttons). */
+/** Share screen / Stop sharing, a control of the bottom row. */
 export function ScreenShareButton({ sharing, onToggle }: { sharing: boolean; onToggle: () => void }) {
   const t = useTranslations("callTools");
-  const label = sharing ? t("stopSharing") : t("shareScreen");
   return (
-    <button
-      type="button"
-      aria-label={label}
-      title={label}
+    <ControlButton
+      label={sharing ? t("stopSharing") : t("shareScreen")}
+      pressed={sharing}
       onClick={onToggle}
-      className={`inline-flex size-14 items-center justify-center rounded-full shadow-lg backdrop-blur focus-visible:outline-2 focus-visible:outline-offset-4 focus-visible:outline-white ${sharing ? "bg-white text-slate-950 hover:bg-slate-200" : "bg-white/20 text-white hover:bg-white/30"}`}
-    >
-      {sharing ? <MonitorX aria-hidden size={24} /> : <MonitorUp aria-hidden size={24} />}
-    </button>
+      icon={sharing ? <MonitorX aria-hidden size={24} /> : <MonitorUp aria-hidden size={24} />}
+    />
   );
 }
 
