@@ -48,6 +48,8 @@ const withRestart = !args.includes("--no-restart");
 const GENERATORS = 2;
 const SOURCE_ADDRESSES = Array.from({ length: 16 }, (_, k) => `127.0.${k + 1}.1`);
 const BACK_TIMEOUT_MS = 90_000;
+/** A node's start (Next's prepare) takes 5–10 s here, over 30 s when the machine is loaded. */
+const START_TIMEOUT_MS = 120_000;
 const PRESENCE_SAMPLE = 200;
 const GOAL_SECONDS = 10;
 const GOAL_RATIO = 0.35;
@@ -226,12 +228,12 @@ async function dialtone(s: Seed) {
   });
   const prof = process.env.BENCH_CPU_PROF;
   const nodeB = (name: string) =>
-    startNode(name, prof ? { ...env(portB), NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(prof)} --cpu-prof-name=${name}.cpuprofile` } : env(portB));
+    startNode(name, env(portB), { nodeArgs: prof ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(prof, name)}`] : [], startTimeoutMs: START_TIMEOUT_MS });
   let a: DialtoneNode | undefined;
   let b: DialtoneNode | undefined;
   let gens: Generator[] = [];
   try {
-    [a, b] = await Promise.all([startNode("a", env(portA)), nodeB("b")]);
+    [a, b] = await Promise.all([startNode("a", env(portA), { startTimeoutMs: START_TIMEOUT_MS }), nodeB("b")]);
     const urls = [a.url, b.url];
     const started = await startGenerators("dialtone", s, urls);
     gens = started.gens;

@@ -41,9 +41,12 @@ import { getLog, type Log } from "../observability/log";
 import { Metrics } from "../observability/metrics";
 import { relayOnlyCheck } from "../privacy";
 import { disconnectForReconnect } from "./drain";
+import { HandshakeGate } from "./handshake-gate";
 import { announceNode, refusalReporter } from "./observed";
 
 const PRESENCE_BATCH_MS = 50;
+/** Handshakes past the per-IP checks at once; the rest wait in turn (server/signaling/handshake-gate.ts). */
+const HANDSHAKES_AT_ONCE = 64;
 /** socket.io-parser's PacketType.EVENT. */
 const SOCKET_IO_EVENT = 2;
 /** The answer to every event over the user's budget: made once, no validation, no handler. */
@@ -248,6 +251,8 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
   // Events per user across their sockets (and nodes): server/signaling/user-budget.ts.
   const budgets = new UserBudgets(o.limits.userMessages.perSecond);
   const stopBudgetSync = o.redis ? syncBudgetsAcrossNodes(budgets, o.redis, { perSecond: o.limits.userMessages.perSecond }) : () => undefined;
+  /** Handshakes authenticated at once (server/signaling/handshake-gate.ts). */
+  const gate = new HandshakeGate(HANDSHAKES_AT_ONCE);
   /** Open signaling sockets per client IP on this node. */
   const ipSockets = new Map<string, number>();
 
@@ -271,26 +276,40 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
         return refuseHandshake(next, "rate_limited");
       }
       socket.data.ip = ip;
-      const user = await userFromCookieHeader(socket.handshake.headers.cookie, o.authSecret, o.secureCookie);
-      if (!user?.sid) return refuseHandshake(next, "unauthorized");
-      // The token's session must still exist (not signed out, revoked, or its account deleted).
-      const live = await sessions.check(o.db, user.id, user.sid, { ip });
-      if (!live) return refuseHandshake(next, "unauthorized");
-      // Someone else's pid and offset: refused, not merged (the session is used up).
-      if (!recoveryAllowed(socket, user.id)) return refuseHandshake(next, "unauthorized", user.id);
-      if (socketsOf(user.id) >= o.limits.socketsPerUser) {
-        metrics.rateLimited.inc({ limit: "sockets_per_user" });
-        return refuseHandshake(next, "rate_limited", user.id);
+      // One at a time past here, up to HANDSHAKES_AT_ONCE (server/signaling/handshake-gate.ts).
+      await gate.enter();
+      try {
+        await authenticate(socket, next);
+      } finally {
+        gate.leave();
       }
-      socket.data.userId = user.id;
-      socket.data.name = live.name;
-      socket.data.sid = user.sid;
-      next();
     } catch (err) {
       log.error({ event: "signaling.error", socketEvent: "handshake", err }, "handshake failed");
       next(new Error("internal"));
     }
   });
+
+  /** The handshake's cookie and session checks (the middleware's part behind the gate). */
+  async function authenticate(socket: Sock, next: (err?: Error) => void): Promise<void> {
+    // Gone while it waited at the gate (its client timed out and retries): no work for it.
+    if (socket.conn.readyState !== "open") return next(new Error("closed"));
+    const ip = socket.data.ip ?? "unknown";
+    const user = await userFromCookieHeader(socket.handshake.headers.cookie, o.authSecret, o.secureCookie);
+    if (!user?.sid) return refuseHandshake(next, "unauthorized");
+    // The token's session must still exist (not signed out, revoked, or its account deleted).
+    const live = await sessions.check(o.db, user.id, user.sid, { ip });
+    if (!live) return refuseHandshake(next, "unauthorized");
+    // Someone else's pid and offset: refused, not merged (the session is used up).
+    if (!recoveryAllowed(socket, user.id)) return refuseHandshake(next, "unauthorized", user.id);
+    if (socketsOf(user.id) >= o.limits.socketsPerUser) {
+      metrics.rateLimited.inc({ limit: "sockets_per_user" });
+      return refuseHandshake(next, "rate_limited", user.id);
+    }
+    socket.data.userId = user.id;
+    socket.data.name = live.name;
+    socket.data.sid = user.sid;
+    next();
+  }
 
   function refuseHandshake(next: (err?: Error) => void, code: string, userId?: string): void {
     refused("handshake", code, userId);
