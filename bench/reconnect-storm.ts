@@ -113,6 +113,8 @@ type Storm = {
   backTo: Record<string, number>;
   presence?: { sampled: number; pushedOk: number; listOk: number; wrong: string[] };
   nodeCpuS?: number;
+  /** The load generators' CPU meanwhile (both processes). */
+  clientCpuS?: number;
   otherCpuPct?: number;
 };
 
@@ -183,6 +185,7 @@ async function storm(gens: Generator[], strike: () => Promise<number>, sample: s
     errorSamples: errorSamples.slice(0, 8),
     backTo,
     nodeCpuS,
+    clientCpuS: gensCpuS,
     otherCpuPct,
   };
 }
@@ -307,7 +310,7 @@ async function main() {
     const sampled = kill.check.reduce((a, c) => a + c.sampled, 0);
     const wrong = kill.check.flatMap((c) => c.wrong);
     console.log(`\nB6 reconnect storm, ${n.toLocaleString("en")} users, ${GENERATORS} client processes, ${os.cpus().length} cores (${new Date().toISOString()})`);
-    console.log("scenario".padEnd(34), "first back".padStart(11), "all back".padStart(10), "all synced".padStart(11), "connects/s".padStart(11), "ratio".padStart(7), "errors".padStart(7), "node CPU".padStart(9), "other CPU".padStart(10));
+    console.log("scenario".padEnd(34), "first back".padStart(11), "all back".padStart(10), "all synced".padStart(11), "connects/s".padStart(11), "ratio".padStart(7), "errors".padStart(7), "node CPU".padStart(9), "client CPU".padStart(11), "other CPU".padStart(10));
     const row = (name: string, r: Storm, base = ws) =>
       console.log(
         name.padEnd(34),
@@ -318,6 +321,7 @@ async function main() {
         `${f(r.connectRate / base.connectRate)}×`.padStart(7),
         String(r.errors).padStart(7),
         `${f(r.nodeCpuS, 1)} s`.padStart(9),
+        `${f(r.clientCpuS, 1)} s`.padStart(11),
         `${f(r.otherCpuPct, 0)} %`.padStart(10),
       );
     row("raw ws, server 1 killed", ws);

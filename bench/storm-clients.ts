@@ -18,7 +18,8 @@
 // behind a balancer that has not yet seen the node die). On each connection it
 // does what the browser's CallClient.onConnect does: session:sync, then
 // presence:list (app/call/call-client.ts), and keeps the presence map the UI
-// shows (presence:list's answer, then presence:update events).
+// shows (presence:list's answer with the updates pushed meanwhile laid over
+// it, then presence:update events).
 //
 // Raw `ws` clients (the floor) reconnect with the same back-off (the same
 // formula as socket.io-client's Backoff) and the same rotation over the list.
@@ -89,7 +90,12 @@ function connectDialtone(c: Client, local: string): Promise<void> {
     urlIndex = (urlIndex + 1) % urls.length;
     manager.uri = `${urls[urlIndex]}/signaling`;
   });
-  s.on("presence:update", ({ userId, presence }: { userId: string; presence: string }) => c.presence.set(userId, presence));
+  // As the browser (app/call/call-client.ts#listPresence): updates pushed while presence:list is answered are laid over its answer.
+  let listing: Map<string, string> | undefined;
+  s.on("presence:update", ({ userId, presence }: { userId: string; presence: string }) => {
+    c.presence.set(userId, presence);
+    listing?.set(userId, presence);
+  });
   return new Promise<void>((resolve) => {
     s.on("connect_error", (err: Error) => {
       // A refused TCP connection (the node is down) is the storm itself; a refusal by the server is an
@@ -109,9 +115,11 @@ function connectDialtone(c: Client, local: string): Promise<void> {
         try {
           const sync = await emitAck<{ ok: boolean; code?: string }>(s, "session:sync", {});
           if (!sync.ok) throw new Error(`session:sync ${sync.code}`);
+          const since = (listing = new Map());
           const pres = await emitAck<{ ok: boolean; code?: string; presence: Record<string, string> }>(s, "presence:list", {});
+          listing = undefined;
           if (!pres.ok) throw new Error(`presence:list ${pres.code}`);
-          c.presence = new Map(Object.entries(pres.presence));
+          c.presence = new Map([...Object.entries(pres.presence), ...since]);
           if (armed && !c.syncedAt && c.backAt) c.syncedAt = Date.now();
         } catch (err) {
           fail(`sync: ${(err as Error).message}`);

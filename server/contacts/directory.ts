@@ -13,6 +13,8 @@ import type { Db } from "../db/client";
 
 /** Users read in one set of queries, at most (their ids are bound three times). */
 const MAX_BATCH = 500;
+/** How long misses are gathered before they are read: a user's first presence waits this much more. */
+const BATCH_WINDOW_MS = 5;
 
 export type DirectoryEntry = {
   name: string;
@@ -27,7 +29,7 @@ export class ContactDirectory {
   private readonly entries = new Map<string, DirectoryEntry>();
   /** Loads in flight, by user: each resolves to the entries it read. */
   private readonly loading = new Map<string, Promise<Map<string, DirectoryEntry>>>();
-  /** Misses gathered this tick, read together on the next (enqueue). */
+  /** Misses gathered in the current window, read together at its end (enqueue). */
   private batch: { ids: Set<string>; load: Promise<Map<string, DirectoryEntry>> } | undefined;
   /** Bumped by every invalidation: a load that overlapped one is not kept. */
   private epoch = 0;
@@ -83,14 +85,15 @@ export class ContactDirectory {
   }
 
   /**
-   * Misses asked for in the same tick are read together: a reconnect storm's
-   * presence:list requests (each asking for one user) are one set of
-   * queries, not three queries per handshake. Read in chunks of MAX_BATCH.
+   * Misses asked for within BATCH_WINDOW_MS are read together: a reconnect
+   * storm's handshakes and presence:list requests (each asking for one user)
+   * are one set of queries, not three per handshake (each a statement of its
+   * own length, prepared afresh). Read in chunks of MAX_BATCH.
    */
   private enqueue(userIds: string[]): Promise<Map<string, DirectoryEntry>> {
     if (!this.batch) {
       const ids = new Set<string>();
-      const load = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      const load = new Promise<void>((resolve) => setTimeout(resolve, BATCH_WINDOW_MS)).then(async () => {
         this.batch = undefined;
         const all = [...ids];
         const out = new Map<string, DirectoryEntry>();

@@ -450,6 +450,9 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
     }
     ipSockets.set(ip, fromIp + 1);
     socket.data.messages = budgets.attach(userId);
+    // Its contacts are read now (with the other connects of the moment, server/contacts/directory.ts):
+    // the presence batch and the client's presence:list that follow find them.
+    void directory.preload([userId]).catch(() => undefined);
     // Presence is recomputed from every node's sockets, so a second tab or a
     // tab on another node never flips it wrongly.
     presenceChanged([userId]);
