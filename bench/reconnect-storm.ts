@@ -99,7 +99,7 @@ function procCpuSeconds(pid: number): number {
   }
 }
 
-type Check = { backAt: number[]; syncedAt: number[]; backTo: Record<string, number>; errors: string[]; pushedOk: number; listOk: number; sampled: number; wrong: string[] };
+type Check = { backAt: number[]; syncedAt: number[]; backTo: Record<string, number>; failedAttempts: { refused: number; timeout: number }; errors: string[]; pushedOk: number; listOk: number; sampled: number; wrong: string[] };
 type Storm = {
   /** From the kill (or the new process's start) to the last user authenticated again, s. */
   allBackS: number;
@@ -111,6 +111,8 @@ type Storm = {
   errors: number;
   errorSamples: string[];
   backTo: Record<string, number>;
+  /** Reconnection attempts that failed: refused (the node was down) or timed out (20 s without an answer). */
+  failedAttempts: { refused: number; timeout: number };
   presence?: { sampled: number; pushedOk: number; listOk: number; wrong: string[] };
   nodeCpuS?: number;
   /** The load generators' CPU meanwhile (both processes). */
@@ -184,6 +186,10 @@ async function storm(gens: Generator[], strike: () => Promise<number>, sample: s
     errors: errorSamples.length,
     errorSamples: errorSamples.slice(0, 8),
     backTo,
+    failedAttempts: {
+      refused: check.reduce((a, c) => a + (c.failedAttempts?.refused ?? 0), 0),
+      timeout: check.reduce((a, c) => a + (c.failedAttempts?.timeout ?? 0), 0),
+    },
     nodeCpuS,
     clientCpuS: gensCpuS,
     otherCpuPct,
@@ -327,7 +333,8 @@ async function main() {
     row("raw ws, server 1 killed", ws);
     row("Dialtone, node A SIGKILLed", kill);
     if (restart) row("Dialtone, node B restarted in place", restart);
-    console.log(`  back on: ${Object.entries(kill.backTo).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+    console.log(`  back on: ${Object.entries(kill.backTo).map(([k, v]) => `${k} ${v}`).join(", ")}; failed attempts: ${kill.failedAttempts.refused} refused (node down), ${kill.failedAttempts.timeout} timed out`);
+    if (restart) console.log(`  restart in place, failed attempts: ${restart.failedAttempts.refused} refused (node down), ${restart.failedAttempts.timeout} timed out`);
     if (restart) console.log(`  restart in place: the new process was ready ${f(restart.readyS)} s after its start; every user back ${f(restart.allBackS)} s after its start (${f(restart.fromReadyS)} s after ready)`);
     console.log(`  presence after the storm: ${presenceOk}/${sampled} sampled users' contacts all shown online (pushed), ${listOk}/${sampled} in a fresh presence:list${wrong.length ? `; wrong: ${wrong.join(" | ")}` : ""}`);
     console.log(`  ring 1 s after the last reconnection: ${ring.ok ? `delivered in ${f(ring.ms)} ms` : `NOT delivered (${ring.why})`}`);

@@ -55,6 +55,8 @@ let urls: string[] = [];
 let armed = false;
 const clients = new Map<string, Client>();
 const errors: string[] = [];
+/** Reconnection attempts that failed since `arm`: the node refused the TCP connection (down), or did not answer in 20 s (socket.io-client's timeout). */
+const failedAttempts = { refused: 0, timeout: 0 };
 const fail = (why: string) => {
   if (errors.length < 10_000) errors.push(why);
 };
@@ -100,7 +102,10 @@ function connectDialtone(c: Client, local: string): Promise<void> {
     s.on("connect_error", (err: Error) => {
       // A refused TCP connection (the node is down) is the storm itself; a refusal by the server is an
       // error (and socket.io-client does not retry it: the user stays out).
-      if (/xhr poll error|websocket error|timeout/.test(err.message)) return;
+      if (/xhr poll error|websocket error|timeout/.test(err.message)) {
+        if (armed) failedAttempts[err.message === "timeout" ? "timeout" : "refused"]++;
+        return;
+      }
       fail(`connect_error: ${err.message}`);
       resolve();
     });
@@ -207,6 +212,8 @@ async function handle(m: Msg): Promise<void> {
         c.backTo = "";
       }
       armed = true;
+      failedAttempts.refused = 0;
+      failedAttempts.timeout = 0;
       send({ type: "arm" });
       // Report once every user is back and synced (or keep reporting progress).
       const timer = setInterval(() => {
@@ -250,7 +257,7 @@ async function handle(m: Msg): Promise<void> {
         const res = await emitAck<{ ok: boolean; presence?: Record<string, string> }>(c.socket, "presence:list", {}).catch(() => ({ ok: false }) as const);
         if (res.ok && c.user.contacts.every((k) => res.presence?.[k] === "online")) listOk++;
       }
-      send({ type: "check", backAt, syncedAt, backTo, errors: errors.splice(0), pushedOk, listOk, sampled: m.sample.filter((id) => clients.get(id)?.socket).length, wrong: wrong.slice(0, 5) });
+      send({ type: "check", backAt, syncedAt, backTo, failedAttempts, errors: errors.splice(0), pushedOk, listOk, sampled: m.sample.filter((id) => clients.get(id)?.socket).length, wrong: wrong.slice(0, 5) });
       return;
     }
     case "ring": {
