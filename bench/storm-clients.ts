@@ -248,15 +248,18 @@ async function handle(m: Msg): Promise<void> {
       let pushedOk = 0;
       let listOk = 0;
       const wrong: string[] = [];
-      for (const id of m.sample) {
-        const c = clients.get(id);
-        if (!c?.socket) continue;
-        const pushed = c.user.contacts.every((k) => c.presence.get(k) === "online");
-        if (pushed) pushedOk++;
-        else wrong.push(`${id}: ${c.user.contacts.map((k) => c.presence.get(k) ?? "?").join(",")}`);
-        const res = await emitAck<{ ok: boolean; presence?: Record<string, string> }>(c.socket, "presence:list", {}).catch(() => ({ ok: false }) as const);
-        if (res.ok && c.user.contacts.every((k) => res.presence?.[k] === "online")) listOk++;
-      }
+      // All at once, 5 s each at most: a node that does not answer must not hold the bench for 200 × 20 s.
+      await Promise.all(
+        m.sample.map(async (id) => {
+          const c = clients.get(id);
+          if (!c?.socket) return;
+          const pushed = c.user.contacts.every((k) => c.presence.get(k) === "online");
+          if (pushed) pushedOk++;
+          else wrong.push(`${id}: ${c.user.contacts.map((k) => c.presence.get(k) ?? "?").join(",")}`);
+          const res = await emitAck<{ ok: boolean; presence?: Record<string, string> }>(c.socket, "presence:list", {}, 5_000).catch(() => ({ ok: false }) as const);
+          if (res.ok && c.user.contacts.every((k) => res.presence?.[k] === "online")) listOk++;
+        }),
+      );
       send({ type: "check", backAt, syncedAt, backTo, failedAttempts, errors: errors.splice(0), pushedOk, listOk, sampled: m.sample.filter((id) => clients.get(id)?.socket).length, wrong: wrong.slice(0, 5) });
       return;
     }
