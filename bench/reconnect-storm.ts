@@ -256,6 +256,9 @@ async function dialtone(s: Seed) {
       return t;
     }, sample, { nodePid: () => b!.pid });
     a = undefined;
+    // What node B logged as errors during the storm (its JSON log lines, level ≥ 50), for the report.
+    const bErrors = b.output().split("\n").filter((l) => /"level":(50|60)/.test(l));
+    if (bErrors.length) console.log(`  node B logged ${bErrors.length} errors, e.g.: ${bErrors.slice(0, 3).map((l) => l.slice(0, 300)).join(" | ")}`);
     // A ring between two of the storm's users (contacts: user 0 and user 2, both in generator 0), 1 s after the last reconnection.
     const lastBack = kill.t0 + kill.allBackS * 1000;
     await sleep(Math.max(0, lastBack + 1_000 - Date.now()));
