@@ -60,15 +60,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 type Reply = Record<string, unknown> & { type: string };
 class Generator {
   private readonly child: ChildProcess;
-  private readonly waiting = new Map<string, (r: Reply) => void>();
+  private readonly waiting = new Map<string, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
   progress = { back: 0, synced: 0, total: 0 };
   constructor() {
     this.child = fork(path.resolve("bench/storm-clients.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
     this.child.on("message", (m: Reply) => {
       if (m.type === "progress") this.progress = m as never;
-      else if (m.type === "error") console.error(`  [generator] ${String(m.message)}`);
-      else {
-        this.waiting.get(m.type)?.(m);
+      else if (m.type === "error") {
+        // The command failed in the generator: its request fails now (it would wait for an answer that never comes).
+        console.error(`  [generator] ${String(m.command)}: ${String(m.message)}`);
+        this.waiting.get(String(m.command))?.reject(new Error(`generator: ${String(m.command)} failed: ${String(m.message)}`));
+        this.waiting.delete(String(m.command));
+      } else {
+        this.waiting.get(m.type)?.resolve(m);
         this.waiting.delete(m.type);
       }
     });
@@ -77,9 +81,15 @@ class Generator {
   request<T extends Reply>(m: Record<string, unknown> & { type: string }, timeoutMs = 300_000): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`generator: no answer to ${m.type} in ${timeoutMs / 1000} s`)), timeoutMs);
-      this.waiting.set(m.type, (r) => {
-        clearTimeout(t);
-        resolve(r as T);
+      this.waiting.set(m.type, {
+        resolve: (r) => {
+          clearTimeout(t);
+          resolve(r as T);
+        },
+        reject: (e) => {
+          clearTimeout(t);
+          reject(e);
+        },
       });
       this.child.send(m);
     });

@@ -186,7 +186,7 @@ async function pool<T>(items: T[], concurrency: number, fn: (item: T, i: number)
 }
 
 process.on("message", (m: Msg) => {
-  void handle(m).catch((err: unknown) => send({ type: "error", message: String(err) }));
+  void handle(m).catch((err: unknown) => send({ type: "error", command: m.type, message: err instanceof Error ? (err.stack ?? err.message) : String(err) }));
 });
 process.on("disconnect", () => process.exit(0));
 
@@ -269,7 +269,9 @@ async function handle(m: Msg): Promise<void> {
       if (!caller || !callee) throw new Error("ring: users not here");
       const incoming = new Promise<number>((resolve) => callee.once("call:incoming", () => resolve(performance.now())));
       const t0 = performance.now();
-      const ack = await emitAck<{ ok: boolean; code?: string; call?: { id: string } }>(caller, "call:invite", { calleeId: m.callee, kind: "video" }, 5_000);
+      const ack = await emitAck<{ ok: boolean; code?: string; call?: { id: string } }>(caller, "call:invite", { calleeId: m.callee, kind: "video" }, 5_000).catch(
+        (err: Error) => ({ ok: false, code: err.message }) as { ok: boolean; code?: string; call?: { id: string } },
+      );
       if (!ack.ok || !ack.call) {
         send({ type: "ring", ok: false, why: `invite: ${ack.code}` });
         return;
