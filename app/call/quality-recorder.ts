@@ -5,7 +5,7 @@
 // sends the record (POST /api/calls/{id}/quality) and shows it on the
 // end-of-call sheet. Only connected seconds count: set-up and reconnections
 // say nothing about the path's quality, and they are counted on their own.
-import type { FailureStep, QualityRecord } from "@/server/quality/record";
+import { rateRecord, type FailureStep, type QualityLevel, type QualityRecord } from "@/server/quality/record";
 import type { PeerSession } from "./peer-session";
 import type { ConnectionStats, StatsSampler } from "./stats-sampler";
 
@@ -22,6 +22,9 @@ export type CallEnd = {
   /** Milliseconds since the call was answered. */
   answeredForMs: number;
 };
+
+/** The record and its level, rated as the server rates it. */
+export type QualitySummary = { record: QualityRecord; level: QualityLevel | null };
 
 export class QualityRecorder {
   private readonly rtts: number[] = [];
@@ -97,7 +100,7 @@ export class QualityRecorder {
   }
 
   /** Stop listening and sum the call up. */
-  finish(end: CallEnd): QualityRecord {
+  finish(end: CallEnd): QualitySummary {
     this.detach?.();
     this.detach = null;
     const iceRestarts = this.iceRestartsBefore + (this.session?.iceRestarts ?? 0);
@@ -105,10 +108,10 @@ export class QualityRecorder {
     const n = this.connectedSamples;
     const sorted = [...this.rtts].sort((a, b) => a - b);
     const round = (x: number) => Math.round(x);
-    return {
+    const record: QualityRecord = {
       setupMs: this.setupMs === null ? null : Math.min(600_000, round(this.setupMs)),
       path: this.path,
-      rttMedianMs: sorted.length ? round(sorted[Math.floor(sorted.length / 2)]!) : null,
+      rttMedianMs: sorted.length ? round((sorted[Math.floor((sorted.length - 1) / 2)]! + sorted[Math.floor(sorted.length / 2)]!) / 2) : null,
       rttMaxMs: this.rttMax === null ? null : round(this.rttMax),
       lossPercent: this.lossSamples ? Math.round((this.lossSum / this.lossSamples) * 100) / 100 : null,
       bitrateOutKbps: n ? round(this.bitsOut / n / 1000) : null,
@@ -121,6 +124,7 @@ export class QualityRecorder {
       connectedSeconds: n,
       failure: failureStep(end, this.everConnected, this.sawFailure),
     };
+    return { record, level: rateRecord(record) };
   }
 }
 

@@ -8,6 +8,7 @@ import type { HistoryEntry } from "@/server/history/service";
 import { useConnectionState } from "../connection-context";
 import { groupByDay } from "./day-groups";
 import { HistoryRow } from "./history-row";
+import { QualityDetails } from "./quality-details";
 import { useWhen } from "./use-when";
 
 type Page = { entries: HistoryEntry[]; nextCursor: string | null };
@@ -49,6 +50,7 @@ export function HistoryView() {
     void fetch("/api/history/seen", { method: "POST" }).then(() => window.dispatchEvent(new Event("dialtone:missed-seen")));
   }, [historyVersion]);
 
+  const [details, setDetails] = useState<HistoryEntry | null>(null);
   const groups = useMemo(() => groupByDay(entries ?? []), [entries]);
   const inCallOrRinging = Boolean(active || (outgoing && !outgoing.outcome));
   const callBlockedBecause = !live ? tOffline("callsPaused") : inCallOrRinging ? tOffline("inCall") : null;
@@ -101,6 +103,7 @@ export function HistoryView() {
                     time={timeLabel(new Date(e.startedAt))}
                     callBlockedBecause={callBlockedBecause}
                     onCallBack={() => void startCall(e.other, e.kind)}
+                    onShowQuality={() => setDetails(e)}
                   />
                 ))}
               </tbody>
@@ -108,6 +111,11 @@ export function HistoryView() {
           </table>
         </div>
       )}
+      <QualityDetails
+        callId={details?.id ?? null}
+        otherName={details ? (details.other.deleted ? t("deletedUser") : details.other.name) : ""}
+        onClose={() => setDetails(null)}
+      />
       {next && (
         <Button variant="secondary" onClick={() => void load(next)}>
           {t("showOlder")}
