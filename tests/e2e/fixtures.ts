@@ -402,3 +402,18 @@ export async function watchConnectionStates(page: Page): Promise<void> {
 export async function connectionStates(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as { __pcStates?: string[] }).__pcStates ?? []);
 }
+
+/** The connected peer connection's selected pair, as getStats says: direct or relayed, and its current round trip (ms). */
+export async function selectedPair(page: Page): Promise<{ path: "direct" | "relayed"; rttMs: number } | null> {
+  return page.evaluate(async () => {
+    const pc = (window.__pcs ?? []).filter((p) => p.connectionState === "connected").at(-1);
+    if (!pc) return null;
+    const all = new Map<string, Record<string, unknown>>();
+    (await pc.getStats()).forEach((s: Record<string, unknown>) => all.set(s.id as string, s));
+    const transport = [...all.values()].find((s) => s.type === "transport" && typeof s.selectedCandidatePairId === "string");
+    const pair = transport && all.get(transport.selectedCandidatePairId as string);
+    if (!pair || typeof pair.currentRoundTripTime !== "number") return null;
+    const relay = [pair.localCandidateId, pair.remoteCandidateId].some((id) => all.get(id as string)?.candidateType === "relay");
+    return { path: relay ? "relayed" : "direct", rttMs: pair.currentRoundTripTime * 1000 };
+  });
+}
