@@ -103,7 +103,8 @@ export function RadixQualityDetails({ callId, otherName, onClose }: QualityDetai
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-border">
-                  {rows.map((row) => (
+                  {/* A row nobody measured (an audio call's video) is left out. */}
+                  {rows.filter((row) => sides.some((q) => q && row.value(q) !== null)).map((row) => (
                     <tr key={row.label}>
                       <th scope="row" className="py-1.5 pr-2 text-left font-normal text-muted">
                         {row.label}
