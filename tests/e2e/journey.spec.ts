@@ -7,7 +7,8 @@ import {
   durationsIn,
   expect,
   historyRowWith,
-  selectedPair,
+  readPairProbe,
+  startPairProbe,
   mediaFlowing,
   newContext,
   reportFirstFrame,
@@ -65,6 +66,8 @@ test("sign up, add a contact, video call with media both ways, history, sign out
   await expect(aliceCall.getByLabel("Your video", { exact: true })).toBeVisible();
   await expect(bobCall.getByLabel("Your video", { exact: true })).toBeVisible();
 
+  // The test reads Bob's selected pair from getStats once a second for the rest of the call.
+  await startPairProbe(bob.page);
   await reportFirstFrame(testInfo, bob.page, { "callee (Bob)": bob.page, "caller (Alice)": alice });
   await mediaFlowing(alice, "video", "Alice");
   await mediaFlowing(bob.page, "video", "Bob");
@@ -87,20 +90,13 @@ test("sign up, add a contact, video call with media both ways, history, sign out
     })
     .toBe(0);
 
-  // --- The call timer runs; meanwhile the test reads Bob's path and round trip from getStats ---
+  // --- The call timer runs -------------------------------------------------------------------
   const timer = aliceCall.getByRole("timer");
   await expect(timer).toHaveText(/^\s*\d+:\d\d\s*$/);
-  const pairs: { path: string; rttMs: number }[] = [];
   await expect
-    .poll(
-      async () => {
-        const pair = await selectedPair(bob.page);
-        if (pair) pairs.push(pair);
-        return durationsIn(await timer.innerText())[0] ?? -1;
-      },
-      { message: "the call timer reaches 0:03", timeout: 10_000 },
-    )
-    .toBeGreaterThanOrEqual(3);
+    .poll(async () => durationsIn(await timer.innerText())[0] ?? -1, { message: "the call timer reaches 0:02", timeout: 10_000 })
+    .toBeGreaterThanOrEqual(2);
+  const pairs = await readPairProbe(bob.page);
   expect(pairs.length, "getStats gave Bob's selected pair").toBeGreaterThan(0);
 
   // --- Bob hangs up: the call screen goes away on both sides ---------------------------------
@@ -136,10 +132,13 @@ test("sign up, add a contact, video call with media both ways, history, sign out
   await expect.poll(async () => (await cells("Path"))[0], { message: "Bob's path in the details" }).toBe(path);
   // Alice's page sent hers too (she measured the same path).
   await expect.poll(async () => (await cells("Path"))[1], { message: "Alice's path in the details" }).toBe(path);
-  const sorted = pairs.map((p) => p.rttMs).sort((a, b) => a - b);
-  const testMedian = sorted[Math.floor(sorted.length / 2)]!;
+  // The median of what the test read once a second through the whole call (the probe stopped with the call).
+  const sorted = (await readPairProbe(bob.page)).map((p) => p.rttMs).sort((a, b) => a - b);
+  const testMedian = (sorted[Math.floor((sorted.length - 1) / 2)]! + sorted[Math.floor(sorted.length / 2)]!) / 2;
   const shown = Number(/^(\d+) ms$/.exec((await cells("Round trip (typical)"))[0] ?? "")?.[1]);
-  expect(Math.abs(shown - testMedian), `details RTT ${shown} ms vs getStats median ${testMedian.toFixed(1)} ms`).toBeLessThanOrEqual(5);
+  expect(Math.abs(shown - testMedian), `details RTT ${shown} ms vs getStats median ${testMedian.toFixed(1)} ms of ${sorted.length} readings`).toBeLessThanOrEqual(
+    Math.max(3, testMedian * 0.25),
+  );
   // Connected for about as long as the call lasted (its row's duration), sampled once a second.
   const connected = durationsIn((await cells("Connected for"))[0] ?? "")[0]!;
   expect(connected, `connected ${connected} s of a ${lasted} s call`).toBeGreaterThanOrEqual(Math.min(2, lasted));

@@ -91,25 +91,28 @@ function QualityButton({ quality, name, onClick }: { quality: NonNullable<Histor
   const { level, failure } = quality;
   const label = failure ? t("openFailed", { name }) : t("open", { name, level: t(`badge.${level ?? "good"}`) });
   return (
+    // A 44×44 target (the row's height does not grow: negative margins) around a small pill.
     <button
       type="button"
       aria-label={label}
       title={label}
       data-level={level ?? "none"}
       onClick={onClick}
-      className="relative inline-flex min-h-6 items-center gap-1 rounded-full px-1.5 py-0.5 text-xs font-medium text-muted ring-1 ring-border after:absolute after:-inset-2.5 after:content-[''] hover:bg-surface-2 hover:text-fg focus-visible:outline-2 focus-visible:outline-focus"
+      className="group -my-2.5 -mr-1 inline-flex min-h-tap min-w-tap items-center justify-end focus-visible:outline-none"
     >
-      {failure ? (
-        <>
-          <AlertTriangle aria-hidden size={13} className="text-danger-text" />
-          {t("why")}
-        </>
-      ) : (
-        <>
-          <QualityBars level={level} />
-          <span className="hidden sm:inline">{t(`short.${level ?? "good"}`)}</span>
-        </>
-      )}
+      <span className="inline-flex items-center gap-1 rounded-full px-1.5 py-0.5 text-xs font-medium text-muted ring-1 ring-border group-hover:bg-surface-2 group-hover:text-fg group-focus-visible:outline-2 group-focus-visible:outline-focus">
+        {failure ? (
+          <>
+            <AlertTriangle aria-hidden size={13} className="text-danger-text" />
+            {t("why")}
+          </>
+        ) : (
+          <>
+            <QualityBars level={level} />
+            <span className="hidden sm:inline">{t(`short.${level ?? "good"}`)}</span>
+          </>
+        )}
+      </span>
     </button>
   );
 }
