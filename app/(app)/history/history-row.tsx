@@ -22,8 +22,8 @@ type Props = {
   time: string;
   callBlockedBecause: string | null;
   onCallBack: () => void;
-  /** Open the call's quality details (a row with a quality record). */
-  onShowQuality: () => void;
+  /** Open the call's quality details (a row with a quality record); `from`: the button, where focus returns. */
+  onShowQuality: (from: HTMLElement) => void;
 };
 
 /**
@@ -86,7 +86,7 @@ export function HistoryRow({ entry, time, callBlockedBecause, onCallBack, onShow
 }
 
 /** The call's quality at a glance (bars, and the word from sm up), or "Why?" when it failed; opens the details. */
-function QualityButton({ quality, name, onClick }: { quality: NonNullable<HistoryEntry["quality"]>; name: string; onClick: () => void }) {
+function QualityButton({ quality, name, onClick }: { quality: NonNullable<HistoryEntry["quality"]>; name: string; onClick: (from: HTMLElement) => void }) {
   const t = useTranslations("callQuality");
   const { level, failure } = quality;
   const label = failure ? t("openFailed", { name }) : t("open", { name, level: t(`badge.${level ?? "good"}`) });
@@ -97,7 +97,7 @@ function QualityButton({ quality, name, onClick }: { quality: NonNullable<Histor
       aria-label={label}
       title={label}
       data-level={level ?? "none"}
-      onClick={onClick}
+      onClick={(e) => onClick(e.currentTarget)}
       className="group -my-2.5 -mr-1 inline-flex min-h-tap min-w-tap items-center justify-end focus-visible:outline-none"
     >
       <span className="inline-flex items-center gap-1 rounded-full px-1.5 py-0.5 text-xs font-medium text-muted ring-1 ring-border group-hover:bg-surface-2 group-hover:text-fg group-focus-visible:outline-2 group-focus-visible:outline-focus">

@@ -1,7 +1,7 @@
 "use client";
 import { History } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useCalls } from "@/app/call/call-provider";
 import { Button } from "@/app/ui/button";
 import type { HistoryEntry } from "@/server/history/service";
@@ -51,6 +51,8 @@ export function HistoryView() {
   }, [historyVersion]);
 
   const [details, setDetails] = useState<HistoryEntry | null>(null);
+  /** The quality button that opened the details: focus goes back to it. */
+  const detailsFrom = useRef<HTMLElement | null>(null);
   const groups = useMemo(() => groupByDay(entries ?? []), [entries]);
   const inCallOrRinging = Boolean(active || (outgoing && !outgoing.outcome));
   const callBlockedBecause = !live ? tOffline("callsPaused") : inCallOrRinging ? tOffline("inCall") : null;
@@ -103,7 +105,10 @@ export function HistoryView() {
                     time={timeLabel(new Date(e.startedAt))}
                     callBlockedBecause={callBlockedBecause}
                     onCallBack={() => void startCall(e.other, e.kind)}
-                    onShowQuality={() => setDetails(e)}
+                    onShowQuality={(from) => {
+                      detailsFrom.current = from;
+                      setDetails(e);
+                    }}
                   />
                 ))}
               </tbody>
@@ -115,6 +120,7 @@ export function HistoryView() {
         callId={details?.id ?? null}
         otherName={details ? (details.other.deleted ? t("deletedUser") : details.other.name) : ""}
         onClose={() => setDetails(null)}
+        returnFocus={() => detailsFrom.current?.focus()}
       />
       {next && (
         <Button variant="secondary" onClick={() => void load(next)}>

@@ -17,11 +17,13 @@ export type QualityDetailsProps = {
   /** The other person's name as the history shows it. */
   otherName: string;
   onClose: () => void;
+  /** Put focus back where the dialog was opened from (it opens after its code loads, so Radix cannot tell). */
+  returnFocus: () => void;
 };
 
 type Row = { label: string; value: (q: StoredQuality) => string | null };
 
-export function RadixQualityDetails({ callId, otherName, onClose }: QualityDetailsProps) {
+export function RadixQualityDetails({ callId, otherName, onClose, returnFocus }: QualityDetailsProps) {
   const t = useTranslations("callQuality");
   const tq = useTranslations("quality");
   const [view, setView] = useState<{ callId: string; data: CallQualityView | null } | null>(null);
@@ -62,7 +64,12 @@ export function RadixQualityDetails({ callId, otherName, onClose }: QualityDetai
     <Dialog.Root open={callId !== null} onOpenChange={(open) => !open && onClose()}>
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 z-50 bg-black/50" />
-        <Dialog.Content className="fixed left-1/2 top-1/2 z-50 max-h-[calc(100dvh-2rem)] w-[calc(100%-2rem)] max-w-lg -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-card bg-surface p-5 text-fg shadow-2xl ring-1 ring-border sm:p-6">
+        <Dialog.Content
+          onCloseAutoFocus={(e) => {
+            e.preventDefault();
+            returnFocus();
+          }}
+          className="fixed left-1/2 top-1/2 z-50 max-h-[calc(100dvh-2rem)] w-[calc(100%-2rem)] max-w-lg -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-card bg-surface p-5 text-fg shadow-2xl ring-1 ring-border sm:p-6">
           <Dialog.Title className="text-lg font-semibold">{t("title")}</Dialog.Title>
           <Dialog.Description className="mt-1 text-sm text-muted">{t("description", { name: otherName })}</Dialog.Description>
           {!shown && (
