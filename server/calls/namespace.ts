@@ -3,7 +3,7 @@
 // with a decision. Its own file so that neither side imports the other for a
 // type (service.ts and signaling/cluster-broadcast.ts once did, both ways).
 import type { Namespace } from "socket.io";
-import type { ClientToServerEvents, ServerToClientEvents } from "../call/protocol";
+import type { ClientToServerEvents, ServerToClientEvents } from "../protocol/events";
 import type { MessageCounter } from "../rate-limits";
 import type { Announcement } from "./store";
 

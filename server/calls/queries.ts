@@ -2,8 +2,8 @@
 import { Prisma } from "../db/generated/sqlite/client";
 import type { Db } from "../db/client";
 import { isSqliteBusy, sqliteWriterOf } from "../db/sqlite-reader";
-import type { CallInfo, CallKind } from "../call/protocol";
-import type { CallOutcome, CallStatus } from "../call/state-machine";
+import type { CallInfo, CallKind } from "../protocol/events";
+import type { CallOutcome, CallStatus } from "../call-domain/state-machine";
 
 export const callInclude = {
   caller: { select: { id: true, name: true } },

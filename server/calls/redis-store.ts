@@ -2,7 +2,7 @@
 // (ringing, active) are hashes in Redis, indexed per user, and every decision
 // is one Lua script (./redis-scripts.ts), so it is atomic across nodes without locks:
 //
-// - INVITE: the ring limit, the busy rules (server/call/call-rules.ts
+// - INVITE: the ring limit, the busy rules (server/call-domain/call-rules.ts
 //   #decideInvite, transcribed), the new ringing call and, in the same step, the callee's
 //   call:incoming as an entry of the Socket.IO adapter's stream. A ring costs
 //   one Redis round trip, after which every node holding a callee socket
@@ -24,8 +24,8 @@
 // end and answer time), <prefix>loaded.
 import type { Db } from "../db/client";
 import type { RedisClient } from "../redis";
-import type { CallKind } from "../call/protocol";
-import type { CallOutcome, CallStatus } from "../call/state-machine";
+import type { CallKind } from "../protocol/events";
+import type { CallOutcome, CallStatus } from "../call-domain/state-machine";
 import { callInclude, findCall, findCallParticipants, insertCall, saveCall, toCallInfo, type CallRowSave } from "./queries";
 import {
   done,

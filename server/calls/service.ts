@@ -7,11 +7,11 @@
 // whatever a timer missed (e.g. after a restart).
 import { randomUUID } from "node:crypto";
 import { contactName, type ContactDirectory } from "../contacts/directory";
-import { DialtoneError } from "../call/errors";
-import type { CallInfo, CallKind, IceServer, Payload } from "../call/protocol";
+import { DialtoneError } from "../protocol/errors";
+import type { CallInfo, CallKind, IceServer, Payload } from "../protocol/events";
 
 type PreparedAnswer = NonNullable<Payload<"call:accept">["answer"]>;
-import { transition, type CallEvent, type Role } from "../call/state-machine";
+import { transition, type CallEvent, type Role } from "../call-domain/state-machine";
 import type { CallStore, RingLimit, StoredCall } from "./store";
 import type { CallReporter } from "./call-reporter";
 import { CallNotifier } from "./notifier";

@@ -14,9 +14,9 @@
 // one step (`invite`, `accept`), so no locks are needed around them.
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db/client";
-import type { CallInfo, CallKind, UserRef } from "../call/protocol";
-import type { CallOutcome, CallStatus } from "../call/state-machine";
-import { decideAccept, decideInvite, ownRingsOnAccept, type AcceptRefusal } from "../call/call-rules";
+import type { CallInfo, CallKind, UserRef } from "../protocol/events";
+import type { CallOutcome, CallStatus } from "../call-domain/state-machine";
+import { decideAccept, decideInvite, ownRingsOnAccept, type AcceptRefusal } from "../call-domain/call-rules";
 import { callInclude, findCall, findCallParticipants, insertCall, toCallInfo, updateCallIf, type CallRowInsert, type StoredCall } from "./queries";
 import { performance } from "node:perf_hooks";
 import { getMetrics } from "../observability/metrics";
@@ -90,11 +90,11 @@ export interface CallStore {
   find(id: string): Promise<StoredCall | null>;
   /**
    * One atomic step: the ring limit (if given), then the busy rules
-   * (server/call/call-rules.ts#decideInvite), then the new ringing call (and
+   * (server/call-domain/call-rules.ts#decideInvite), then the new ringing call (and
    * its announcement).
    */
   invite(r: InviteRequest): Promise<InviteDecision>;
-  /** One atomic step: the callee's device moves a ringing call to active, unless server/call/call-rules.ts#decideAccept refuses. */
+  /** One atomic step: the callee's device moves a ringing call to active, unless server/call-domain/call-rules.ts#decideAccept refuses. */
   accept(callId: string, userId: string, now: Date): Promise<AcceptDecision>;
   /** A call that never rang (the callee was busy): written straight to history. */
   recordEnded(c: NewCall): Promise<{ call: StoredCall; persisted: Promise<void> }>;

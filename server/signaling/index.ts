@@ -9,7 +9,7 @@ import { userFromCookieHeader } from "../auth/session-cookie";
 import { deriveClientIp, TRUST_NONE, type TrustProxy } from "../http/client-ip";
 import { sameOrigin } from "../http/same-origin";
 import type { Db } from "../db/client";
-import { DialtoneError, toAckError } from "../call/errors";
+import { DialtoneError, toAckError } from "../protocol/errors";
 import {
   LIMITS,
   schemas,
@@ -19,7 +19,7 @@ import {
   type IceServer,
   type Payload,
   type ServerToClientEvents,
-} from "../call/protocol";
+} from "../protocol/events";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { consume, type Limits } from "../rate-limits";
 import { onAccountEvents, onContactsChanged } from "../realtime";

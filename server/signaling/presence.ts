@@ -3,7 +3,7 @@
 // from the sockets: on one node its own rooms, on several every node's (through
 // the adapter), so any node answers the same.
 import type { ContactDirectory } from "../contacts/directory";
-import type { Presence } from "../call/protocol";
+import type { Presence } from "../protocol/events";
 import type { CallStore } from "../calls/store";
 import { userRoom, type SignalingNamespace } from "../calls/namespace";
 

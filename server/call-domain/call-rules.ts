@@ -6,7 +6,7 @@
 // Each decision is an ordered table of rules: the first rule that matches
 // gives the verdict. MemoryCallStore (server/calls/store.ts) calls these
 // functions; RedisCallStore's INVITE and ACCEPT scripts
-// (server/calls/redis-store.ts) are their one transcription into Lua, needed
+// (server/calls/redis-scripts.ts) are their one transcription into Lua, needed
 // for atomicity across nodes. tests/integration/call-rules.test.ts runs one
 // table of cases against both stores, so the two cannot drift.
 import type { CallStatus } from "./state-machine";
