@@ -4,7 +4,7 @@
 // cancel, hang-up, time-out, failure) is ./state-machine.ts.
 //
 // Each decision is an ordered table of rules: the first rule that matches
-// gives the verdict. MemoryCallStore (server/calls/store.ts) calls these
+// gives the verdict. MemoryCallStore (server/calls/memory-store.ts) calls these
 // functions; RedisCallStore's INVITE and ACCEPT scripts
 // (server/calls/redis-scripts.ts) are their one transcription into Lua, needed
 // for atomicity across nodes. tests/integration/call-rules.test.ts runs one

@@ -28,11 +28,8 @@ import type { CallKind } from "../protocol/events";
 import type { CallOutcome, CallStatus } from "../call-domain/state-machine";
 import { callInclude, findCall, findCallParticipants, insertCall, saveCall, toCallInfo, type CallRowSave } from "./queries";
 import {
-  done,
-  logWriteError,
   newEnded,
   newRinging,
-  WriteQueue,
   type AcceptDecision,
   type AcceptRefusal,
   type CallChange,
@@ -43,6 +40,7 @@ import {
   type StoredCall,
   type Written,
 } from "./store";
+import { done, logWriteError, WriteQueue } from "./write-queue";
 import { performance } from "node:perf_hooks";
 import { getMetrics } from "../observability/metrics";
 

@@ -1,7 +1,7 @@
 // The call service: every lifecycle change goes through here. Each transition
-// is decided by the call store in one atomic step (server/calls/store.ts: in
-// memory on one node; server/calls/redis-store.ts: a Lua script in Redis on
-// several), then the sockets involved are told (./notifier.ts), then the
+// is decided by the call store in one atomic step (the contract:
+// server/calls/store.ts; server/calls/memory-store.ts: in memory on one node;
+// server/calls/redis-store.ts: a Lua script in Redis on several), then the sockets involved are told (./notifier.ts), then the
 // actor is answered once the database has the change.
 // Timers (./timers.ts) are only a fast path: the periodic sweep closes
 // whatever a timer missed (e.g. after a restart).
