@@ -19,13 +19,12 @@
 // start of a cluster, or, at the next sweep, after Redis lost its data).
 //
 // Keys (one Redis server; scripts touch keys they read from sets, so this is
-// not for Redis Cluster): <prefix>call:<id> (hash), <prefix>live:<userId>
+// not for Redis Cluster): <prefix>call:<id> (hash: ./redis-hash.ts), <prefix>live:<userId>
 // (set of call ids), <prefix>ringing and <prefix>active (sorted sets by ring
 // end and answer time), <prefix>loaded.
 import type { Db } from "../db/client";
 import type { RedisClient } from "../redis";
-import type { CallKind } from "../protocol/events";
-import type { CallOutcome, CallStatus } from "../call-domain/state-machine";
+import type { CallStatus } from "../call-domain/state-machine";
 import { callInclude, findCall, findCallParticipants, insertCall, saveCall, toCallInfo, type CallRowSave } from "./queries";
 import {
   newEnded,
@@ -41,6 +40,7 @@ import {
   type Written,
 } from "./store";
 import { done, logWriteError, WriteQueue } from "./write-queue";
+import { toFields, toHash, toRow, toStored, type Hash } from "./redis-hash";
 import { performance } from "node:perf_hooks";
 import { getMetrics } from "../observability/metrics";
 
@@ -58,74 +58,6 @@ async function run<T>(name: string, call: () => Promise<T>): Promise<T> {
   } finally {
     getMetrics().redisScripts.observe({ script: name }, (performance.now() - t0) / 1000);
   }
-}
-
-type Hash = Record<string, string>;
-
-/** A flat [field, value, …] reply (HGETALL inside a script) as an object. */
-function toHash(reply: unknown): Hash {
-  const h: Hash = {};
-  if (!Array.isArray(reply)) return h;
-  for (let i = 0; i + 1 < reply.length; i += 2) h[String(reply[i])] = String(reply[i + 1]);
-  return h;
-}
-
-const iso = (ms: string | undefined) => (ms ? new Date(Number(ms)).toISOString() : null);
-const date = (ms: string | undefined) => (ms ? new Date(Number(ms)) : null);
-
-function toStored(h: Hash): StoredCall {
-  return {
-    id: h.id!,
-    kind: h.kind as CallKind,
-    status: h.status as CallStatus,
-    outcome: (h.outcome || null) as CallOutcome | null,
-    caller: { id: h.callerId!, name: h.callerName ?? "" },
-    callee: { id: h.calleeId!, name: h.calleeName ?? "" },
-    createdAt: iso(h.createdAt)!,
-    ringExpiresAt: iso(h.ringExpires)!,
-    answeredAt: iso(h.answeredAt),
-    endedAt: iso(h.endedAt),
-    callerId: h.callerId!,
-    calleeId: h.calleeId!,
-  };
-}
-
-function toRow(h: Hash): CallRowSave {
-  return {
-    id: h.id!,
-    createdAt: date(h.createdAt)!,
-    callerId: h.callerId!,
-    calleeId: h.calleeId!,
-    kind: h.kind as CallKind,
-    status: h.status as CallStatus,
-    outcome: (h.outcome || null) as CallOutcome | null,
-    endReason: h.endReason || null,
-    endedById: h.endedById || null,
-    ringExpiresAt: date(h.ringExpires)!,
-    answeredAt: date(h.answeredAt),
-    endedAt: date(h.endedAt),
-  };
-}
-
-/** A call as hash fields (absent values as empty strings). */
-function toFields(c: StoredCall, extra: { endReason?: string | null; endedById?: string | null } = {}): string[] {
-  const ms = (iso: string | null) => (iso ? String(Date.parse(iso)) : "");
-  return [
-    "id", c.id,
-    "kind", c.kind,
-    "status", c.status,
-    "outcome", c.outcome ?? "",
-    "endReason", extra.endReason ?? "",
-    "endedById", extra.endedById ?? "",
-    "callerId", c.callerId,
-    "calleeId", c.calleeId,
-    "callerName", c.caller.name,
-    "calleeName", c.callee.name,
-    "createdAt", ms(c.createdAt),
-    "ringExpires", ms(c.ringExpiresAt),
-    "answeredAt", ms(c.answeredAt),
-    "endedAt", ms(c.endedAt),
-  ]; // prettier-ignore
 }
 
 export class RedisCallStore implements CallStore {
