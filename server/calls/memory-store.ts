@@ -5,10 +5,10 @@
 // The contract is server/calls/store.ts#CallStore.
 import type { Db } from "../db/client";
 import type { CallStatus } from "../call-domain/state-machine";
-import { decideAccept, decideInvite, ownRingsOnAccept } from "../call-domain/call-rules";
-import { callInclude, findCall, findCallParticipants, insertCall, toCallInfo, updateCallIf } from "./queries";
+import { decideAccept, decideInvite, ownRingsOnAccept, stillLive } from "../call-domain/call-rules";
+import { findCall, findLiveCalls, insertCall, updateCallIf } from "./queries";
 import { getLog } from "../observability/log";
-import { newEnded, newRinging, type AcceptDecision, type CallChange, type CallStore, type InviteDecision, type InviteRequest, type NewCall, type RingLimit, type StoredCall, type Written } from "./store";
+import { newEnded, newestFirst, newRinging, refuseNotLive, type AcceptDecision, type CallChange, type CallStore, type InviteDecision, type InviteRequest, type NewCall, type RingLimit, type StoredCall, type Written } from "./store";
 import { done, logWriteError, WriteQueue } from "./write-queue";
 
 type MemoryCall = StoredCall & { ringExpires: number };
@@ -39,8 +39,7 @@ export class MemoryCallStore implements CallStore {
   }
 
   private async load(): Promise<void> {
-    const rows = await this.db.call.findMany({ where: { status: { in: ["ringing", "active"] } }, include: callInclude });
-    for (const r of rows) this.add({ ...toCallInfo(r), callerId: r.callerId, calleeId: r.calleeId, ringExpires: r.ringExpiresAt.getTime() });
+    for (const c of await findLiveCalls(this.db)) this.add({ ...c, ringExpires: Date.parse(c.ringExpiresAt) });
   }
 
   private add(c: MemoryCall): void {
@@ -116,8 +115,7 @@ export class MemoryCallStore implements CallStore {
     const c = this.calls.get(callId);
     if (!c) {
       // Not live here: ended (or never made, or not this user's).
-      const p = await findCallParticipants(this.db, callId);
-      return { kind: "refused", code: p && (p.callerId === userId || p.calleeId === userId) ? "invalid_state" : "not_found" };
+      return refuseNotLive(this.db, callId, userId);
     }
     const mine = this.liveOfUsers([userId]);
     const refused = decideAccept(c, mine, userId, now.getTime());
@@ -175,8 +173,8 @@ export class MemoryCallStore implements CallStore {
   }
 
   async liveOf(userId: string, now: Date): Promise<StoredCall[]> {
-    const out = this.liveOfUsers([userId]).filter((c) => c.status === "active" || (c.status === "ringing" && c.ringExpires > now.getTime()));
-    out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    const out = this.liveOfUsers([userId]).filter((c) => stillLive(c, now.getTime()));
+    out.sort(newestFirst);
     return out.map((c) => this.view(c));
   }
 }

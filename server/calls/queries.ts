@@ -46,6 +46,12 @@ export async function findCall(db: Db, id: string): Promise<StoredCall | null> {
   return row ? { ...toCallInfo(row), callerId: row.callerId, calleeId: row.calleeId } : null;
 }
 
+/** Every call the database has as live (ringing or active): what a call store loads when it starts. */
+export async function findLiveCalls(db: Db): Promise<StoredCall[]> {
+  const rows = await db.call.findMany({ where: { status: { in: ["ringing", "active"] } }, include: callInclude });
+  return rows.map((r) => ({ ...toCallInfo(r), callerId: r.callerId, calleeId: r.calleeId }));
+}
+
 export type CallRowInsert = {
   id: string;
   createdAt: Date;

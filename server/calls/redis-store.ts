@@ -25,10 +25,13 @@
 import type { Db } from "../db/client";
 import type { RedisClient } from "../redis";
 import type { CallStatus } from "../call-domain/state-machine";
-import { callInclude, findCall, findCallParticipants, insertCall, saveCall, toCallInfo, type CallRowSave } from "./queries";
+import { stillLive } from "../call-domain/call-rules";
+import { findCall, findLiveCalls, insertCall, saveCall, type CallRowSave } from "./queries";
 import {
   newEnded,
+  newestFirst,
   newRinging,
+  refuseNotLive,
   type AcceptDecision,
   type AcceptRefusal,
   type CallChange,
@@ -83,10 +86,8 @@ export class RedisCallStore implements CallStore {
   private async load(): Promise<void> {
     const first = await this.redis.set(`${this.prefix}loaded`, new Date().toISOString(), { NX: true });
     if (first === null) return;
-    const rows = await this.db.call.findMany({ where: { status: { in: ["ringing", "active"] } }, include: callInclude });
-    for (const r of rows) {
-      const c: StoredCall = { ...toCallInfo(r), callerId: r.callerId, calleeId: r.calleeId };
-      const since = c.status === "ringing" ? r.ringExpiresAt.getTime() : (r.answeredAt?.getTime() ?? 0);
+    for (const c of await findLiveCalls(this.db)) {
+      const since = c.status === "ringing" ? Date.parse(c.ringExpiresAt) : c.answeredAt ? Date.parse(c.answeredAt) : 0;
       await run("load", () => this.redis.callLoad([this.prefix, c.id, c.callerId, c.calleeId, c.status, String(since), ...toFields(c)]));
     }
   }
@@ -152,8 +153,7 @@ export class RedisCallStore implements CallStore {
     }
     if (kind === "missing") {
       // Not live in Redis: ended a while ago (or never made, or not this user's).
-      const p = await findCallParticipants(this.db, callId);
-      return { kind: "refused", code: p && (p.callerId === userId || p.calleeId === userId) ? "invalid_state" : "not_found" };
+      return refuseNotLive(this.db, callId, userId);
     }
     return { kind: "refused", code: kind as AcceptRefusal };
   }
@@ -225,7 +225,7 @@ export class RedisCallStore implements CallStore {
   async liveOf(userId: string, now: Date): Promise<StoredCall[]> {
     const [calls = []] = await this.liveCalls([userId]);
     return calls
-      .filter((c) => c.status === "active" || (c.status === "ringing" && Date.parse(c.ringExpiresAt) > now.getTime()))
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      .filter((c) => stillLive({ status: c.status, ringExpires: Date.parse(c.ringExpiresAt) }, now.getTime()))
+      .sort(newestFirst);
   }
 }

@@ -14,13 +14,14 @@
 // first and answers the actor once `persisted` resolves, so a ring never waits
 // for a query and a history read after an ack sees the row. An invite or an
 // accept is decided in one step (`invite`, `accept`), so no locks are needed
-// around them. Below the contract: the calls both stores build from a request,
-// before either has them.
+// around them. Below the contract: what both stores do alike (the calls they
+// build from a request, the answers they read from the database).
 import { randomUUID } from "node:crypto";
 import type { CallKind, UserRef } from "../protocol/events";
 import type { CallOutcome, CallStatus } from "../call-domain/state-machine";
-import type { AcceptRefusal } from "../call-domain/call-rules";
-import { toCallInfo, type CallRowInsert, type StoredCall } from "./queries";
+import type { Db } from "../db/client";
+import { decideAcceptNotLive, type AcceptRefusal } from "../call-domain/call-rules";
+import { findCallParticipants, toCallInfo, type CallRowInsert, type StoredCall } from "./queries";
 
 export type { StoredCall };
 export type NewCall = {
@@ -139,3 +140,11 @@ export function newEnded(n: NewCall): { call: StoredCall; row: CallRowInsert } {
   const row = rowData(n, randomUUID(), new Date());
   return { call: { ...toCallInfo({ ...row, answeredAt: null, caller: n.caller, callee: n.callee }), callerId: n.callerId, calleeId: n.calleeId }, row };
 }
+
+/** An accept of a call the store does not hold live (ended, never made, or not this user's): its row tells which refusal. */
+export async function refuseNotLive(db: Db, callId: string, userId: string): Promise<AcceptDecision> {
+  return { kind: "refused", code: decideAcceptNotLive(await findCallParticipants(db, callId), userId) };
+}
+
+/** CallStore.liveOf's order: newest first. */
+export const newestFirst = (a: StoredCall, b: StoredCall): number => b.createdAt.localeCompare(a.createdAt);
