@@ -1,6 +1,6 @@
 // The contract of the call store: where the call service reads and decides
 // call state. Two implementations, chosen by topology (server/signaling/
-// index.ts):
+// topology.ts):
 //
 // - MemoryCallStore (./memory-store.ts), one node (no REDIS_URL): this process
 //   is the only writer of calls, so the live calls (ringing, active) are held
