@@ -9,8 +9,6 @@ import { randomUUID } from "node:crypto";
 import { contactName, type ContactDirectory } from "../contacts/directory";
 import { DialtoneError } from "../protocol/errors";
 import type { CallInfo, CallKind, IceServer, Payload } from "../protocol/events";
-
-type PreparedAnswer = NonNullable<Payload<"call:accept">["answer"]>;
 import { transition, type CallEvent, type Role } from "../call-domain/state-machine";
 import type { CallStore, RingLimit, StoredCall } from "./store";
 import type { CallReporter } from "./call-reporter";
@@ -18,8 +16,7 @@ import { CallNotifier } from "./notifier";
 import { CallTimers } from "./timers";
 import type { Announcer, SignalingNamespace } from "./namespace";
 
-// Kept where they were for the modules that import them from here.
-export { callRoom, userRoom, type ServerSideEvents, type SignalingNamespace, type SocketData } from "./namespace";
+type PreparedAnswer = NonNullable<Payload<"call:accept">["answer"]>;
 
 export type CallServiceOptions = {
   store: CallStore;
