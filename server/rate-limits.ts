@@ -4,7 +4,7 @@
 // socket lives on one node, it is asked for every SDP/ICE message, and a
 // limiter entry (and its expiry timer) per socket would cost every connection.
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
-import { DialtoneError } from "./call/errors";
+import { DialtoneError } from "./protocol/errors";
 import { getEnv } from "./env";
 import type { RedisClient } from "./redis";
 import { getMetrics } from "./observability/metrics";

@@ -5,7 +5,7 @@ import { userRoom } from "./calls/namespace";
 import { getSessionChecker } from "./auth/sessions";
 
 type ContactsListener = (userIds: string[]) => void;
-/** What the signaling does when sessions end or an account goes (server/signaling/index.ts). */
+/** What the signaling does when sessions end or an account goes (server/signaling/realtime-events.ts). */
 export type AccountListener = {
   sessionsEnded(userId: string, sessionIds: string[]): void;
   accountDeleted(userId: string): Promise<void>;

@@ -7,8 +7,8 @@
 // The WebRTC side lives in PeerSession, started for the active call by
 // live-call.ts the moment the call becomes active; the caller's is prepared
 // (held) while its call rings.
-import type { CallInfo, CallKind, ServerToClientEvents } from "@/server/call/protocol";
-import { historyLabel } from "@/server/call/state-machine";
+import type { CallInfo, CallKind, ServerToClientEvents } from "@/server/protocol/events";
+import { historyLabel } from "@/server/call-domain/state-machine";
 import { connectSignaling, request, RequestError, type SignalingSocket } from "@/app/lib/signaling-client";
 import { CallVerification } from "./call-verification";
 import { setRelayOnly } from "./ice-policy";

@@ -1,8 +1,8 @@
 // The call client's shared types: what the UI reads (CallSnapshot) and what
 // the call client and the live call pass between them. Kept apart so that
 // call-client.ts and live-call.ts do not import each other.
-import type { CallInfo, IceServer, Payload, Presence, ServerToClientEvents } from "@/server/call/protocol";
-import type { HistoryLabel } from "@/server/call/state-machine";
+import type { CallInfo, IceServer, Payload, Presence, ServerToClientEvents } from "@/server/protocol/events";
+import type { HistoryLabel } from "@/server/call-domain/state-machine";
 import type { CallServices } from "./call-services";
 import type { MediaProblem } from "./local-media";
 import type { ToolsView } from "./media-tools";

@@ -4,7 +4,7 @@
 // service does), so every node's session cache and sockets follow at once,
 // whoever calls it (the routes in app/api/account/, the tests).
 import type { Db } from "../db/client";
-import { DialtoneError } from "../call/errors";
+import { DialtoneError } from "../protocol/errors";
 import { hashPassword, verifyPassword } from "../auth/password";
 import { changePasswordSchema, deleteAccountSchema, sessionIdSchema } from "../auth/schemas";
 import { deleteSessions, SESSION_MAX_AGE_S } from "../auth/sessions";

@@ -1,6 +1,6 @@
 // Form schemas shared by the browser forms and the server routes (zod only).
 import { z } from "zod";
-import "../call/zod-in-browser";
+import "../protocol/zod-in-browser";
 
 export const nameField = z.string().trim().min(1, "Enter your name.").max(80, "Use at most 80 characters.");
 export const emailField = z.string().trim().toLowerCase().max(254, "That email is too long.").pipe(z.email("Enter a valid email address."));

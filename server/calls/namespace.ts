@@ -2,8 +2,8 @@
 // namespace's types, the room names, and the shape of a broadcast published
 // with a decision. Its own file so that neither side imports the other for a
 // type (service.ts and signaling/cluster-broadcast.ts once did, both ways).
-import type { Namespace } from "socket.io";
-import type { ClientToServerEvents, ServerToClientEvents } from "../call/protocol";
+import type { Namespace, Socket } from "socket.io";
+import type { ClientToServerEvents, ServerToClientEvents } from "../protocol/events";
 import type { MessageCounter } from "../rate-limits";
 import type { Announcement } from "./store";
 
@@ -17,6 +17,8 @@ export type ServerSideEvents = {
   "node:left": (nodeId: string) => void;
 };
 export type SignalingNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
+/** One socket of the namespace, as its handshake and handlers see it. */
+export type SignalingSocket = Socket<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
 export type SocketData = {
   userId: string;
   name: string;

@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/sqlite/client";
 import { pgReaderOf } from "../db/pg-reader";
 import { sqliteDate, sqliteReaderOf } from "../db/sqlite-reader";
-import { historyLabel, type CallOutcome, type HistoryLabel } from "../call/state-machine";
+import { historyLabel, type CallOutcome, type HistoryLabel } from "../call-domain/state-machine";
 import type { FailureStep, QualityLevel } from "../quality/record";
 
 export type HistoryEntry = {

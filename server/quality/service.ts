@@ -5,7 +5,7 @@
 // client's own, so they are bounded, rated here (not by the client), and only
 // taken for a call the sender took part in, that was answered, and that
 // ended at most REPORT_WINDOW_MS ago.
-import { DialtoneError } from "../call/errors";
+import { DialtoneError } from "../protocol/errors";
 import type { Db } from "../db/client";
 import { qualityRecordSchema, rateRecord, type QualityLevel, type QualityRecord } from "./record";
 

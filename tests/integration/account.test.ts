@@ -13,7 +13,7 @@ import { ZodError } from "zod";
 import { accountOverview, changePassword, deleteAccount, endOtherSessions, endSession } from "../../server/account/service";
 import { checkCredentials, signUp } from "../../server/auth/accounts";
 import { getSessionChecker } from "../../server/auth/sessions";
-import { DialtoneError } from "../../server/call/errors";
+import { DialtoneError } from "../../server/protocol/errors";
 import { actOnContact, listContacts, requestContact } from "../../server/contacts/service";
 import { listHistory } from "../../server/history/service";
 import { emitAck, establish, expectError, flush, hangup, received, startHarness, until, waitFor, type ClientSocket, type Harness } from "./harness";

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { z } from "zod";
-import { DialtoneError } from "../../server/call/errors";
+import { DialtoneError } from "../../server/protocol/errors";
 import { listHistory } from "../../server/history/service";
 import { rateRecord, type QualityRecord } from "../../server/quality/record";
 import { readQualityRecords, saveQualityRecord } from "../../server/quality/service";

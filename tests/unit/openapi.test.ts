@@ -9,8 +9,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { addContactSchema, changePasswordSchema, contactActionSchema, deleteAccountSchema, signUpSchema } from "../../server/auth/schemas";
-import { ERROR_CODES } from "../../server/call/errors";
-import { historyLabel, type CallOutcome } from "../../server/call/state-machine";
+import { ERROR_CODES } from "../../server/protocol/errors";
+import { historyLabel, type CallOutcome } from "../../server/call-domain/state-machine";
 import { loadOpenApi, OPENAPI_FILE, schemaValidator } from "../support/openapi";
 
 const ROOT = path.resolve(path.dirname(OPENAPI_FILE), "..");
