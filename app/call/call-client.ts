@@ -119,6 +119,7 @@ export class CallClient {
     this.setupFrom = null;
     const ms = Math.round(performance.now() - from.at);
     if (ms > 120_000) return;
+    if (this.services?.callId === callId) this.services.recorder.firstFrame(ms);
     void fetch(`/api/calls/${encodeURIComponent(callId)}/setup-time`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -615,10 +616,34 @@ export class CallClient {
     const answeredAt = this.current?.call.answeredAt ?? call.answeredAt;
     const end = call.endedAt ? new Date(call.endedAt).getTime() : Date.now();
     const seconds = answeredAt ? Math.max(0, Math.round((end - new Date(answeredAt).getTime()) / 1000)) : 0;
+    const quality = this.recordQuality(call.id, endedBy, answeredAt ? end - new Date(answeredAt).getTime() : 0);
     this.becomeActive(null);
     clearTimeout(this.endedTimer);
-    this.set({ ended: { call, endedBy, seconds } });
+    this.set({ ended: { call, endedBy, seconds, quality } });
     this.endedTimer = setTimeout(() => this.set({ ended: null }), ENDED_MS);
+  }
+
+  /**
+   * Sum up the call's quality record (quality-recorder.ts) before its services
+   * stop, and send it once (POST /api/calls/{id}/quality): not when another
+   * tab took the call over (that tab sends it), nor for a call never answered.
+   */
+  private recordQuality(callId: string, endedBy: EndedCall["endedBy"], answeredForMs: number): EndedCall["quality"] {
+    const services = this.services;
+    if (services?.callId !== callId || endedBy === "elsewhere") return null;
+    const summary = services.recorder.finish({ endedBy, mediaDenied: this.media.mediaProblem === "allDenied", answeredForMs });
+    if (answeredForMs > 0) {
+      void fetch(`/api/calls/${encodeURIComponent(callId)}/quality`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(summary.record),
+        keepalive: true,
+      })
+        // The history (if open) shows the new record's badge.
+        .then(() => this.bumpHistory())
+        .catch(() => undefined);
+    }
+    return summary;
   }
 
   /** Stop the live call if it is not `next`'s any more, and start `next`'s at once (before React renders it). */

@@ -7,6 +7,7 @@ import type { CallServices } from "./call-services";
 import type { MediaProblem } from "./local-media";
 import type { ToolsView } from "./media-tools";
 import type { PeerState } from "./peer-session";
+import type { QualitySummary } from "./quality-recorder";
 
 /** `generation` bumps when the other side comes back with a new peer connection (it reloaded): we start a new one too. */
 export type ActiveCall = {
@@ -41,6 +42,8 @@ export type EndedCall = {
   endedBy: "me" | "them" | "lost" | "elsewhere";
   /** Seconds between answer and end. */
   seconds: number;
+  /** What this side measured (null: the call never got its services, or another tab held it). */
+  quality: QualitySummary | null;
 };
 
 /** Message ids of the "notice" namespace. */

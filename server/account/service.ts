@@ -124,6 +124,8 @@ export async function deleteAccount(db: Db, userId: string, input: unknown): Pro
     db.contact.deleteMany({ where: mine }),
     db.block.deleteMany({ where: blocks }),
     db.session.deleteMany({ where: { userId } }),
+    // What this user measured in calls goes too; the other side keeps its own record.
+    db.callQuality.deleteMany({ where: { userId } }),
     db.user.update({
       where: { id: userId },
       data: { name: "", email: `deleted:${userId}`, passwordHash: "", deletedAt: new Date() },

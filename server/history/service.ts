@@ -4,6 +4,7 @@ import { Prisma } from "../db/generated/sqlite/client";
 import { pgReaderOf } from "../db/pg-reader";
 import { sqliteDate, sqliteReaderOf } from "../db/sqlite-reader";
 import { historyLabel, type CallOutcome, type HistoryLabel } from "../call-domain/state-machine";
+import type { FailureStep, QualityLevel } from "../quality/record";
 
 export type HistoryEntry = {
   id: string;
@@ -14,6 +15,8 @@ export type HistoryEntry = {
   label: HistoryLabel;
   startedAt: string;
   durationSeconds: number | null;
+  /** This user's quality record of the call, in short (server/quality/): its level and, when it failed, the step; null when none was sent. */
+  quality: { level: QualityLevel | null; failure: FailureStep | null } | null;
 };
 
 export const PAGE_SIZE = 50;
@@ -30,6 +33,9 @@ type HistoryRow = {
   endedAt: Date | null;
   otherId: string;
   otherName: string | null;
+  level: string | null;
+  failure: string | null;
+  recorded: number | null;
 };
 
 /** One side of a user's history: a keyset page walking that side's index, newest first. */
@@ -54,9 +60,15 @@ type HistoryTuple<D> = [
   endedAt: D | null,
   otherId: string,
   otherName: string | null,
+  level: string | null,
+  failure: string | null,
+  recorded: number | null,
 ];
 
-function historyRow<D>([id, callerId, kind, outcome, createdAt, answeredAt, endedAt, otherId, otherName]: HistoryTuple<D>, date: (d: D) => Date): HistoryRow {
+function historyRow<D>(
+  [id, callerId, kind, outcome, createdAt, answeredAt, endedAt, otherId, otherName, level, failure, recorded]: HistoryTuple<D>,
+  date: (d: D) => Date,
+): HistoryRow {
   return {
     id,
     callerId,
@@ -67,6 +79,9 @@ function historyRow<D>([id, callerId, kind, outcome, createdAt, answeredAt, ende
     endedAt: endedAt === null ? null : date(endedAt),
     otherId,
     otherName,
+    level,
+    failure,
+    recorded,
   };
 }
 
@@ -82,12 +97,14 @@ export async function listHistory(db: Db, userId: string, before?: { createdAt: 
   const limit = Prisma.raw(String(PAGE_SIZE + 1));
   const query = Prisma.sql`
     SELECT page."id", page."callerId", page."kind", page."outcome", page."createdAt", page."answeredAt", page."endedAt", page."otherId",
-      (SELECT CASE WHEN u."deletedAt" IS NULL THEN u."name" END FROM "User" u WHERE u."id" = page."otherId") AS "otherName" FROM (
+      (SELECT CASE WHEN u."deletedAt" IS NULL THEN u."name" END FROM "User" u WHERE u."id" = page."otherId") AS "otherName",
+      q."level", q."failure", CASE WHEN q."callId" IS NULL THEN NULL ELSE 1 END AS "recorded" FROM (
       SELECT * FROM (${historySide("callerId", "calleeId", userId, before)}) AS made
       UNION ALL
       SELECT * FROM (${historySide("calleeId", "callerId", userId, before)}) AS received
       ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit}
     ) AS page
+    LEFT JOIN "CallQuality" q ON q."callId" = page."id" AND q."userId" = ${userId}
     ORDER BY page."createdAt" DESC, page."id" DESC`;
   // The shared client runs it as a statement prepared once per connection: on
   // SQLite on its read-only connection (server/db/sqlite-reader.ts: ~2.2x →
@@ -113,6 +130,7 @@ export async function listHistory(db: Db, userId: string, before?: { createdAt: 
       startedAt: r.createdAt.toISOString(),
       durationSeconds:
         r.answeredAt && r.endedAt ? Math.max(0, Math.round((r.endedAt.getTime() - r.answeredAt.getTime()) / 1000)) : null,
+      quality: r.recorded === null ? null : { level: r.level as QualityLevel | null, failure: r.failure as FailureStep | null },
     };
   });
   const last = rows[PAGE_SIZE - 1];

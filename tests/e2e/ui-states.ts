@@ -129,6 +129,17 @@ export const UI_STATES: UiState[] = [
   { name: "contacts-requests", who: "requested", path: "/", data: "/api/contacts" },
   { name: "contacts", who: "alice", path: "/", data: "/api/contacts" },
   { name: "history", who: "alice", path: "/history", data: "/api/history" },
+  // The completed call's quality details (both browsers sent their records as the call ended).
+  {
+    name: "history-quality",
+    who: "alice",
+    path: "/history",
+    data: "/api/history",
+    then: async (page) => {
+      await page.locator("button[data-level]").first().click();
+      await expect(page.getByTestId("quality-details")).toBeVisible();
+    },
+  },
   { name: "settings", who: "alice", path: "/settings", data: "/api/settings/privacy" },
   // The connectivity check, once every probe has answered.
   { name: "check", who: "alice", path: "/check", then: (page) => expect(page.locator("ul[aria-busy]")).toHaveAttribute("aria-busy", "false", { timeout: 30_000 }) },
