@@ -177,12 +177,19 @@ export function createSignaling(httpServer: HttpServer, o: SignalingOptions): Si
       endSessionSockets(userId, sessionIds);
       if (o.redis) nsp.serverSideEmit("sessions:ended", { userId, sessionIds });
     },
+    userRenamed(userId) {
+      if (o.redis) nsp.serverSideEmit("user:renamed", userId);
+    },
     async accountDeleted(userId) {
       // Its live calls end now, as if it hung up: the other side is told at once.
       const state = await calls.sessionState(userId);
       const live = [state.active, state.outgoing, ...state.incoming].filter((c) => c !== null);
       await Promise.all(live.map((c) => calls.hangup(c.id, userId).catch(() => undefined)));
     },
+  });
+  // A name changed on another node: its sessions here carry the old one (the contact directory hears contacts:changed).
+  nsp.on("user:renamed", (userId: unknown) => {
+    if (typeof userId === "string") sessions.forgetUser(userId);
   });
   nsp.on("sessions:ended", (p: unknown) => {
     const { userId, sessionIds } = (p ?? {}) as { userId?: unknown; sessionIds?: unknown };

@@ -99,6 +99,8 @@ test("every API route answers 401 without a session, and pages redirect to sign-
       ["POST", "/api/history/seen"],
       ["GET", "/api/account"],
       ["DELETE", "/api/account"],
+      ["POST", "/api/account/name"],
+      ["POST", "/api/account/email"],
       ["POST", "/api/account/password"],
       ["DELETE", "/api/account/sessions"],
       ["DELETE", "/api/account/sessions/some-session-id-0000"],
