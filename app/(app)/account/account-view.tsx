@@ -19,7 +19,6 @@ export function AccountView() {
     <div className="space-y-8">
       <div className="space-y-2">
         <h1 className="text-2xl font-bold tracking-tight">{t("title")}</h1>
-        {account && <p className="break-words text-sm text-muted">{t("signedInAs", { name: account.user.name, email: account.user.email })}</p>}
         {loadFailed && (
           <p role="alert" className="rounded-control bg-danger-soft px-3 py-2 text-sm text-danger-text">
             {t("loadError")}

@@ -10,6 +10,7 @@ import { Button } from "@/app/ui/button";
 import { Field } from "@/app/ui/field";
 import { notify } from "@/app/ui/notify";
 import { changeEmailSchema } from "@/server/auth/schemas";
+import { SavedNote } from "./saved-note";
 import { send } from "./use-account";
 
 /** A new email to sign in with, confirmed with the current password. `email`: the one in use (null while loading). */
@@ -21,6 +22,8 @@ export function EmailForm({ email, onChanged }: { email: string | null; onChange
   const focusFirstInvalid = useFocusFirstInvalid(formRef);
   const [fields, setFields] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
+  /** The confirmation after saving, until the form is edited again. */
+  const [saved, setSaved] = useState<string | null>(null);
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -33,12 +36,13 @@ export function EmailForm({ email, onChanged }: { email: string | null; onChange
       return;
     }
     setBusy(true);
+    setSaved(null);
     const answer = await send("POST", "/api/account/email", parsed.data);
     setBusy(false);
     if (answer?.ok) {
       form.reset();
       setFields({});
-      notify.success(t("emailChanged", { email: typeof answer.email === "string" ? answer.email : parsed.data.email }));
+      setSaved(t("emailChanged", { email: typeof answer.email === "string" ? answer.email : parsed.data.email }));
       await onChanged();
       return;
     }
@@ -51,7 +55,10 @@ export function EmailForm({ email, onChanged }: { email: string | null; onChange
     } else notify.error(errorText(answer));
   }
 
-  const clear = (name: string) => () => setFields((f) => (f[name] ? { ...f, [name]: undefined } : f));
+  const clear = (name: string) => () => {
+    setSaved(null);
+    setFields((f) => (f[name] ? { ...f, [name]: undefined } : f));
+  };
   return (
     <form
       ref={formRef}
@@ -88,10 +95,13 @@ export function EmailForm({ email, onChanged }: { email: string | null; onChange
         error={fields.currentPassword}
         onChange={clear("currentPassword")}
       />
-      <Button type="submit" disabled={busy}>
-        <Mail aria-hidden size={18} />
-        {t("changeEmail")}
-      </Button>
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
+        <Button type="submit" disabled={busy}>
+          <Mail aria-hidden size={18} />
+          {t("changeEmail")}
+        </Button>
+        <SavedNote text={saved} />
+      </div>
     </form>
   );
 }

@@ -11,6 +11,7 @@ import { Button } from "@/app/ui/button";
 import { Field } from "@/app/ui/field";
 import { notify } from "@/app/ui/notify";
 import { changeNameSchema } from "@/server/auth/schemas";
+import { SavedNote } from "./saved-note";
 import { send } from "./use-account";
 
 /**
@@ -28,6 +29,8 @@ export function NameForm({ name, onChanged }: { name: string | null; onChanged: 
   const [value, setValue] = useState(name ?? "");
   const [fields, setFields] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
+  /** The confirmation after saving, until the form is edited again. */
+  const [saved, setSaved] = useState<string | null>(null);
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -38,6 +41,7 @@ export function NameForm({ name, onChanged }: { name: string | null; onChanged: 
       return;
     }
     setBusy(true);
+    setSaved(null);
     const answer = await send("POST", "/api/account/name", parsed.data);
     setBusy(false);
     if (answer?.ok) {
@@ -45,7 +49,7 @@ export function NameForm({ name, onChanged }: { name: string | null; onChanged: 
       setValue(next);
       setFields({});
       client.rename(next);
-      notify.success(t("nameChanged", { name: next }));
+      setSaved(t("nameChanged", { name: next }));
       await onChanged();
       return;
     }
@@ -80,13 +84,17 @@ export function NameForm({ name, onChanged }: { name: string | null; onChanged: 
         error={fields.name}
         onChange={(e) => {
           setValue(e.target.value);
+          setSaved(null);
           if (fields.name) setFields({});
         }}
       />
-      <Button type="submit" disabled={busy || name === null}>
-        <Check aria-hidden size={18} />
-        {t("saveName")}
-      </Button>
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
+        <Button type="submit" disabled={busy || name === null}>
+          <Check aria-hidden size={18} />
+          {t("saveName")}
+        </Button>
+        <SavedNote text={saved} />
+      </div>
     </form>
   );
 }
