@@ -103,9 +103,24 @@ export class CallClient {
   /** The active call's verification code and trust (call-verification.ts). */
   readonly verification: CallVerification;
 
-  constructor(readonly me: Me) {
+  private self: Me;
+
+  constructor(me: Me) {
+    this.self = me;
     this.verification = new CallVerification(me.id);
     setRelayOnly(me.hideIp ?? false);
+  }
+
+  /** The signed-in user. */
+  get me(): Me {
+    return this.self;
+  }
+
+  /** The user's display name changed (the account page): the header and whatever reads `me` follow. */
+  rename(name: string): void {
+    if (name === this.self.name) return;
+    this.self = { ...this.self, name };
+    this.set({});
   }
 
   /**

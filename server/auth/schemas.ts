@@ -23,6 +23,10 @@ export const contactActionSchema = z.strictObject({
 const currentPasswordField = z.string().min(1, "Enter your password.").max(200, "Use at most 200 characters for your password.");
 export const changePasswordSchema = z.strictObject({ currentPassword: currentPasswordField, newPassword: passwordField });
 export const deleteAccountSchema = z.strictObject({ password: currentPasswordField });
+/** A new display name: the sign-up's name rules. */
+export const changeNameSchema = z.strictObject({ name: nameField });
+/** A new email (normalised as at sign-up), confirmed with the current password. */
+export const changeEmailSchema = z.strictObject({ email: emailField, currentPassword: currentPasswordField });
 /** A session id as server/auth/sessions.ts#newSessionId makes them (a route parameter). */
 export const sessionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, "No such session.");
 

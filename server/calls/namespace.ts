@@ -12,6 +12,8 @@ export type ServerSideEvents = {
   "contacts:changed": (userIds: string[]) => void;
   /** These sessions were deleted (server/realtime.ts#sessionsEnded): drop them from the cache, close their sockets. */
   "sessions:ended": (p: { userId: string; sessionIds: string[] }) => void;
+  /** This user's display name changed (server/realtime.ts#userRenamed): forget their cached sessions. */
+  "user:renamed": (userId: string) => void;
   /** A node started or began to shut down (its id), for the other nodes' logs. */
   "node:joined": (nodeId: string) => void;
   "node:left": (nodeId: string) => void;

@@ -1,6 +1,6 @@
 // What the signaling does with the server's own events (server/realtime.ts,
 // raised on this node, in Next's route code or here): a contact or block
-// changed, sessions ended, an account was deleted. With several nodes the
+// changed, sessions ended, a user renamed, an account was deleted. With several nodes the
 // first two are passed on to every other node (serverSideEmit), which does
 // the same with its own cache and sockets.
 import type { ContactDirectory } from "../contacts/directory";
@@ -38,12 +38,19 @@ export function followRealtimeEvents(nsp: SignalingNamespace, o: RealtimeOptions
       endSessionSockets(nsp, userId, sessionIds);
       if (o.several) nsp.serverSideEmit("sessions:ended", { userId, sessionIds });
     },
+    userRenamed(userId) {
+      if (o.several) nsp.serverSideEmit("user:renamed", userId);
+    },
     async accountDeleted(userId) {
       // Its live calls end now, as if it hung up: the other side is told at once.
       const state = await calls.sessionState(userId);
       const live = [state.active, state.outgoing, ...state.incoming].filter((c) => c !== null);
       await Promise.all(live.map((c) => calls.hangup(c.id, userId).catch(() => undefined)));
     },
+  });
+  // A name changed on another node: its sessions here carry the old one (the contact directory hears contacts:changed).
+  nsp.on("user:renamed", (userId: unknown) => {
+    if (typeof userId === "string") sessions.forgetUser(userId);
   });
   nsp.on("sessions:ended", (p: unknown) => {
     const { userId, sessionIds } = (p ?? {}) as { userId?: unknown; sessionIds?: unknown };

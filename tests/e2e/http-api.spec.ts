@@ -205,7 +205,7 @@ test.describe("HTTP API (docs/openapi.json)", () => {
     }
   });
 
-  test("the account: sessions listed, one signed out, everywhere else, a new password, deletion; the other side's history keeps the call", async ({ baseURL }) => {
+  test("the account: sessions listed, one signed out, everywhere else, a new password, name and email, deletion; the other side's history keeps the call", async ({ baseURL }) => {
     const a = await person(baseURL, "Owner");
     const account = await answer(await a.api.get("/api/account"), 200, "Account");
     const [mine] = account.sessions as { id: string; current: boolean }[];
@@ -238,6 +238,17 @@ test.describe("HTTP API (docs/openapi.json)", () => {
     expect((await answer(await a.api.post("/api/account/password", { data: { currentPassword: "nope", newPassword: "long enough" } }), 403, "Error")).code).toBe("wrong_password");
     expect((await answer(await a.api.post("/api/account/password", { data: { currentPassword: PASSWORD } }), 400, "Error")).code).toBe("invalid_payload");
     expect(await answer(await a.api.post("/api/account/password", { data: { currentPassword: PASSWORD, newPassword: "a new password" } }), 200, "SessionsEnded")).toEqual({ ok: true, ended: 0 });
+
+    // A new display name (trimmed), and a new email (normalised), each answered as documented.
+    expect(await answer(await a.api.post("/api/account/name", { data: { name: "  Owner Two " } }), 200, "NameChanged")).toEqual({ ok: true, name: "Owner Two" });
+    expect((await answer(await a.api.post("/api/account/name", { data: { name: " " } }), 400, "Error")).code).toBe("invalid_payload");
+    expect((await answer(await a.api.post("/api/account/email", { data: { email: "x@e2e.test", currentPassword: PASSWORD } }), 403, "Error")).code).toBe("wrong_password");
+    const taken = await person(baseURL, "Taken");
+    expect((await answer(await a.api.post("/api/account/email", { data: { email: taken.email, currentPassword: "a new password" } }), 409, "Error")).code).toBe("email_taken");
+    expect((await answer(await a.api.post("/api/account/email", { data: { email: "nope", currentPassword: "a new password" } }), 400, "Error")).code).toBe("invalid_payload");
+    const moved = uniqueEmail("Moved");
+    expect(await answer(await a.api.post("/api/account/email", { data: { email: ` ${moved.toUpperCase()}`, currentPassword: "a new password" } }), 200, "EmailChanged")).toEqual({ ok: true, email: moved.toLowerCase() });
+    expect((await answer(await a.api.get("/api/account"), 200, "Account")).user).toEqual({ id: a.id, name: "Owner Two", email: moved.toLowerCase() });
 
     // A declined call with someone, then the account goes: their history keeps it, as a deleted account.
     const b = await person(baseURL, "Survivor");
