@@ -15,7 +15,7 @@ export type HistoryEntry = {
   label: HistoryLabel;
   startedAt: string;
   durationSeconds: number | null;
-  /** This user's quality record of the call, in short (server/quality/): its level and, when it failed, the step; null when none was sent. */
+  /** This user's quality record of the call, in short (server/quality/, kept on the call row): its level and, when it failed, the step; null when none was sent or it measured nothing. */
   quality: { level: QualityLevel | null; failure: FailureStep | null } | null;
 };
 
@@ -35,7 +35,6 @@ type HistoryRow = {
   otherName: string | null;
   level: string | null;
   failure: string | null;
-  recorded: number | null;
 };
 
 /** One side of a user's history: a keyset page walking that side's index, newest first. */
@@ -44,7 +43,9 @@ function historySide(mine: "callerId" | "calleeId", other: "callerId" | "calleeI
   const keyset = before
     ? Prisma.sql` AND "createdAt" <= ${before.createdAt} AND ("createdAt" < ${before.createdAt} OR "id" < ${before.id})`
     : Prisma.empty;
-  return Prisma.sql`SELECT "id", "callerId", "kind", "outcome", "createdAt", "answeredAt", "endedAt", ${Prisma.raw(`"${other}"`)} AS "otherId"
+  const side = mine === "callerId" ? "caller" : "callee";
+  return Prisma.sql`SELECT "id", "callerId", "kind", "outcome", "createdAt", "answeredAt", "endedAt", ${Prisma.raw(`"${other}"`)} AS "otherId",
+    ${Prisma.raw(`"${side}Level" AS "level", "${side}Failure" AS "failure"`)}
     FROM "Call" WHERE ${Prisma.raw(`"${mine}"`)} = ${userId} AND "status" = 'ended'${keyset}
     ORDER BY "createdAt" DESC, "id" DESC LIMIT ${Prisma.raw(String(PAGE_SIZE + 1))}`;
 }
@@ -62,11 +63,10 @@ type HistoryTuple<D> = [
   otherName: string | null,
   level: string | null,
   failure: string | null,
-  recorded: number | null,
 ];
 
 function historyRow<D>(
-  [id, callerId, kind, outcome, createdAt, answeredAt, endedAt, otherId, otherName, level, failure, recorded]: HistoryTuple<D>,
+  [id, callerId, kind, outcome, createdAt, answeredAt, endedAt, otherId, otherName, level, failure]: HistoryTuple<D>,
   date: (d: D) => Date,
 ): HistoryRow {
   return {
@@ -81,7 +81,6 @@ function historyRow<D>(
     otherName,
     level,
     failure,
-    recorded,
   };
 }
 
@@ -98,13 +97,12 @@ export async function listHistory(db: Db, userId: string, before?: { createdAt: 
   const query = Prisma.sql`
     SELECT page."id", page."callerId", page."kind", page."outcome", page."createdAt", page."answeredAt", page."endedAt", page."otherId",
       (SELECT CASE WHEN u."deletedAt" IS NULL THEN u."name" END FROM "User" u WHERE u."id" = page."otherId") AS "otherName",
-      q."level", q."failure", CASE WHEN q."callId" IS NULL THEN NULL ELSE 1 END AS "recorded" FROM (
+      page."level", page."failure" FROM (
       SELECT * FROM (${historySide("callerId", "calleeId", userId, before)}) AS made
       UNION ALL
       SELECT * FROM (${historySide("calleeId", "callerId", userId, before)}) AS received
       ORDER BY "createdAt" DESC, "id" DESC LIMIT ${limit}
     ) AS page
-    LEFT JOIN "CallQuality" q ON q."callId" = page."id" AND q."userId" = ${userId}
     ORDER BY page."createdAt" DESC, page."id" DESC`;
   // The shared client runs it as a statement prepared once per connection: on
   // SQLite on its read-only connection (server/db/sqlite-reader.ts: ~2.2x →
@@ -130,7 +128,7 @@ export async function listHistory(db: Db, userId: string, before?: { createdAt: 
       startedAt: r.createdAt.toISOString(),
       durationSeconds:
         r.answeredAt && r.endedAt ? Math.max(0, Math.round((r.endedAt.getTime() - r.answeredAt.getTime()) / 1000)) : null,
-      quality: r.recorded === null ? null : { level: r.level as QualityLevel | null, failure: r.failure as FailureStep | null },
+      quality: r.level === null && r.failure === null ? null : { level: r.level as QualityLevel | null, failure: r.failure as FailureStep | null },
     };
   });
   const last = rows[PAGE_SIZE - 1];

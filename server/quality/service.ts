@@ -31,8 +31,10 @@ export async function saveQualityRecord(db: Db, userId: string, callId: string, 
   if (!call.answeredAt) throw new DialtoneError("invalid_state", "The call was never answered.");
   if (call.endedAt && now.getTime() - call.endedAt.getTime() > REPORT_WINDOW_MS) throw new DialtoneError("invalid_state", "Too late to report.");
   const level = rateRecord(record);
+  // The short form goes on the call row too, on this side's columns: the history list reads it without a join (P4).
+  const short = call.callerId === userId ? { callerLevel: level, callerFailure: record.failure } : { calleeLevel: level, calleeFailure: record.failure };
   try {
-    await db.callQuality.create({ data: { callId, userId, level, ...record } });
+    await db.$transaction([db.callQuality.create({ data: { callId, userId, level, ...record } }), db.call.update({ where: { id: callId }, data: short })]);
   } catch (err) {
     if ((err as { code?: string }).code === "P2002") throw new DialtoneError("invalid_state", "Already reported.");
     throw err;

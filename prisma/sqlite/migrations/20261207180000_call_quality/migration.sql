@@ -1,4 +1,10 @@
 -- A quality record per participant and call (server/quality/)
+-- AlterTable: each side's record in short, read by the history list
+ALTER TABLE "Call" ADD COLUMN "callerLevel" TEXT;
+ALTER TABLE "Call" ADD COLUMN "callerFailure" TEXT;
+ALTER TABLE "Call" ADD COLUMN "calleeLevel" TEXT;
+ALTER TABLE "Call" ADD COLUMN "calleeFailure" TEXT;
+
 -- CreateTable
 CREATE TABLE "CallQuality" (
     "callId" TEXT NOT NULL,
