@@ -66,7 +66,7 @@ async function main() {
       const cs = await connect(caller.cookie, callerNode);
       const es = await connect(callee.cookie, calleeNode);
       // Let the work that follows a connect settle first: presence goes out in
-      // a batch 50 ms later (server/signaling/index.ts), and that is when the
+      // a batch 50 ms later (server/signaling/presence.ts#batchedPresence), and that is when the
       // node reads these fresh users' contacts.
       await new Promise((r) => setTimeout(r, 120));
       return ringOnce(cs, es, callee.id);

@@ -1,4 +1,5 @@
-// B3 history at scale: 1,000,000 call rows across 10,000 users, then the
+// B3 history at scale: 1,000,000 call rows across 10,000 users (every answered
+// call with both sides' quality levels on its row, which the page shows), then the
 // history page of a heavy user (~20,000 calls): the first page and a deep page
 // (keyset cursor ~5,000 entries down), through the app's own function
 // (listHistory, server/history/service.ts, on the app's own client: Prisma on
@@ -113,6 +114,9 @@ function row(d: Data, i: number) {
 
 const COLUMNS = ["id", "callerId", "calleeId", "kind", "status", "outcome", "endReason", "endedById", "createdAt", "ringExpiresAt", "answeredAt", "endedAt"];
 
+/** Both sides of every answered call sent a quality record: its short form is on the call row, which the page reads. */
+const SEED_QUALITY = [`UPDATE "Call" SET "callerLevel" = 'good', "calleeLevel" = 'good' WHERE "answeredAt" IS NOT NULL`];
+
 async function seedSqlite(url: string, d: Data): Promise<void> {
   const db = new Database(sqlitePathFromUrl(url));
   db.pragma("synchronous = OFF");
@@ -130,6 +134,7 @@ async function seedSqlite(url: string, d: Data): Promise<void> {
     }
   });
   for (let i = 0; i < ROWS; i += 100_000) batch(i, Math.min(ROWS, i + 100_000));
+  for (const q of SEED_QUALITY) db.exec(q);
   db.exec("ANALYZE");
   db.pragma("synchronous = NORMAL");
   db.close();
@@ -155,6 +160,7 @@ async function seedPostgres(url: string, d: Data): Promise<void> {
       }
       await client.query(sql, cols);
     }
+    for (const q of SEED_QUALITY) await client.query(q);
     await client.query(`VACUUM ANALYZE "Call"`);
     await client.query(`ANALYZE "User"`);
   } finally {

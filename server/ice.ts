@@ -1,4 +1,4 @@
-import type { IceServer } from "./call/protocol";
+import type { IceServer } from "./protocol/events";
 import type { Env } from "./env";
 import { turnCredential } from "./turn";
 

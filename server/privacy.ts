@@ -5,7 +5,7 @@
 // (defence in depth): it refuses to relay a host, server-reflexive or
 // peer-reflexive candidate — alone or inside an SDP — from such a user.
 import type { Db } from "./db/client";
-import { DialtoneError } from "./call/errors";
+import { DialtoneError } from "./protocol/errors";
 
 /** The setting is only offered where TURN is configured: relay-only without a relay cannot connect. */
 export function relayAvailable(env: { TURN_URLS: string[]; TURN_SECRET?: string | undefined }): boolean {

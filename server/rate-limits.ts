@@ -4,7 +4,7 @@
 // socket lives on one node, it is asked for every SDP/ICE message, and a
 // limiter entry (and its expiry timer) per socket would cost every connection.
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
-import { DialtoneError } from "./call/errors";
+import { DialtoneError } from "./protocol/errors";
 import { getEnv } from "./env";
 import type { RedisClient } from "./redis";
 import { getMetrics } from "./observability/metrics";
@@ -63,7 +63,7 @@ export function createLimits(o: LimitOptions = {}) {
     /** Account-page requests (list, sign out a session, …) per user per minute. */
     account: shared("account", 60, 60),
     /**
-     * Current-password checks per user (a new password, deleting the account)
+     * Current-password checks per user (a new password, a new email, deleting the account)
      * per 15 minutes: a stolen session cannot guess the password through them.
      */
     passwordCheck: shared("password-check", 10, 15 * 60),

@@ -5,9 +5,11 @@ import { userRoom } from "./calls/namespace";
 import { getSessionChecker } from "./auth/sessions";
 
 type ContactsListener = (userIds: string[]) => void;
-/** What the signaling does when sessions end or an account goes (server/signaling/index.ts). */
+/** What the signaling does when sessions end or an account goes (server/signaling/realtime-events.ts). */
 export type AccountListener = {
   sessionsEnded(userId: string, sessionIds: string[]): void;
+  /** The user's name changed: every other node forgets their cached sessions too. */
+  userRenamed(userId: string): void;
   accountDeleted(userId: string): Promise<void>;
 };
 const slot = globalThis as typeof globalThis & {
@@ -53,12 +55,22 @@ export function sessionsEnded(userId: string, sessionIds: string[]): void {
   for (const listener of slot.__dialtoneAccountListeners ?? []) listener.sessionsEnded(userId, sessionIds);
 }
 
+/**
+ * The user's display name changed: this process's session cache forgets their
+ * sessions (it holds the name the header and next-auth's session show), and
+ * the signaling tells every other node to do the same.
+ */
+export function userRenamed(userId: string): void {
+  getSessionChecker().forgetUser(userId);
+  for (const listener of slot.__dialtoneAccountListeners ?? []) listener.userRenamed(userId);
+}
+
 /** The account was deleted: its live calls end now (the other side is told), wherever they are decided. */
 export async function accountDeleted(userId: string): Promise<void> {
   for (const listener of slot.__dialtoneAccountListeners ?? []) await listener.accountDeleted(userId);
 }
 
-/** Subscribe to sessionsEnded / accountDeleted; returns the unsubscribe. */
+/** Subscribe to sessionsEnded / userRenamed / accountDeleted; returns the unsubscribe. */
 export function onAccountEvents(listener: AccountListener): () => void {
   const listeners = (slot.__dialtoneAccountListeners ??= new Set());
   listeners.add(listener);

@@ -7,8 +7,8 @@
 // The WebRTC side lives in PeerSession, started for the active call by
 // live-call.ts the moment the call becomes active; the caller's is prepared
 // (held) while its call rings.
-import type { CallInfo, CallKind, Presence, ServerToClientEvents } from "@/server/call/protocol";
-import { historyLabel } from "@/server/call/state-machine";
+import type { CallInfo, CallKind, Presence, ServerToClientEvents } from "@/server/protocol/events";
+import { historyLabel } from "@/server/call-domain/state-machine";
 import { connectSignaling, request, RequestError, type SignalingSocket } from "@/app/lib/signaling-client";
 import { CallVerification } from "./call-verification";
 import { setRelayOnly } from "./ice-policy";
@@ -103,9 +103,24 @@ export class CallClient {
   /** The active call's verification code and trust (call-verification.ts). */
   readonly verification: CallVerification;
 
-  constructor(readonly me: Me) {
+  private self: Me;
+
+  constructor(me: Me) {
+    this.self = me;
     this.verification = new CallVerification(me.id);
     setRelayOnly(me.hideIp ?? false);
+  }
+
+  /** The signed-in user. */
+  get me(): Me {
+    return this.self;
+  }
+
+  /** The user's display name changed (the account page): the header and whatever reads `me` follow. */
+  rename(name: string): void {
+    if (name === this.self.name) return;
+    this.self = { ...this.self, name };
+    this.set({});
   }
 
   /**
@@ -119,6 +134,7 @@ export class CallClient {
     this.setupFrom = null;
     const ms = Math.round(performance.now() - from.at);
     if (ms > 120_000) return;
+    if (this.services?.callId === callId) this.services.recorder.firstFrame(ms);
     void fetch(`/api/calls/${encodeURIComponent(callId)}/setup-time`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -634,10 +650,34 @@ export class CallClient {
     const answeredAt = this.current?.call.answeredAt ?? call.answeredAt;
     const end = call.endedAt ? new Date(call.endedAt).getTime() : Date.now();
     const seconds = answeredAt ? Math.max(0, Math.round((end - new Date(answeredAt).getTime()) / 1000)) : 0;
+    const quality = this.recordQuality(call.id, endedBy, answeredAt ? end - new Date(answeredAt).getTime() : 0);
     this.becomeActive(null);
     clearTimeout(this.endedTimer);
-    this.set({ ended: { call, endedBy, seconds } });
+    this.set({ ended: { call, endedBy, seconds, quality } });
     this.endedTimer = setTimeout(() => this.set({ ended: null }), ENDED_MS);
+  }
+
+  /**
+   * Sum up the call's quality record (quality-recorder.ts) before its services
+   * stop, and send it once (POST /api/calls/{id}/quality): not when another
+   * tab took the call over (that tab sends it), nor for a call never answered.
+   */
+  private recordQuality(callId: string, endedBy: EndedCall["endedBy"], answeredForMs: number): EndedCall["quality"] {
+    const services = this.services;
+    if (services?.callId !== callId || endedBy === "elsewhere") return null;
+    const summary = services.recorder.finish({ endedBy, mediaDenied: this.media.mediaProblem === "allDenied", answeredForMs });
+    if (answeredForMs > 0) {
+      void fetch(`/api/calls/${encodeURIComponent(callId)}/quality`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(summary.record),
+        keepalive: true,
+      })
+        // The history (if open) shows the new record's badge.
+        .then(() => this.bumpHistory())
+        .catch(() => undefined);
+    }
+    return summary;
   }
 
   /** Stop the live call if it is not `next`'s any more, and start `next`'s at once (before React renders it). */

@@ -2,11 +2,12 @@
 // After a call, on both sides: who, how long, who ended it, and "Call again".
 // A non-modal sheet at the bottom that closes itself (the client clears it
 // after a few seconds) or with Dismiss; it never blocks the page.
-import { Phone, RotateCcw, Video, X } from "lucide-react";
+import { AlertTriangle, Phone, RotateCcw, Video, X } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useEffect, useRef } from "react";
 import { formatDuration } from "@/app/lib/format";
 import { Avatar } from "@/app/ui/avatar";
+import { QualityBars } from "@/app/ui/quality-bars";
 import { useCallClient } from "./call-provider";
 import type { EndedCall } from "./types";
 
@@ -54,6 +55,7 @@ export function CallEndedSheet({ ended, connected }: { ended: EndedCall; connect
           <X aria-hidden size={20} />
         </button>
       </div>
+      <QualityLine quality={ended.quality} />
       <button
         type="button"
         disabled={!connected}
@@ -67,5 +69,31 @@ export function CallEndedSheet({ ended, connected }: { ended: EndedCall; connect
         {t("callAgain")}
       </button>
     </div>
+  );
+}
+
+/** What this side measured, in one line: the level with the path and the typical round trip, or what went wrong. */
+function QualityLine({ quality }: { quality: EndedCall["quality"] }) {
+  const t = useTranslations("callQuality");
+  const tq = useTranslations("quality");
+  if (!quality) return null;
+  const { record, level } = quality;
+  if (record.failure) {
+    return (
+      <p data-testid="ended-quality" className="mt-3 flex items-start gap-2 rounded-control bg-danger-soft px-3 py-2 text-sm text-danger-text">
+        <AlertTriangle aria-hidden size={16} className="mt-0.5 shrink-0" />
+        {t(`failure.${record.failure}`)}
+      </p>
+    );
+  }
+  if (!level) return null;
+  return (
+    <p data-testid="ended-quality" data-level={level} className="mt-3 flex flex-wrap items-center gap-x-2 gap-y-1 rounded-control bg-surface-2 px-3 py-2 text-sm">
+      <QualityBars level={level} />
+      <span className="font-medium">{t(`badge.${level}`)}</span>
+      {record.path && record.rttMedianMs !== null && (
+        <span className="text-muted">{t("summary", { path: tq(record.path), rtt: tq("ms", { value: record.rttMedianMs }) })}</span>
+      )}
+    </p>
   );
 }

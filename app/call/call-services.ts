@@ -8,6 +8,7 @@ import { ChatChannel } from "./chat-channel";
 import type { PeerSession } from "./peer-session";
 import { ConnectionQuality, rateConnection } from "./quality";
 import { QualityAdapter } from "./quality-adapter";
+import { QualityRecorder } from "./quality-recorder";
 import { StatsSampler } from "./stats-sampler";
 
 export type CallServices = {
@@ -16,6 +17,8 @@ export type CallServices = {
   /** The live session's getStats() sampler: subscribe to it for numbers about the connection. */
   stats: StatsSampler;
   quality: ConnectionQuality;
+  /** The call's quality record (one per call, like the chat: it follows a new peer connection of the same call). */
+  recorder: QualityRecorder;
   stop: () => void;
 };
 
@@ -31,6 +34,8 @@ export function startCallServices(callId: string, session: PeerSession, previous
   chat.attach(session.chat);
   const stats = new StatsSampler(session.pc);
   const quality = new ConnectionQuality(stats);
+  const recorder = previous?.callId === callId ? previous.recorder : new QualityRecorder(callId);
+  recorder.attach(session, stats);
   const adapter = new QualityAdapter(session.pc, (step) => quality.setReduced(step));
   // Only while connected: a sample during set-up or a reconnection says nothing about the link's bandwidth.
   const offAdapter = stats.subscribe((s) => {
@@ -42,6 +47,7 @@ export function startCallServices(callId: string, session: PeerSession, previous
     chat,
     stats,
     quality,
+    recorder,
     stop: () => {
       offAdapter();
       stats.stop();

@@ -11,7 +11,7 @@
 // (shape, size) and kept as text: the panel renders it as React text nodes
 // and turns http(s) URLs only into links (chat-links.ts).
 import { z } from "zod";
-import "@/server/call/zod-in-browser";
+import "@/server/protocol/zod-in-browser";
 
 export const CHAT_LIMITS = {
   /** Characters in one message. */

@@ -9,7 +9,7 @@ import * as AlertDialog from "@radix-ui/react-alert-dialog";
 import { Mic, Phone, PhoneOff, Video } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useRef, type KeyboardEvent, type MouseEvent } from "react";
-import type { CallInfo } from "@/server/call/protocol";
+import type { CallInfo } from "@/server/protocol/events";
 import { Avatar } from "@/app/ui/avatar";
 import { useCallClient } from "./call-provider";
 

@@ -55,6 +55,8 @@ export class PeerSession {
   readonly remoteStream = new MediaStream();
   private state: PeerState = "connecting";
   private everConnected = false;
+  /** ICE restarts on this connection, started here or by the other side (the quality record counts them). */
+  iceRestarts = 0;
   private makingOffer = false;
   private ignoreOffer = false;
   private settingRemoteAnswer = false;
@@ -184,6 +186,7 @@ export class PeerSession {
       // The other side restarts ICE (new credentials in its offer): this side
       // gathers anew for its answer, so it renews its ICE servers first too.
       const restart = description.type === "offer" && this.pc.remoteDescription !== null && iceUfrag(this.pc.remoteDescription.sdp) !== iceUfrag(description.sdp);
+      if (restart) this.iceRestarts++;
       this.settingRemoteAnswer = description.type === "answer";
       await this.pc.setRemoteDescription(description);
       this.settingRemoteAnswer = false;
@@ -226,6 +229,7 @@ export class PeerSession {
   /** Renegotiate with fresh ICE credentials (when the connection fails or stays disconnected), after renewing the ICE servers when it can. */
   restartIce(): void {
     if (this.closed || this.renewing) return;
+    this.iceRestarts++;
     if (!this.o.renewIceServers) {
       this.pc.restartIce();
       return;

@@ -6,7 +6,7 @@
 // an offer waits for its ring and a ring for its offer; whatever is not taken
 // is closed when the ring stops.
 import type { SignalingSocket } from "@/app/lib/signaling-client";
-import type { CallInfo, ServerToClientEvents } from "@/server/call/protocol";
+import type { CallInfo, ServerToClientEvents } from "@/server/protocol/events";
 import { startLiveCall, type LiveCall } from "./live-call";
 import type { SignalMessage } from "./types";
 

@@ -6,8 +6,9 @@
 import * as Popover from "@radix-ui/react-popover";
 import { useTranslations } from "next-intl";
 import { useSyncExternalStore } from "react";
+import { QualityBars } from "@/app/ui/quality-bars";
 import type { CallServices } from "./call-services";
-import type { QualityLevel, QualitySnapshot } from "./quality";
+import type { QualitySnapshot } from "./quality";
 import type { VideoFlow } from "./stats-sampler";
 
 const noop = () => () => undefined;
@@ -16,19 +17,6 @@ const none = (): QualitySnapshot => null;
 /** The active call's quality (null until the first sample, or without a call). */
 export function useConnectionQuality(services: CallServices | null): QualitySnapshot {
   return useSyncExternalStore(services?.quality.subscribe ?? noop, services?.quality.getSnapshot ?? none, none);
-}
-
-const BAR_COLOR: Record<QualityLevel, string> = { good: "bg-emerald-400", fair: "bg-amber-400", poor: "bg-red-500" };
-const LIT: Record<QualityLevel, number> = { good: 3, fair: 2, poor: 1 };
-
-function Bars({ level }: { level: QualityLevel | null }) {
-  return (
-    <span aria-hidden className="flex h-4 items-end gap-0.5">
-      {[1, 2, 3].map((n) => (
-        <span key={n} className={`w-1 rounded-sm ${level && n <= LIT[level] ? BAR_COLOR[level] : "bg-white/35"}`} style={{ height: `${n * 33}%` }} />
-      ))}
-    </span>
-  );
 }
 
 export function QualityIndicator({ services }: { services: CallServices | null }) {
@@ -43,7 +31,7 @@ export function QualityIndicator({ services }: { services: CallServices | null }
         data-level={q?.level ?? "unknown"}
         className="relative inline-flex items-center gap-1.5 rounded-full bg-black/30 px-2.5 py-0.5 text-sm font-medium after:absolute after:-inset-x-1 after:-inset-y-2.5 after:content-[''] hover:bg-black/45 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-white"
       >
-        <Bars level={q?.level ?? null} />
+        <QualityBars level={q?.level ?? null} unlit="bg-white/35" />
         <span>{levelText}</span>
       </Popover.Trigger>
       <Popover.Portal>
@@ -83,7 +71,7 @@ function QualityDetails({ q }: { q: QualitySnapshot }) {
   return (
     <>
       <h3 className="flex items-center gap-2 text-base font-semibold">
-        <Bars level={q?.level ?? null} />
+        <QualityBars level={q?.level ?? null} unlit="bg-white/35" />
         {t("heading", { level: q ? t(`level.${q.level}`) : t("measuring") })}
       </h3>
       {/* data-sampled-at: when these numbers were read (the e2e compares them with getStats read at that moment). */}
@@ -108,7 +96,7 @@ export function PoorConnectionBadge({ services }: { services: CallServices | nul
   if (q?.level !== "poor") return null;
   return (
     <p role="status" className="absolute left-1/2 top-28 z-10 flex -translate-x-1/2 items-center gap-2 rounded-full bg-red-600/90 px-3 py-1 text-sm font-semibold text-white shadow-lg">
-      <Bars level="poor" />
+      <QualityBars level="poor" unlit="bg-white/35" />
       {t("poorConnection")}
     </p>
   );

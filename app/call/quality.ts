@@ -3,26 +3,17 @@
 // label and the sender adaptation, and a small store (ConnectionQuality)
 // that steadies what the person sees: worse shows at once, better only once
 // it has lasted UPGRADE_AFTER samples, so the bars do not flicker.
+import { levelAbove, QUALITY_THRESHOLDS, type QualityLevel } from "@/server/quality/record";
 import type { ConnectionStats, StatsSampler } from "./stats-sampler";
 
-export type QualityLevel = "good" | "fair" | "poor";
-
-/** Thresholds: above `fair` the level is at best fair, above `poor` it is poor. */
-export const THRESHOLDS = {
-  rttMs: { fair: 250, poor: 500 },
-  lossPercent: { fair: 3, poor: 10 },
-  jitterMs: { fair: 40, poor: 80 },
-  /** Bandwidth the browser estimates for sending, while its video encoder is held back by bandwidth (bits/s): below `fair` it is fair, below `poor` poor. */
-  availableBps: { fair: 300_000, poor: 150_000 },
-} as const;
+export type { QualityLevel } from "@/server/quality/record";
+/** The thresholds, stated once for the indicator and the per-call record (server/quality/record.ts). */
+export const THRESHOLDS = QUALITY_THRESHOLDS;
 
 const RANK: Record<QualityLevel, number> = { good: 0, fair: 1, poor: 2 };
 const worst = (...levels: QualityLevel[]): QualityLevel => levels.reduce((a, b) => (RANK[b] > RANK[a] ? b : a), "good");
 
-function above(value: number | null, t: { fair: number; poor: number }): QualityLevel {
-  if (value === null) return "good";
-  return value > t.poor ? "poor" : value > t.fair ? "fair" : "good";
-}
+const above = (value: number | null, t: { fair: number; poor: number }): QualityLevel => levelAbove(value, t) ?? "good";
 
 function below(value: number | null, t: { fair: number; poor: number }): QualityLevel {
   if (value === null) return "good";

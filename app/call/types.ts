@@ -1,12 +1,13 @@
 // The call client's shared types: what the UI reads (CallSnapshot) and what
 // the call client and the live call pass between them. Kept apart so that
 // call-client.ts and live-call.ts do not import each other.
-import type { CallInfo, IceServer, Payload, Presence, ServerToClientEvents } from "@/server/call/protocol";
-import type { HistoryLabel } from "@/server/call/state-machine";
+import type { CallInfo, IceServer, Payload, Presence, ServerToClientEvents } from "@/server/protocol/events";
+import type { HistoryLabel } from "@/server/call-domain/state-machine";
 import type { CallServices } from "./call-services";
 import type { MediaProblem } from "./local-media";
 import type { ToolsView } from "./media-tools";
 import type { PeerState } from "./peer-session";
+import type { QualitySummary } from "./quality-recorder";
 
 /** `generation` bumps when the other side comes back with a new peer connection (it reloaded): we start a new one too. */
 export type ActiveCall = {
@@ -41,6 +42,8 @@ export type EndedCall = {
   endedBy: "me" | "them" | "lost" | "elsewhere";
   /** Seconds between answer and end. */
   seconds: number;
+  /** What this side measured (null: the call never got its services, or another tab held it). */
+  quality: QualitySummary | null;
 };
 
 /** Message ids of the "notice" namespace. */

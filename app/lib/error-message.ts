@@ -1,11 +1,11 @@
 "use client";
-// Server errors arrive as { code, message } (server/call/errors.ts; HTTP
+// Server errors arrive as { code, message } (server/protocol/errors.ts; HTTP
 // routes and socket acks alike). The message is English; the code is what the
 // browser translates. `contact_invalid` has several causes that share one
 // code, told apart by their (stable, server-defined) message.
 import { useTranslations } from "next-intl";
 import { useCallback } from "react";
-import { ERROR_CODES, type ErrorCode } from "@/server/call/errors";
+import { ERROR_CODES, type ErrorCode } from "@/server/protocol/errors";
 
 export type ServerError = { code?: string | null; message?: string | null };
 

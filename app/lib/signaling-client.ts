@@ -1,7 +1,7 @@
 // The browser side of the signaling contract: a typed Socket.IO client for the
 // /signaling namespace and a promise-returning request helper.
 import { io, type Socket } from "socket.io-client";
-import type { Ack, AckData, ClientEventName, ClientToServerEvents, Payload, ServerToClientEvents } from "@/server/call/protocol";
+import type { Ack, AckData, ClientEventName, ClientToServerEvents, Payload, ServerToClientEvents } from "@/server/protocol/events";
 
 export type SignalingSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

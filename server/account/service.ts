@@ -1,15 +1,16 @@
 // The account page's operations: the user's signed-in sessions (list, sign one
-// out, sign out everywhere else), a new password, and deleting the account.
+// out, sign out everywhere else), a new display name, a new email, a new
+// password, and deleting the account.
 // Each announces what it ended through server/realtime.ts (as the contacts
 // service does), so every node's session cache and sockets follow at once,
 // whoever calls it (the routes in app/api/account/, the tests).
 import type { Db } from "../db/client";
-import { DialtoneError } from "../call/errors";
+import { DialtoneError } from "../protocol/errors";
 import { hashPassword, verifyPassword } from "../auth/password";
-import { changePasswordSchema, deleteAccountSchema, sessionIdSchema } from "../auth/schemas";
+import { changeEmailSchema, changeNameSchema, changePasswordSchema, deleteAccountSchema, sessionIdSchema } from "../auth/schemas";
 import { deleteSessions, SESSION_MAX_AGE_S } from "../auth/sessions";
 import { describeUserAgent } from "../auth/user-agent";
-import { accountDeleted, contactsChanged, notifyContactsChanged, sessionsEnded } from "../realtime";
+import { accountDeleted, contactsChanged, notifyContactsChanged, sessionsEnded, userRenamed } from "../realtime";
 
 export type SessionView = {
   id: string;
@@ -93,6 +94,65 @@ export async function changePassword(db: Db, userId: string, currentSessionId: s
   return ended;
 }
 
+/**
+ * Everyone whose lists show this user's name and email: both sides of every
+ * contact row (accepted or pending) and whoever blocked them (their "Blocked"
+ * list). Whom the user blocked sees nothing of them.
+ */
+async function peopleWhoSee(db: Db, userId: string): Promise<string[]> {
+  const [contacts, blockers] = await Promise.all([
+    db.contact.findMany({ where: { OR: [{ requesterId: userId }, { addresseeId: userId }] }, select: { requesterId: true, addresseeId: true } }),
+    db.block.findMany({ where: { blockedId: userId }, select: { blockerId: true } }),
+  ]);
+  const ids = new Set<string>();
+  for (const c of contacts) ids.add(c.requesterId === userId ? c.addresseeId : c.requesterId);
+  for (const b of blockers) ids.add(b.blockerId);
+  return [...ids];
+}
+
+/**
+ * A new display name (the sign-up's rules; no password: it is not a
+ * credential). Contacts see it at once: the signaling's contact directory
+ * forgets this user and everyone who may ring them, on every node (rings carry
+ * names from it), the session cache forgets the user's sessions on every node
+ * (the header reads the name from it), and the open tabs of everyone who lists
+ * them refetch. History rows read the name from the user row. Returns the name.
+ */
+export async function changeName(db: Db, userId: string, input: unknown): Promise<string> {
+  const { name } = changeNameSchema.parse(input);
+  const res = await db.user.updateMany({ where: { id: userId, deletedAt: null }, data: { name } });
+  if (res.count !== 1) throw new DialtoneError("unauthorized");
+  const others = await peopleWhoSee(db, userId);
+  userRenamed(userId);
+  contactsChanged([userId, ...others]);
+  notifyContactsChanged(others);
+  return name;
+}
+
+/**
+ * A new email to sign in with, given the current password; normalised as at
+ * sign-up (trimmed, lower-case). `email_taken` when another account has it
+ * (nothing says more about that account); the same email again changes
+ * nothing. Sessions stay signed in. The people who list this user see the new
+ * email when their tabs refetch. Returns the email.
+ */
+export async function changeEmail(db: Db, userId: string, input: unknown): Promise<string> {
+  const { email, currentPassword } = changeEmailSchema.parse(input);
+  await requirePassword(db, userId, currentPassword);
+  const holder = await db.user.findUnique({ where: { email }, select: { id: true } });
+  if (holder?.id === userId) return email;
+  if (holder) throw new DialtoneError("email_taken");
+  try {
+    await db.user.update({ where: { id: userId }, data: { email } });
+  } catch (err) {
+    // Unique constraint: someone signed up or changed to it meanwhile.
+    if ((err as { code?: string }).code === "P2002") throw new DialtoneError("email_taken");
+    throw err;
+  }
+  notifyContactsChanged(await peopleWhoSee(db, userId));
+  return email;
+}
+
 export type DeletedAccount = {
   /** Every session the account had (all end, this browser's included). */
   sessionIds: string[];
@@ -124,6 +184,8 @@ export async function deleteAccount(db: Db, userId: string, input: unknown): Pro
     db.contact.deleteMany({ where: mine }),
     db.block.deleteMany({ where: blocks }),
     db.session.deleteMany({ where: { userId } }),
+    // What this user measured in calls goes too; the other side keeps its own record.
+    db.callQuality.deleteMany({ where: { userId } }),
     db.user.update({
       where: { id: userId },
       data: { name: "", email: `deleted:${userId}`, passwordHash: "", deletedAt: new Date() },

@@ -1,6 +1,6 @@
 // Sign-up and credential checks, used by the HTTP routes and next-auth.
 import type { Db } from "../db/client";
-import { DialtoneError } from "../call/errors";
+import { DialtoneError } from "../protocol/errors";
 import { findUserByEmail } from "../db/users";
 import { dummyHash, hashPassword, verifyPassword } from "./password";
 import { signUpSchema } from "./schemas";

@@ -4,7 +4,7 @@
 // (server/auth/sessions.ts).
 import type { NextAuthOptions } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
-import { DialtoneError } from "../call/errors";
+import { DialtoneError } from "../protocol/errors";
 import { getDb } from "../db/client";
 import { getLimits } from "../rate-limits";
 import { checkCredentials } from "./accounts";

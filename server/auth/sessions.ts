@@ -4,7 +4,7 @@
 // counts only while its row exists, belongs to the token's user and that user
 // is not deleted: every HTTP route (server/http/respond.ts#requireSession),
 // every page (app/(app)/layout.tsx), next-auth's own session endpoint and
-// every signaling handshake (server/signaling/index.ts) ask `checkSession`.
+// every signaling handshake (server/signaling/handshake.ts) ask `checkSession`.
 // Deleting the row is revoking the session; server/realtime.ts#sessionsEnded
 // then drops it from every node's cache and disconnects its sockets.
 //

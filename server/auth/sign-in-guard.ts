@@ -9,7 +9,7 @@
 // - per email, across addresses: never refuses, only slows the answer down
 //   (a distributed guess at one account costs time; the owner still gets in).
 import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
-import { DialtoneError } from "../call/errors";
+import { DialtoneError } from "../protocol/errors";
 import type { Limits } from "../rate-limits";
 
 /** Failures per email (any IP) in the window before answers are slowed down. */

@@ -2,7 +2,7 @@
 // lifecycle step (placed, answered, ended with its outcome). Ids, kinds,
 // outcomes and reasons only: no names, no SDP, no candidates. Only the node
 // that decided a step reports it, so the counters add up across nodes.
-import type { CallOutcome } from "../call/state-machine";
+import type { CallOutcome } from "../call-domain/state-machine";
 import type { Log } from "../observability/log";
 import type { Metrics } from "../observability/metrics";
 import type { StoredCall } from "./store";

@@ -2,8 +2,8 @@
 // namespace's types, the room names, and the shape of a broadcast published
 // with a decision. Its own file so that neither side imports the other for a
 // type (service.ts and signaling/cluster-broadcast.ts once did, both ways).
-import type { Namespace } from "socket.io";
-import type { ClientToServerEvents, ServerToClientEvents } from "../call/protocol";
+import type { Namespace, Socket } from "socket.io";
+import type { ClientToServerEvents, ServerToClientEvents } from "../protocol/events";
 import type { MessageCounter } from "../rate-limits";
 import type { Announcement } from "./store";
 
@@ -12,11 +12,15 @@ export type ServerSideEvents = {
   "contacts:changed": (userIds: string[]) => void;
   /** These sessions were deleted (server/realtime.ts#sessionsEnded): drop them from the cache, close their sockets. */
   "sessions:ended": (p: { userId: string; sessionIds: string[] }) => void;
+  /** This user's display name changed (server/realtime.ts#userRenamed): forget their cached sessions. */
+  "user:renamed": (userId: string) => void;
   /** A node started or began to shut down (its id), for the other nodes' logs. */
   "node:joined": (nodeId: string) => void;
   "node:left": (nodeId: string) => void;
 };
 export type SignalingNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
+/** One socket of the namespace, as its handshake and handlers see it. */
+export type SignalingSocket = Socket<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
 export type SocketData = {
   userId: string;
   name: string;

@@ -1,7 +1,7 @@
 // Who hears of a call's changes: the call service decides, this tells the
 // sockets (on every node, through the adapter) and keeps call-room
 // membership, the relay's authorisation, in step.
-import type { CallInfo, IceServer, Payload } from "../call/protocol";
+import type { CallInfo, IceServer, Payload } from "../protocol/events";
 import { callRoom, userRoom, type Announcer, type SignalingNamespace } from "./namespace";
 import type { Announcement, StoredCall } from "./store";
 

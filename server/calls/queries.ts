@@ -2,8 +2,8 @@
 import { Prisma } from "../db/generated/sqlite/client";
 import type { Db } from "../db/client";
 import { isSqliteBusy, sqliteWriterOf } from "../db/sqlite-reader";
-import type { CallInfo, CallKind } from "../call/protocol";
-import type { CallOutcome, CallStatus } from "../call/state-machine";
+import type { CallInfo, CallKind } from "../protocol/events";
+import type { CallOutcome, CallStatus } from "../call-domain/state-machine";
 
 export const callInclude = {
   caller: { select: { id: true, name: true } },
@@ -44,6 +44,12 @@ export type StoredCall = CallInfo & { callerId: string; calleeId: string };
 export async function findCall(db: Db, id: string): Promise<StoredCall | null> {
   const row = await db.call.findUnique({ where: { id }, include: callInclude });
   return row ? { ...toCallInfo(row), callerId: row.callerId, calleeId: row.calleeId } : null;
+}
+
+/** Every call the database has as live (ringing or active): what a call store loads when it starts. */
+export async function findLiveCalls(db: Db): Promise<StoredCall[]> {
+  const rows = await db.call.findMany({ where: { status: { in: ["ringing", "active"] } }, include: callInclude });
+  return rows.map((r) => ({ ...toCallInfo(r), callerId: r.callerId, calleeId: r.calleeId }));
 }
 
 export type CallRowInsert = {

@@ -1,6 +1,6 @@
 // The Lua scripts of RedisCallStore (./redis-store.ts), each one atomic step
 // of the call state in Redis. INVITE and ACCEPT are the one transcription of
-// server/call/call-rules.ts (decideInvite, decideAccept) into Lua, needed for
+// server/call-domain/call-rules.ts (decideInvite, decideAccept) into Lua, needed for
 // atomicity across nodes; tests/integration/call-rules.test.ts runs the same
 // table of cases against them and against MemoryCallStore.
 //

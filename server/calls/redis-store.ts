@@ -2,7 +2,7 @@
 // (ringing, active) are hashes in Redis, indexed per user, and every decision
 // is one Lua script (./redis-scripts.ts), so it is atomic across nodes without locks:
 //
-// - INVITE: the ring limit, the busy rules (server/call/call-rules.ts
+// - INVITE: the ring limit, the busy rules (server/call-domain/call-rules.ts
 //   #decideInvite, transcribed), the new ringing call and, in the same step, the callee's
 //   call:incoming as an entry of the Socket.IO adapter's stream. A ring costs
 //   one Redis round trip, after which every node holding a callee socket
@@ -19,20 +19,19 @@
 // start of a cluster, or, at the next sweep, after Redis lost its data).
 //
 // Keys (one Redis server; scripts touch keys they read from sets, so this is
-// not for Redis Cluster): <prefix>call:<id> (hash), <prefix>live:<userId>
+// not for Redis Cluster): <prefix>call:<id> (hash: ./redis-hash.ts), <prefix>live:<userId>
 // (set of call ids), <prefix>ringing and <prefix>active (sorted sets by ring
 // end and answer time), <prefix>loaded.
 import type { Db } from "../db/client";
 import type { RedisClient } from "../redis";
-import type { CallKind } from "../call/protocol";
-import type { CallOutcome, CallStatus } from "../call/state-machine";
-import { callInclude, findCall, findCallParticipants, insertCall, saveCall, toCallInfo, type CallRowSave } from "./queries";
+import type { CallStatus } from "../call-domain/state-machine";
+import { stillLive } from "../call-domain/call-rules";
+import { findCall, findLiveCalls, insertCall, saveCall, type CallRowSave } from "./queries";
 import {
-  done,
-  logWriteError,
   newEnded,
+  newestFirst,
   newRinging,
-  WriteQueue,
+  refuseNotLive,
   type AcceptDecision,
   type AcceptRefusal,
   type CallChange,
@@ -43,6 +42,8 @@ import {
   type StoredCall,
   type Written,
 } from "./store";
+import { done, logWriteError, WriteQueue } from "./write-queue";
+import { toFields, toHash, toRow, toStored, type Hash } from "./redis-hash";
 import { performance } from "node:perf_hooks";
 import { getMetrics } from "../observability/metrics";
 
@@ -60,74 +61,6 @@ async function run<T>(name: string, call: () => Promise<T>): Promise<T> {
   } finally {
     getMetrics().redisScripts.observe({ script: name }, (performance.now() - t0) / 1000);
   }
-}
-
-type Hash = Record<string, string>;
-
-/** A flat [field, value, …] reply (HGETALL inside a script) as an object. */
-function toHash(reply: unknown): Hash {
-  const h: Hash = {};
-  if (!Array.isArray(reply)) return h;
-  for (let i = 0; i + 1 < reply.length; i += 2) h[String(reply[i])] = String(reply[i + 1]);
-  return h;
-}
-
-const iso = (ms: string | undefined) => (ms ? new Date(Number(ms)).toISOString() : null);
-const date = (ms: string | undefined) => (ms ? new Date(Number(ms)) : null);
-
-function toStored(h: Hash): StoredCall {
-  return {
-    id: h.id!,
-    kind: h.kind as CallKind,
-    status: h.status as CallStatus,
-    outcome: (h.outcome || null) as CallOutcome | null,
-    caller: { id: h.callerId!, name: h.callerName ?? "" },
-    callee: { id: h.calleeId!, name: h.calleeName ?? "" },
-    createdAt: iso(h.createdAt)!,
-    ringExpiresAt: iso(h.ringExpires)!,
-    answeredAt: iso(h.answeredAt),
-    endedAt: iso(h.endedAt),
-    callerId: h.callerId!,
-    calleeId: h.calleeId!,
-  };
-}
-
-function toRow(h: Hash): CallRowSave {
-  return {
-    id: h.id!,
-    createdAt: date(h.createdAt)!,
-    callerId: h.callerId!,
-    calleeId: h.calleeId!,
-    kind: h.kind as CallKind,
-    status: h.status as CallStatus,
-    outcome: (h.outcome || null) as CallOutcome | null,
-    endReason: h.endReason || null,
-    endedById: h.endedById || null,
-    ringExpiresAt: date(h.ringExpires)!,
-    answeredAt: date(h.answeredAt),
-    endedAt: date(h.endedAt),
-  };
-}
-
-/** A call as hash fields (absent values as empty strings). */
-function toFields(c: StoredCall, extra: { endReason?: string | null; endedById?: string | null } = {}): string[] {
-  const ms = (iso: string | null) => (iso ? String(Date.parse(iso)) : "");
-  return [
-    "id", c.id,
-    "kind", c.kind,
-    "status", c.status,
-    "outcome", c.outcome ?? "",
-    "endReason", extra.endReason ?? "",
-    "endedById", extra.endedById ?? "",
-    "callerId", c.callerId,
-    "calleeId", c.calleeId,
-    "callerName", c.caller.name,
-    "calleeName", c.callee.name,
-    "createdAt", ms(c.createdAt),
-    "ringExpires", ms(c.ringExpiresAt),
-    "answeredAt", ms(c.answeredAt),
-    "endedAt", ms(c.endedAt),
-  ]; // prettier-ignore
 }
 
 export class RedisCallStore implements CallStore {
@@ -153,10 +86,8 @@ export class RedisCallStore implements CallStore {
   private async load(): Promise<void> {
     const first = await this.redis.set(`${this.prefix}loaded`, new Date().toISOString(), { NX: true });
     if (first === null) return;
-    const rows = await this.db.call.findMany({ where: { status: { in: ["ringing", "active"] } }, include: callInclude });
-    for (const r of rows) {
-      const c: StoredCall = { ...toCallInfo(r), callerId: r.callerId, calleeId: r.calleeId };
-      const since = c.status === "ringing" ? r.ringExpiresAt.getTime() : (r.answeredAt?.getTime() ?? 0);
+    for (const c of await findLiveCalls(this.db)) {
+      const since = c.status === "ringing" ? Date.parse(c.ringExpiresAt) : c.answeredAt ? Date.parse(c.answeredAt) : 0;
       await run("load", () => this.redis.callLoad([this.prefix, c.id, c.callerId, c.calleeId, c.status, String(since), ...toFields(c)]));
     }
   }
@@ -222,8 +153,7 @@ export class RedisCallStore implements CallStore {
     }
     if (kind === "missing") {
       // Not live in Redis: ended a while ago (or never made, or not this user's).
-      const p = await findCallParticipants(this.db, callId);
-      return { kind: "refused", code: p && (p.callerId === userId || p.calleeId === userId) ? "invalid_state" : "not_found" };
+      return refuseNotLive(this.db, callId, userId);
     }
     return { kind: "refused", code: kind as AcceptRefusal };
   }
@@ -295,7 +225,7 @@ export class RedisCallStore implements CallStore {
   async liveOf(userId: string, now: Date): Promise<StoredCall[]> {
     const [calls = []] = await this.liveCalls([userId]);
     return calls
-      .filter((c) => c.status === "active" || (c.status === "ringing" && Date.parse(c.ringExpiresAt) > now.getTime()))
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      .filter((c) => stillLive({ status: c.status, ringExpires: Date.parse(c.ringExpiresAt) }, now.getTime()))
+      .sort(newestFirst);
   }
 }

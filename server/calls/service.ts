@@ -1,25 +1,22 @@
 // The call service: every lifecycle change goes through here. Each transition
-// is decided by the call store in one atomic step (server/calls/store.ts: in
-// memory on one node; server/calls/redis-store.ts: a Lua script in Redis on
-// several), then the sockets involved are told (./notifier.ts), then the
+// is decided by the call store in one atomic step (the contract:
+// server/calls/store.ts; server/calls/memory-store.ts: in memory on one node;
+// server/calls/redis-store.ts: a Lua script in Redis on several), then the sockets involved are told (./notifier.ts), then the
 // actor is answered once the database has the change.
 // Timers (./timers.ts) are only a fast path: the periodic sweep closes
 // whatever a timer missed (e.g. after a restart).
 import { randomUUID } from "node:crypto";
 import { contactName, type ContactDirectory } from "../contacts/directory";
-import { DialtoneError } from "../call/errors";
-import type { CallInfo, CallKind, IceServer, Payload } from "../call/protocol";
-
-type PreparedAnswer = NonNullable<Payload<"call:accept">["answer"]>;
-import { transition, type CallEvent, type Role } from "../call/state-machine";
+import { DialtoneError } from "../protocol/errors";
+import type { CallInfo, CallKind, IceServer, Payload } from "../protocol/events";
+import { transition, type CallEvent, type Role } from "../call-domain/state-machine";
 import type { CallStore, RingLimit, StoredCall } from "./store";
 import type { CallReporter } from "./call-reporter";
 import { CallNotifier } from "./notifier";
 import { CallTimers } from "./timers";
 import type { Announcer, SignalingNamespace } from "./namespace";
 
-// Kept where they were for the modules that import them from here.
-export { callRoom, userRoom, type ServerSideEvents, type SignalingNamespace, type SocketData } from "./namespace";
+type PreparedAnswer = NonNullable<Payload<"call:accept">["answer"]>;
 
 export type CallServiceOptions = {
   store: CallStore;

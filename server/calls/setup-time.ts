@@ -7,7 +7,7 @@
 // answered in the last ten minutes, and the role comes from the call's row,
 // not from the client.
 import { z } from "zod";
-import { DialtoneError } from "../call/errors";
+import { DialtoneError } from "../protocol/errors";
 import type { Db } from "../db/client";
 import type { Metrics } from "../observability/metrics";
 

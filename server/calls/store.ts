@@ -1,26 +1,27 @@
-// Where the call service reads and decides call state. Two implementations of
-// one contract, chosen by topology (server/signaling/index.ts):
+// The contract of the call store: where the call service reads and decides
+// call state. Two implementations, chosen by topology (server/signaling/
+// topology.ts):
 //
-// - MemoryCallStore, one node (no REDIS_URL): this process is the only writer
-//   of calls, so the live calls (ringing, active) are held in memory and every
-//   decision (busy, glare, who won an accept) is one synchronous step there.
-// - RedisCallStore (server/calls/redis-store.ts), several nodes: the live calls
-//   are in Redis and every decision is one Lua script, atomic across nodes.
+// - MemoryCallStore (./memory-store.ts), one node (no REDIS_URL): this process
+//   is the only writer of calls, so the live calls (ringing, active) are held
+//   in memory and every decision (busy, glare, who won an accept) is one
+//   synchronous step there.
+// - RedisCallStore (./redis-store.ts), several nodes: the live calls are in
+//   Redis and every decision is one Lua script, atomic across nodes.
 //
 // Either way the database is the record, written right after the decision
-// (per call, in order): the service tells the other party first and answers
-// the actor once `persisted` resolves, so a ring never waits for a query and a
-// history read after an ack sees the row. An invite or an accept is decided in
-// one step (`invite`, `accept`), so no locks are needed around them.
+// (per call, in order: ./write-queue.ts): the service tells the other party
+// first and answers the actor once `persisted` resolves, so a ring never waits
+// for a query and a history read after an ack sees the row. An invite or an
+// accept is decided in one step (`invite`, `accept`), so no locks are needed
+// around them. Below the contract: what both stores do alike (the calls they
+// build from a request, the answers they read from the database).
 import { randomUUID } from "node:crypto";
+import type { CallKind, UserRef } from "../protocol/events";
+import type { CallOutcome, CallStatus } from "../call-domain/state-machine";
 import type { Db } from "../db/client";
-import type { CallInfo, CallKind, UserRef } from "../call/protocol";
-import type { CallOutcome, CallStatus } from "../call/state-machine";
-import { decideAccept, decideInvite, ownRingsOnAccept, type AcceptRefusal } from "../call/call-rules";
-import { callInclude, findCall, findCallParticipants, insertCall, toCallInfo, updateCallIf, type CallRowInsert, type StoredCall } from "./queries";
-import { performance } from "node:perf_hooks";
-import { getMetrics } from "../observability/metrics";
-import { getLog } from "../observability/log";
+import { decideAcceptNotLive, type AcceptRefusal } from "../call-domain/call-rules";
+import { findCallParticipants, toCallInfo, type CallRowInsert, type StoredCall } from "./queries";
 
 export type { StoredCall };
 export type NewCall = {
@@ -90,11 +91,11 @@ export interface CallStore {
   find(id: string): Promise<StoredCall | null>;
   /**
    * One atomic step: the ring limit (if given), then the busy rules
-   * (server/call/call-rules.ts#decideInvite), then the new ringing call (and
+   * (server/call-domain/call-rules.ts#decideInvite), then the new ringing call (and
    * its announcement).
    */
   invite(r: InviteRequest): Promise<InviteDecision>;
-  /** One atomic step: the callee's device moves a ringing call to active, unless server/call/call-rules.ts#decideAccept refuses. */
+  /** One atomic step: the callee's device moves a ringing call to active, unless server/call-domain/call-rules.ts#decideAccept refuses. */
   accept(callId: string, userId: string, now: Date): Promise<AcceptDecision>;
   /** A call that never rang (the callee was busy): written straight to history. */
   recordEnded(c: NewCall): Promise<{ call: StoredCall; persisted: Promise<void> }>;
@@ -110,8 +111,6 @@ export interface CallStore {
   /** Resolves once every database write queued so far has been made (or has failed): shutdown waits for it. */
   flush(): Promise<void>;
 }
-
-export const done = Promise.resolve();
 
 export function rowData(c: NewCall, id: string, createdAt: Date): CallRowInsert {
   return {
@@ -142,216 +141,10 @@ export function newEnded(n: NewCall): { call: StoredCall; row: CallRowInsert } {
   return { call: { ...toCallInfo({ ...row, answeredAt: null, caller: n.caller, callee: n.callee }), callerId: n.callerId, calleeId: n.calleeId }, row };
 }
 
-/**
- * Each call's database writes, in order, behind the decisions: the first of a
- * burst waits for setImmediate (the sockets are told first, in this tick, the
- * query runs after). `drained` is called when a call has no write left.
- */
-export class WriteQueue {
-  private readonly tails = new Map<string, Promise<void>>();
-
-  constructor(
-    private readonly onError: (callId: string, err: unknown) => void,
-    private readonly drained: (callId: string) => void = () => undefined,
-  ) {}
-
-  push(id: string, op: () => Promise<unknown>): Promise<void> {
-    const queued = performance.now();
-    const start = this.tails.get(id) ?? new Promise<void>((resolve) => setImmediate(resolve));
-    const mine = start.then(op).then(
-      () => void getMetrics().dbWrites.observe((performance.now() - queued) / 1000),
-      (err: unknown) => {
-        this.onError(id, err);
-        throw err;
-      },
-    );
-    const tail = mine.catch(() => undefined);
-    this.tails.set(id, tail);
-    void tail.then(() => {
-      if (this.tails.get(id) !== tail) return;
-      this.tails.delete(id);
-      this.drained(id);
-    });
-    return mine;
-  }
-
-  /**
-   * Resolves when every write queued so far has settled. Writes queued
-   * meanwhile (a write's follow-up) are waited for too.
-   */
-  async idle(): Promise<void> {
-    while (this.tails.size > 0) await Promise.all(this.tails.values());
-  }
+/** An accept of a call the store does not hold live (ended, never made, or not this user's): its row tells which refusal. */
+export async function refuseNotLive(db: Db, callId: string, userId: string): Promise<AcceptDecision> {
+  return { kind: "refused", code: decideAcceptNotLive(await findCallParticipants(db, callId), userId) };
 }
 
-export const logWriteError = (id: string, err: unknown) => getLog().error({ event: "calls.write_failed", callId: id, err }, "writing a call row failed");
-
-type MemoryCall = StoredCall & { ringExpires: number };
-
-export class MemoryCallStore implements CallStore {
-  readonly ready: Promise<void>;
-  /** Live calls, and ended ones until their end is written. */
-  private readonly calls = new Map<string, MemoryCall>();
-  /** userId → ids of that user's live calls. */
-  private readonly byUser = new Map<string, Set<string>>();
-  /** Ring limit windows (RingLimit.key → points used, window end): rate-limiter-flexible's fixed window, kept here. */
-  private readonly ringWindows = new Map<string, { used: number; endsAt: number }>();
-  private readonly writes: WriteQueue;
-
-  constructor(
-    private readonly db: Db,
-    onWriteError: (callId: string, err: unknown) => void = logWriteError,
-  ) {
-    // An ended call leaves memory once its writes are done.
-    this.writes = new WriteQueue(onWriteError, (id) => {
-      if (this.calls.get(id)?.status === "ended") this.calls.delete(id);
-    });
-    this.ready = this.load();
-  }
-
-  flush(): Promise<void> {
-    return this.writes.idle();
-  }
-
-  private async load(): Promise<void> {
-    const rows = await this.db.call.findMany({ where: { status: { in: ["ringing", "active"] } }, include: callInclude });
-    for (const r of rows) this.add({ ...toCallInfo(r), callerId: r.callerId, calleeId: r.calleeId, ringExpires: r.ringExpiresAt.getTime() });
-  }
-
-  private add(c: MemoryCall): void {
-    this.calls.set(c.id, c);
-    if (c.status === "ended") return;
-    for (const u of [c.callerId, c.calleeId]) {
-      let set = this.byUser.get(u);
-      if (!set) this.byUser.set(u, (set = new Set()));
-      set.add(c.id);
-    }
-  }
-
-  private unindex(c: MemoryCall): void {
-    for (const u of [c.callerId, c.calleeId]) {
-      const set = this.byUser.get(u);
-      set?.delete(c.id);
-      if (set?.size === 0) this.byUser.delete(u);
-    }
-  }
-
-  private view(c: MemoryCall): StoredCall {
-    const { ringExpires: _r, ...call } = c;
-    return { ...call };
-  }
-
-  /** The live calls of these users (each once). */
-  private liveOfUsers(userIds: string[]): MemoryCall[] {
-    const out = new Set<MemoryCall>();
-    for (const u of userIds) {
-      for (const id of this.byUser.get(u) ?? []) {
-        const c = this.calls.get(id);
-        if (c) out.add(c);
-      }
-    }
-    return [...out];
-  }
-
-  async find(id: string): Promise<StoredCall | null> {
-    const c = this.calls.get(id);
-    if (c) return this.view(c);
-    // Ended and written (or never made): the database has the last word. A
-    // live row this store does not hold was not made through it, and every
-    // transition of it is refused (it is not in memory).
-    return findCall(this.db, id);
-  }
-
-  async invite(r: InviteRequest): Promise<InviteDecision> {
-    // Synchronous from here to the end: nothing can interleave.
-    const now = r.now.getTime();
-    // The ring limit first, as RedisCallStore's script does: a refused invite
-    // (busy, glare) still used its point.
-    if (r.limit && this.overLimit(r.limit, now)) return { kind: "rate_limited" };
-    const live = this.liveOfUsers([r.callerId, r.calleeId]);
-    const expired = live.filter((c) => c.status === "ringing" && c.ringExpires <= now);
-    const current = live.filter((c) => !expired.includes(c));
-    const expiredIds = expired.map((c) => c.id);
-    const verdict = decideInvite(current, r.callerId, r.calleeId);
-    if (verdict) return { ...verdict, expired: expiredIds };
-    const { call, row } = newRinging(r);
-    this.add({ ...call, ringExpires: row.ringExpiresAt.getTime() });
-    const persisted = this.writes.push(call.id, () => insertCall(this.db, row));
-    return { kind: "rang", call, persisted, announced: false, expired: expiredIds };
-  }
-
-  /** Counts one point in the limit's window (one starts with the first point); true past `points`. */
-  private overLimit(limit: RingLimit, now: number): boolean {
-    let w = this.ringWindows.get(limit.key);
-    if (!w || w.endsAt <= now) this.ringWindows.set(limit.key, (w = { used: 0, endsAt: now + limit.durationMs }));
-    return ++w.used > limit.points;
-  }
-
-  async accept(callId: string, userId: string, now: Date): Promise<AcceptDecision> {
-    const c = this.calls.get(callId);
-    if (!c) {
-      // Not live here: ended (or never made, or not this user's).
-      const p = await findCallParticipants(this.db, callId);
-      return { kind: "refused", code: p && (p.callerId === userId || p.calleeId === userId) ? "invalid_state" : "not_found" };
-    }
-    const mine = this.liveOfUsers([userId]);
-    const refused = decideAccept(c, mine, userId, now.getTime());
-    if (refused) return { kind: "refused", code: refused };
-    const change: CallChange = { status: "active", answeredAt: now };
-    c.status = "active";
-    c.answeredAt = now.toISOString();
-    const ownRings = ownRingsOnAccept(mine, userId, callId);
-    const persisted = this.writes.push(callId, () => this.update(callId, "ringing", change));
-    return { kind: "accepted", call: this.view(c), persisted, ownRings };
-  }
-
-  async recordEnded(n: NewCall) {
-    const { call, row } = newEnded(n);
-    this.add({ ...call, ringExpires: row.ringExpiresAt.getTime() });
-    const persisted = this.writes.push(call.id, () => insertCall(this.db, row));
-    return { call, persisted };
-  }
-
-  async transition(id: string, from: CallStatus, change: CallChange): Promise<Written> {
-    const c = this.calls.get(id);
-    if (!c || c.status !== from) return { won: false, persisted: done };
-    c.status = change.status;
-    if (change.outcome !== undefined) c.outcome = change.outcome;
-    if (change.answeredAt) c.answeredAt = change.answeredAt.toISOString();
-    if (change.endedAt) c.endedAt = change.endedAt.toISOString();
-    if (c.status === "ended") this.unindex(c);
-    return { won: true, persisted: this.writes.push(id, () => this.update(id, from, change)) };
-  }
-
-  /** Memory decided; the row follows. It can only differ if something else wrote it. */
-  private async update(id: string, from: CallStatus, change: CallChange): Promise<void> {
-    if (!(await updateCallIf(this.db, id, from, change))) getLog().warn({ event: "calls.row_moved_on", callId: id, expected: from }, "the call's row had moved on in the database; left as it was");
-  }
-
-  async expiredRinging(now: Date): Promise<string[]> {
-    // Every sweep: windows that ended are forgotten.
-    for (const [key, w] of this.ringWindows) if (w.endsAt <= now.getTime()) this.ringWindows.delete(key);
-    const out: string[] = [];
-    for (const c of this.calls.values()) if (c.status === "ringing" && c.ringExpires <= now.getTime()) out.push(c.id);
-    return out;
-  }
-
-  async active() {
-    const out: { id: string; callerId: string; calleeId: string; answered: string }[] = [];
-    for (const c of this.calls.values()) if (c.status === "active") out.push({ id: c.id, callerId: c.callerId, calleeId: c.calleeId, answered: c.answeredAt ?? "" });
-    out.sort((a, b) => a.answered.localeCompare(b.answered));
-    return out.map(({ answered: _a, ...r }) => r);
-  }
-
-  async inActiveCalls(userIds: string[]): Promise<Set<string>> {
-    const out = new Set<string>();
-    for (const u of userIds) if (this.liveOfUsers([u]).some((c) => c.status === "active")) out.add(u);
-    return out;
-  }
-
-  async liveOf(userId: string, now: Date): Promise<StoredCall[]> {
-    const out = this.liveOfUsers([userId]).filter((c) => c.status === "active" || (c.status === "ringing" && c.ringExpires > now.getTime()));
-    out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    return out.map((c) => this.view(c));
-  }
-}
+/** CallStore.liveOf's order: newest first. */
+export const newestFirst = (a: StoredCall, b: StoredCall): number => b.createdAt.localeCompare(a.createdAt);

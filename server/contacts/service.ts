@@ -1,7 +1,7 @@
 // Contacts: requests, acceptance, removal and blocking. One row per pair.
 import { pairKey } from "../authz";
 import type { Db } from "../db/client";
-import { DialtoneError } from "../call/errors";
+import { DialtoneError } from "../protocol/errors";
 import { addContactSchema, contactActionSchema } from "../auth/schemas";
 import { contactsChanged } from "../realtime";
 

@@ -3,7 +3,8 @@ import type { Db } from "../db/client";
 import { Prisma } from "../db/generated/sqlite/client";
 import { pgReaderOf } from "../db/pg-reader";
 import { sqliteDate, sqliteReaderOf } from "../db/sqlite-reader";
-import { historyLabel, type CallOutcome, type HistoryLabel } from "../call/state-machine";
+import { historyLabel, type CallOutcome, type HistoryLabel } from "../call-domain/state-machine";
+import type { FailureStep, QualityLevel } from "../quality/record";
 
 export type HistoryEntry = {
   id: string;
@@ -14,6 +15,8 @@ export type HistoryEntry = {
   label: HistoryLabel;
   startedAt: string;
   durationSeconds: number | null;
+  /** This user's quality record of the call, in short (server/quality/, kept on the call row): its level and, when it failed, the step; null when none was sent or it measured nothing. */
+  quality: { level: QualityLevel | null; failure: FailureStep | null } | null;
 };
 
 export const PAGE_SIZE = 50;
@@ -30,6 +33,8 @@ type HistoryRow = {
   endedAt: Date | null;
   otherId: string;
   otherName: string | null;
+  level: string | null;
+  failure: string | null;
 };
 
 /** One side of a user's history: a keyset page walking that side's index, newest first. */
@@ -38,7 +43,9 @@ function historySide(mine: "callerId" | "calleeId", other: "callerId" | "calleeI
   const keyset = before
     ? Prisma.sql` AND "createdAt" <= ${before.createdAt} AND ("createdAt" < ${before.createdAt} OR "id" < ${before.id})`
     : Prisma.empty;
-  return Prisma.sql`SELECT "id", "callerId", "kind", "outcome", "createdAt", "answeredAt", "endedAt", ${Prisma.raw(`"${other}"`)} AS "otherId"
+  const side = mine === "callerId" ? "caller" : "callee";
+  return Prisma.sql`SELECT "id", "callerId", "kind", "outcome", "createdAt", "answeredAt", "endedAt", ${Prisma.raw(`"${other}"`)} AS "otherId",
+    ${Prisma.raw(`"${side}Level" AS "level", "${side}Failure" AS "failure"`)}
     FROM "Call" WHERE ${Prisma.raw(`"${mine}"`)} = ${userId} AND "status" = 'ended'${keyset}
     ORDER BY "createdAt" DESC, "id" DESC LIMIT ${Prisma.raw(String(PAGE_SIZE + 1))}`;
 }
@@ -54,9 +61,14 @@ type HistoryTuple<D> = [
   endedAt: D | null,
   otherId: string,
   otherName: string | null,
+  level: string | null,
+  failure: string | null,
 ];
 
-function historyRow<D>([id, callerId, kind, outcome, createdAt, answeredAt, endedAt, otherId, otherName]: HistoryTuple<D>, date: (d: D) => Date): HistoryRow {
+function historyRow<D>(
+  [id, callerId, kind, outcome, createdAt, answeredAt, endedAt, otherId, otherName, level, failure]: HistoryTuple<D>,
+  date: (d: D) => Date,
+): HistoryRow {
   return {
     id,
     callerId,
@@ -67,6 +79,8 @@ function historyRow<D>([id, callerId, kind, outcome, createdAt, answeredAt, ende
     endedAt: endedAt === null ? null : date(endedAt),
     otherId,
     otherName,
+    level,
+    failure,
   };
 }
 
@@ -82,7 +96,8 @@ export async function listHistory(db: Db, userId: string, before?: { createdAt: 
   const limit = Prisma.raw(String(PAGE_SIZE + 1));
   const query = Prisma.sql`
     SELECT page."id", page."callerId", page."kind", page."outcome", page."createdAt", page."answeredAt", page."endedAt", page."otherId",
-      (SELECT CASE WHEN u."deletedAt" IS NULL THEN u."name" END FROM "User" u WHERE u."id" = page."otherId") AS "otherName" FROM (
+      (SELECT CASE WHEN u."deletedAt" IS NULL THEN u."name" END FROM "User" u WHERE u."id" = page."otherId") AS "otherName",
+      page."level", page."failure" FROM (
       SELECT * FROM (${historySide("callerId", "calleeId", userId, before)}) AS made
       UNION ALL
       SELECT * FROM (${historySide("calleeId", "callerId", userId, before)}) AS received
@@ -113,6 +128,7 @@ export async function listHistory(db: Db, userId: string, before?: { createdAt: 
       startedAt: r.createdAt.toISOString(),
       durationSeconds:
         r.answeredAt && r.endedAt ? Math.max(0, Math.round((r.endedAt.getTime() - r.answeredAt.getTime()) / 1000)) : null,
+      quality: r.level === null && r.failure === null ? null : { level: r.level as QualityLevel | null, failure: r.failure as FailureStep | null },
     };
   });
   const last = rows[PAGE_SIZE - 1];

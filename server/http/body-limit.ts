@@ -3,7 +3,7 @@
 // memory first, so a size check there comes after the damage (32 MB bodies
 // were accepted). Dialtone has no uploads: every body is a small JSON or form.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ERROR_CODES } from "../call/errors";
+import { ERROR_CODES } from "../protocol/errors";
 
 /** The largest request body any route accepts (JSON routes also cap theirs at 8 KB). */
 export const MAX_BODY_BYTES = 16 * 1024;

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { CLIENT_IP_HEADER, deriveClientIp, TRUST_NONE, type TrustProxy } from "./client-ip";
 import { limitBody } from "./body-limit";
 import { crossSiteWrite } from "./same-origin";
-import { ERROR_CODES } from "../call/errors";
+import { ERROR_CODES } from "../protocol/errors";
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 

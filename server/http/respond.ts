@@ -7,7 +7,7 @@ import { secureCookiesFor } from "../auth/cookies";
 import { fieldErrors } from "../auth/schemas";
 import { userFromCookieHeader } from "../auth/session-cookie";
 import { getSessionChecker } from "../auth/sessions";
-import { DialtoneError, ERROR_CODES } from "../call/errors";
+import { DialtoneError, ERROR_CODES } from "../protocol/errors";
 import { getDb } from "../db/client";
 import { getLog } from "../observability/log";
 

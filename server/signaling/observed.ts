@@ -6,11 +6,14 @@ import type { Log } from "../observability/log";
 import { LogSampler } from "../observability/log-sampler";
 import type { Metrics } from "../observability/metrics";
 
+/** Reports a refused event or handshake (`event`: "handshake", the event's name, or "unknown"). */
+export type Refused = (event: string, code: string, userId?: string) => void;
+
 /**
  * A refused event or handshake: counted always, logged sampled (a client
  * flooding garbage must not fill the disk: server/observability/log-sampler.ts).
  */
-export function refusalReporter(log: Log, metrics: Metrics): (event: string, code: string, userId?: string) => void {
+export function refusalReporter(log: Log, metrics: Metrics): Refused {
   const sampler = new LogSampler();
   return (event, code, userId) => {
     metrics.refused.inc({ event, code });

@@ -3,7 +3,7 @@
 // from the sockets: on one node its own rooms, on several every node's (through
 // the adapter), so any node answers the same.
 import type { ContactDirectory } from "../contacts/directory";
-import type { Presence } from "../call/protocol";
+import type { Presence } from "../protocol/events";
 import type { CallStore } from "../calls/store";
 import { userRoom, type SignalingNamespace } from "../calls/namespace";
 
@@ -73,4 +73,28 @@ export async function broadcastPresence(p: PresenceSources, userIds: string[]): 
     if (contacts.length === 0) continue;
     p.nsp.to(contacts.map(userRoom)).emit("presence:update", { userId, presence: presence[userId] ?? "offline" });
   }
+}
+
+const PRESENCE_BATCH_MS = 50;
+
+/**
+ * Presence changes are sent in batches a moment later: a status line may
+ * trail by 50 ms, and the work stays out of the accept → offer → answer
+ * exchange that triggered it (and a burst of connects is one batch).
+ */
+export function batchedPresence(p: PresenceSources): { changed: (userIds: string[]) => void; stop: () => void } {
+  const pendingPresence = new Set<string>();
+  let presenceTimer: NodeJS.Timeout | undefined;
+  return {
+    changed(ids) {
+      for (const id of ids) pendingPresence.add(id);
+      presenceTimer ??= setTimeout(() => {
+        presenceTimer = undefined;
+        const batch = [...pendingPresence];
+        pendingPresence.clear();
+        void broadcastPresence(p, batch).catch(() => undefined);
+      }, PRESENCE_BATCH_MS);
+    },
+    stop: () => clearTimeout(presenceTimer),
+  };
 }

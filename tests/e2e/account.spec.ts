@@ -1,5 +1,7 @@
 // The account page through the real server: signing out a session from it
 // signs that browser out and closes its signaling socket within 5 s; a new
+// display name shows in the header at once and in a contact's open list
+// without a reload; a new email is the one that signs in; a new
 // password does the same to every other browser; deleting the account leaves
 // the other side's history readable, the name shown as "Deleted user" (in
 // their language). Plus the account routes' own guards over HTTP.
@@ -124,6 +126,65 @@ test("a new password signs out every other browser (socket closed within 5 s); t
   await fresh.page.getByRole("button", { name: "Sign in" }).click();
   await expect(fresh.page.getByText("Wrong email or password.")).toBeVisible();
   await signInViaApi(fresh.context, bea.email, "a-new-password-42");
+});
+
+test("a new name shows in the header and in a contact's open list at once; a new email signs in, the old one no longer does", async ({ users }) => {
+  const fay = await users.create("Fay");
+  const gus = await users.create("Gus");
+  await makeContacts(fay, gus);
+  await gus.page.goto("/");
+  await expect(contactItem(gus.page, "Fay")).toBeVisible();
+  await fay.page.goto("/");
+  await openAccount(fay.page);
+
+  const nameForm = fay.page.getByRole("form", { name: "Your name" });
+  const name = nameForm.getByLabel("Display name", { exact: true });
+  await expect(name).toHaveValue("Fay");
+  await name.fill("   ");
+  await nameForm.getByRole("button", { name: "Save name" }).click();
+  await expect(nameForm.getByRole("alert")).toHaveText("Enter your name.");
+  await expect(name).toBeFocused();
+  await name.fill("Fay Lin");
+  await nameForm.getByRole("button", { name: "Save name" }).click();
+  await expect(fay.page.getByRole("status").filter({ hasText: "Name saved. Your contacts now see “Fay Lin”." })).toBeVisible();
+  await expect(fay.page.getByRole("button", { name: "Account menu for Fay Lin", exact: true })).toBeVisible();
+  // Gus's list refetches on contacts:changed: no reload.
+  await expect(contactItem(gus.page, "Fay Lin")).toBeVisible();
+  // A reload reads it from the server too.
+  await fay.page.reload();
+  await expect(fay.page.getByRole("button", { name: "Account menu for Fay Lin", exact: true })).toBeVisible();
+
+  const emailForm = fay.page.getByRole("form", { name: "Change email" });
+  const email = emailForm.getByLabel("New email", { exact: true });
+  const password = emailForm.getByLabel("Current password", { exact: true });
+  await email.fill(gus.email);
+  await password.fill(PASSWORD);
+  await emailForm.getByRole("button", { name: "Change email" }).click();
+  await expect(emailForm.getByRole("alert")).toHaveText("An account with that email already exists.");
+  await expect(email).toBeFocused();
+  const fresh = `Fay.Lin-${Date.now()}@E2E.test`;
+  await email.fill(fresh);
+  await password.fill("not my password");
+  await emailForm.getByRole("button", { name: "Change email" }).click();
+  await expect(emailForm.getByRole("alert")).toHaveText("That password is not correct.");
+  await expect(password).toBeFocused();
+  await password.fill(PASSWORD);
+  await emailForm.getByRole("button", { name: "Change email" }).click();
+  await expect(fay.page.getByRole("status").filter({ hasText: `Email changed. Sign in with ${fresh.toLowerCase()} from now on.` })).toBeVisible();
+  await expect(emailForm).toContainText(`You sign in with ${fresh.toLowerCase()}.`);
+
+  // Sign out, then: the old email is refused, the new one (as typed) signs in.
+  await fay.page.getByRole("button", { name: "Account menu for Fay Lin", exact: true }).click();
+  await fay.page.getByRole("menuitem", { name: "Sign out", exact: true }).click();
+  await fay.page.waitForURL((url) => url.pathname === "/signin");
+  await fay.page.getByLabel("Email").fill(fay.email);
+  await fay.page.getByLabel("Password").fill(PASSWORD);
+  await fay.page.getByRole("button", { name: "Sign in" }).click();
+  await expect(fay.page.getByText("Wrong email or password.")).toBeVisible();
+  await fay.page.getByLabel("Email").fill(fresh);
+  await fay.page.getByLabel("Password").fill(PASSWORD);
+  await fay.page.getByRole("button", { name: "Sign in" }).click();
+  await expect(fay.page.getByRole("button", { name: "Account menu for Fay Lin", exact: true })).toBeVisible();
 });
 
 test("deleting the account: confirmed with the password; the other side's history stays readable with “Deleted user”, in their language", async ({ users, browser, baseURL }) => {

@@ -402,3 +402,45 @@ export async function watchConnectionStates(page: Page): Promise<void> {
 export async function connectionStates(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as { __pcStates?: string[] }).__pcStates ?? []);
 }
+
+declare global {
+  interface Window {
+    __pairs?: { path: "direct" | "relayed"; rttMs: number }[];
+  }
+}
+
+/**
+ * From now on, once a second (as the app's stats sampler does), the connected
+ * peer connection's selected pair as getStats says: direct or relayed, and its
+ * current round trip (ms). Read with readPairProbe.
+ */
+export async function startPairProbe(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const pairs: { path: "direct" | "relayed"; rttMs: number }[] = [];
+    window.__pairs = pairs;
+    const tick = async () => {
+      const pc = (window.__pcs ?? []).filter((p) => p.connectionState === "connected").at(-1);
+      if (!pc) return;
+      const all = new Map<string, Record<string, unknown>>();
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => all.set(s.id as string, s));
+      const transport = [...all.values()].find((s) => s.type === "transport" && typeof s.selectedCandidatePairId === "string");
+      const pair = transport && all.get(transport.selectedCandidatePairId as string);
+      if (!pair || typeof pair.currentRoundTripTime !== "number") return;
+      const relay = [pair.localCandidateId, pair.remoteCandidateId].some((id) => all.get(id as string)?.candidateType === "relay");
+      pairs.push({ path: relay ? "relayed" : "direct", rttMs: pair.currentRoundTripTime * 1000 });
+    };
+    const timer = setInterval(() => void tick(), 1000);
+    void tick();
+    // Stops by itself when the call's connection closes.
+    const stop = setInterval(() => {
+      if (pairs.length && !(window.__pcs ?? []).some((p) => p.connectionState === "connected")) {
+        clearInterval(timer);
+        clearInterval(stop);
+      }
+    }, 250);
+  });
+}
+
+export async function readPairProbe(page: Page): Promise<{ path: "direct" | "relayed"; rttMs: number }[]> {
+  return page.evaluate(() => window.__pairs ?? []);
+}

@@ -157,7 +157,7 @@ test.describe("HTTP API (docs/openapi.json)", () => {
     expect((await answer(await a.api.post(`/api/calls/${(made.entries as { id: string }[])[0]!.id}/setup-time`, { data: { ms: 900 } }), 409, "Error")).code).toBe("invalid_state");
   });
 
-  test("each participant of an answered call reports its set-up time once", async ({ baseURL }) => {
+  test("each participant of an answered call reports its set-up time and its quality record once", async ({ baseURL }) => {
     const a = await person(baseURL, "Reporter");
     const b = await person(baseURL, "Answerer");
     await answer(await a.api.post("/api/contacts", { data: { email: b.email } }), 201, "Ok");
@@ -181,14 +181,31 @@ test.describe("HTTP API (docs/openapi.json)", () => {
       await answer(await b.api.post(url, { data: { ms: 1_100 } }), 200, "Ok");
       const stranger = await person(baseURL, "Stranger");
       expect((await answer(await stranger.api.post(url, { data: { ms: 1 } }), 404, "Error")).code).toBe("not_found");
+
+      // The quality record: each side once, both read it back, nobody else can write or read it.
+      const quality = `/api/calls/${call.id}/quality`;
+      const record = {
+        setupMs: 210, path: "direct", rttMedianMs: 3, rttMaxMs: 9, lossPercent: 0, bitrateOutKbps: 700, bitrateInKbps: 650,
+        videoWidth: 640, videoHeight: 480, fps: 30, iceRestarts: 0, reconnections: 0, connectedSeconds: 12, failure: null,
+      };
+      expect((await answer(await a.api.post(quality, { data: { ...record, note: "hi" } }), 400, "Error")).code).toBe("invalid_payload");
+      expect((await answer(await stranger.api.post(quality, { data: record }), 404, "Error")).code).toBe("not_found");
+      expect((await answer(await a.api.post(quality, { data: record }), 200, "QualitySaved")).level).toBe("good");
+      expect((await answer(await a.api.post(quality, { data: record }), 409, "Error")).code).toBe("invalid_state");
+      await answer(await b.api.post(quality, { data: { ...record, path: "relayed", rttMedianMs: 400 } }), 200, "QualitySaved");
+      const seen = await answer(await b.api.get(quality), 200, "CallQuality");
+      expect(seen).toMatchObject({ mine: { path: "relayed", level: "fair" }, theirs: { path: "direct", level: "good" } });
+      expect((await answer(await stranger.api.get(quality), 404, "Error")).code).toBe("not_found");
       expect(((await sa.timeout(5_000).emitWithAck("call:hangup", { callId: call.id })) as { ok: boolean }).ok).toBe(true);
+      const history = await answer(await a.api.get("/api/history"), 200, "HistoryPage");
+      expect((history.entries as { id: string; quality: unknown }[]).find((e) => e.id === call.id)?.quality).toEqual({ level: "good", failure: null });
     } finally {
       sa.disconnect();
       sb.disconnect();
     }
   });
 
-  test("the account: sessions listed, one signed out, everywhere else, a new password, deletion; the other side's history keeps the call", async ({ baseURL }) => {
+  test("the account: sessions listed, one signed out, everywhere else, a new password, name and email, deletion; the other side's history keeps the call", async ({ baseURL }) => {
     const a = await person(baseURL, "Owner");
     const account = await answer(await a.api.get("/api/account"), 200, "Account");
     const [mine] = account.sessions as { id: string; current: boolean }[];
@@ -221,6 +238,17 @@ test.describe("HTTP API (docs/openapi.json)", () => {
     expect((await answer(await a.api.post("/api/account/password", { data: { currentPassword: "nope", newPassword: "long enough" } }), 403, "Error")).code).toBe("wrong_password");
     expect((await answer(await a.api.post("/api/account/password", { data: { currentPassword: PASSWORD } }), 400, "Error")).code).toBe("invalid_payload");
     expect(await answer(await a.api.post("/api/account/password", { data: { currentPassword: PASSWORD, newPassword: "a new password" } }), 200, "SessionsEnded")).toEqual({ ok: true, ended: 0 });
+
+    // A new display name (trimmed), and a new email (normalised), each answered as documented.
+    expect(await answer(await a.api.post("/api/account/name", { data: { name: "  Owner Two " } }), 200, "NameChanged")).toEqual({ ok: true, name: "Owner Two" });
+    expect((await answer(await a.api.post("/api/account/name", { data: { name: " " } }), 400, "Error")).code).toBe("invalid_payload");
+    expect((await answer(await a.api.post("/api/account/email", { data: { email: "x@e2e.test", currentPassword: PASSWORD } }), 403, "Error")).code).toBe("wrong_password");
+    const taken = await person(baseURL, "Taken");
+    expect((await answer(await a.api.post("/api/account/email", { data: { email: taken.email, currentPassword: "a new password" } }), 409, "Error")).code).toBe("email_taken");
+    expect((await answer(await a.api.post("/api/account/email", { data: { email: "nope", currentPassword: "a new password" } }), 400, "Error")).code).toBe("invalid_payload");
+    const moved = uniqueEmail("Moved");
+    expect(await answer(await a.api.post("/api/account/email", { data: { email: ` ${moved.toUpperCase()}`, currentPassword: "a new password" } }), 200, "EmailChanged")).toEqual({ ok: true, email: moved.toLowerCase() });
+    expect((await answer(await a.api.get("/api/account"), 200, "Account")).user).toEqual({ id: a.id, name: "Owner Two", email: moved.toLowerCase() });
 
     // A declined call with someone, then the account goes: their history keeps it, as a deleted account.
     const b = await person(baseURL, "Survivor");

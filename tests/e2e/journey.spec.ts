@@ -7,6 +7,8 @@ import {
   durationsIn,
   expect,
   historyRowWith,
+  readPairProbe,
+  startPairProbe,
   mediaFlowing,
   newContext,
   reportFirstFrame,
@@ -64,6 +66,8 @@ test("sign up, add a contact, video call with media both ways, history, sign out
   await expect(aliceCall.getByLabel("Your video", { exact: true })).toBeVisible();
   await expect(bobCall.getByLabel("Your video", { exact: true })).toBeVisible();
 
+  // The test reads Bob's selected pair from getStats once a second for the rest of the call.
+  await startPairProbe(bob.page);
   await reportFirstFrame(testInfo, bob.page, { "callee (Bob)": bob.page, "caller (Alice)": alice });
   await mediaFlowing(alice, "video", "Alice");
   await mediaFlowing(bob.page, "video", "Bob");
@@ -92,11 +96,18 @@ test("sign up, add a contact, video call with media both ways, history, sign out
   await expect
     .poll(async () => durationsIn(await timer.innerText())[0] ?? -1, { message: "the call timer reaches 0:02", timeout: 10_000 })
     .toBeGreaterThanOrEqual(2);
+  const pairs = await readPairProbe(bob.page);
+  expect(pairs.length, "getStats gave Bob's selected pair").toBeGreaterThan(0);
 
   // --- Bob hangs up: the call screen goes away on both sides ---------------------------------
   await bobCall.getByRole("button", { name: "Hang up", exact: true }).click();
   await expect(bobCall).toBeHidden();
   await expect(aliceCall).toBeHidden();
+  // The end-of-call sheet says how the call went, on the path getStats saw.
+  const path = pairs.at(-1)!.path === "direct" ? "Direct" : "Relayed (TURN)";
+  const ended = bob.page.getByTestId("ended-quality");
+  await expect(ended).toContainText("Good connection");
+  await expect(ended).toContainText(path);
 
   // --- History on both sides ---------------------------------------------------------------------
   for (const [page, other, direction] of [
@@ -110,6 +121,31 @@ test("sign up, add a contact, video call with media both ways, history, sign out
     const durations = durationsIn(await row.innerText());
     expect(durations.some((s) => s >= 2 && s <= 120), `a m:ss duration of 0:02–2:00 in the ${direction} row: "${await row.innerText()}"`).toBe(true);
   }
+
+  // --- Bob's history: the call's quality details match what getStats said during the call ------
+  const quality = bob.page.getByRole("button", { name: "Call quality with Alice: Good connection. Show details", exact: true });
+  const lasted = durationsIn(await bob.page.getByRole("table").getByRole("row").filter({ has: quality }).innerText())[0]!;
+  await quality.click();
+  const details = bob.page.getByRole("dialog", { name: "Call quality", exact: true });
+  const table = details.getByTestId("quality-details");
+  const cells = async (row: string) => table.getByRole("row").filter({ has: bob.page.getByRole("rowheader", { name: row, exact: true }) }).getByRole("cell").allInnerTexts();
+  await expect.poll(async () => (await cells("Path"))[0], { message: "Bob's path in the details" }).toBe(path);
+  // Alice's page sent hers too (she measured the same path).
+  await expect.poll(async () => (await cells("Path"))[1], { message: "Alice's path in the details" }).toBe(path);
+  // The median of what the test read once a second through the whole call (the probe stopped with the call).
+  const sorted = (await readPairProbe(bob.page)).map((p) => p.rttMs).sort((a, b) => a - b);
+  const testMedian = (sorted[Math.floor((sorted.length - 1) / 2)]! + sorted[Math.floor(sorted.length / 2)]!) / 2;
+  const shown = Number(/^(\d+) ms$/.exec((await cells("Round trip (typical)"))[0] ?? "")?.[1]);
+  expect(Math.abs(shown - testMedian), `details RTT ${shown} ms vs getStats median ${testMedian.toFixed(1)} ms of ${sorted.length} readings`).toBeLessThanOrEqual(
+    Math.max(3, testMedian * 0.25),
+  );
+  // Connected for about as long as the call lasted (its row's duration), sampled once a second.
+  const connected = durationsIn((await cells("Connected for"))[0] ?? "")[0]!;
+  expect(connected, `connected ${connected} s of a ${lasted} s call`).toBeGreaterThanOrEqual(Math.min(2, lasted));
+  expect(connected).toBeLessThanOrEqual(lasted + 2);
+  await bob.page.keyboard.press("Escape");
+  await expect(details).toBeHidden();
+  await expect(quality).toBeFocused();
 
   // --- Sign out, guarded pages, sign in through the form ----------------------------------------
   await alice.getByRole("button", { name: /^Account menu for / }).click();

@@ -1,4 +1,5 @@
 // User-controlled text is never HTML, and the pages carry the security headers.
+import { loadOpenApi } from "../support/openapi";
 import { expect, test } from "./fixtures";
 
 test("a display name full of markup renders as text everywhere, and no script runs", async ({ users, baseURL }) => {
@@ -90,19 +91,15 @@ test("contact requests are rate limited per user (30 an hour), with a clear erro
 test("every API route answers 401 without a session, and pages redirect to sign-in", async ({ playwright, baseURL }) => {
   const anon = await playwright.request.newContext({ baseURL });
   try {
-    for (const [method, url] of [
-      ["GET", "/api/contacts"],
-      ["POST", "/api/contacts"],
-      ["POST", "/api/contacts/someone"],
-      ["DELETE", "/api/contacts/someone"],
-      ["GET", "/api/history"],
-      ["POST", "/api/history/seen"],
-      ["GET", "/api/account"],
-      ["DELETE", "/api/account"],
-      ["POST", "/api/account/password"],
-      ["DELETE", "/api/account/sessions"],
-      ["DELETE", "/api/account/sessions/some-session-id-0000"],
-    ] as const) {
+    // Every operation docs/openapi.json says needs a session (so a new route cannot be forgotten), path parameters filled in.
+    const spec = loadOpenApi();
+    const guarded = Object.entries(spec.paths).flatMap(([p, ops]) =>
+      Object.entries(ops as Record<string, { security?: Record<string, unknown>[] }>)
+        .filter(([, op]) => op?.security?.some((s) => "session" in s))
+        .map(([method, _op]) => [method.toUpperCase(), p.replace(/\{\w+\}/g, "some-id-0000")] as const),
+    );
+    expect(guarded.length, "operations that need a session").toBeGreaterThanOrEqual(15);
+    for (const [method, url] of guarded) {
       const res = await anon.fetch(url, { method, data: method === "GET" ? undefined : {}, maxRedirects: 0 });
       expect(res.status(), `${method} ${url}`).toBe(401);
     }

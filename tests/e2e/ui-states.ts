@@ -129,10 +129,39 @@ export const UI_STATES: UiState[] = [
   { name: "contacts-requests", who: "requested", path: "/", data: "/api/contacts" },
   { name: "contacts", who: "alice", path: "/", data: "/api/contacts" },
   { name: "history", who: "alice", path: "/history", data: "/api/history" },
+  // The completed call's quality details (both browsers sent their records as the call ended).
+  {
+    name: "history-quality",
+    who: "alice",
+    path: "/history",
+    data: "/api/history",
+    then: async (page) => {
+      await page.locator("button[data-level]").first().click();
+      await expect(page.getByTestId("quality-details")).toBeVisible();
+    },
+  },
   { name: "settings", who: "alice", path: "/settings", data: "/api/settings/privacy" },
   // The connectivity check, once every probe has answered.
   { name: "check", who: "alice", path: "/check", then: (page) => expect(page.locator("ul[aria-busy]")).toHaveAttribute("aria-busy", "false", { timeout: 30_000 }) },
   { name: "account", who: "alice", path: "/account", data: "/api/account" },
+  // Each form's feedback in one state (the e2e suite's time is short): the name saved (unchanged,
+  // so the other states keep it) with its confirmation next to the button; the email form's field
+  // errors (not an email, no password: checked in the browser, nothing is sent).
+  {
+    name: "account-feedback",
+    who: "alice",
+    path: "/account",
+    data: "/api/account",
+    then: async (page) => {
+      const saved = page.waitForResponse((r) => new URL(r.url()).pathname === "/api/account/name");
+      await page.locator("form[aria-labelledby=name-heading] button[type=submit]").click();
+      expect((await saved).status()).toBe(200);
+      await expect(page.locator("form[aria-labelledby=name-heading] [role=status]")).not.toBeEmpty();
+      await page.locator("#email-new").fill("alice@");
+      await page.locator("form[aria-labelledby=email-heading] button[type=submit]").click();
+      await expect(page.locator("[aria-invalid=true]")).toHaveCount(2);
+    },
+  },
   // Signed in: signed out, proxy.ts sends every unknown path to /signin first.
   { name: "not-found", who: "alice", path: "/no-such-page" },
   { name: "offline", who: "alice", path: "/", data: "/api/contacts", then: (page, context) => goOffline(context, page) },

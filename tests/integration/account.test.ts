@@ -2,7 +2,10 @@
 // app/api/account/ call) against a real database and signaling server:
 // sessions are server-known, signing one out disconnects its sockets at once
 // and refuses its cookie from then on; nobody can sign out another user's
-// session; a new password signs out every other session; deleting the account
+// session; a new display name reaches contacts at once (their list, a new
+// ring, their history) with no cache left holding the old one; a new email
+// needs the password, is normalised, and is the only one that signs in; a new
+// password signs out every other session; deleting the account
 // ends its calls and sessions and leaves the other side's history readable,
 // with the name gone ("Deleted user" on the page). The same routes through the
 // real server: tests/e2e/account.spec.ts; across nodes: tests/multinode.
@@ -10,13 +13,14 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import fc from "fast-check";
 import { ZodError } from "zod";
-import { accountOverview, changePassword, deleteAccount, endOtherSessions, endSession } from "../../server/account/service";
+import { accountOverview, changeEmail, changeName, changePassword, deleteAccount, endOtherSessions, endSession } from "../../server/account/service";
 import { checkCredentials, signUp } from "../../server/auth/accounts";
 import { getSessionChecker } from "../../server/auth/sessions";
-import { DialtoneError } from "../../server/call/errors";
+import { DialtoneError } from "../../server/protocol/errors";
 import { actOnContact, listContacts, requestContact } from "../../server/contacts/service";
 import { listHistory } from "../../server/history/service";
-import { emitAck, establish, expectError, flush, hangup, received, startHarness, until, waitFor, type ClientSocket, type Harness } from "./harness";
+import { setSignalingNamespace } from "../../server/realtime";
+import { emitAck, establish, expectError, expectOk, flush, hangup, received, ring, startHarness, until, waitFor, type ClientSocket, type Harness } from "./harness";
 
 const isCode = (code: string) => (err: unknown) => err instanceof DialtoneError && err.code === code;
 
@@ -31,12 +35,17 @@ function disconnected(socket: ClientSocket, since: () => number): Promise<{ ms: 
   });
 }
 
-describe("account: sessions, password, deletion", () => {
+describe("account: sessions, name, email, password, deletion", () => {
   let h: Harness;
   before(async () => {
     h = await startHarness();
+    // As server/index.ts does: the services tell open tabs through this namespace (contacts:changed).
+    setSignalingNamespace(h.signaling.nsp);
   });
-  after(() => h.close());
+  after(async () => {
+    setSignalingNamespace(undefined);
+    await h.close();
+  });
 
   test("signing out one of your own sessions: its sockets are told and closed at once, its cookie is refused from then on, your other sessions go on", async () => {
     const ann = await h.createUser("Ann");
@@ -103,6 +112,96 @@ describe("account: sessions, password, deletion", () => {
     for (const o of others) assert.equal(await h.connectError(o.cookie), "unauthorized");
     await flush(hereTab);
     assert.equal(hereTab.connected, true);
+  });
+
+  test("a new display name (the sign-up's rules, trimmed): contacts see it at once in their list, a new ring both ways and their history; the session check (the header) reads it; people with a request or a block see it too", async () => {
+    const ann = await h.createUser("Ann");
+    const bob = await h.createUser("Bob");
+    const pia = await h.createUser("Pia");
+    const gil = await h.createUser("Gil");
+    await h.makeContacts(ann, bob);
+    await h.requestContact(pia, ann); // Pia's outgoing list shows Ann
+    await h.block(gil, ann); // Gil's blocked list shows Ann
+    const annSession = await h.signIn(ann);
+    const aTab = await h.connect({ cookie: annSession.cookie });
+    const bTab = await h.connect(bob);
+    const pTab = await h.connect(pia);
+    const gTab = await h.connect(gil);
+    // Every cache that holds Ann's name is warm: the session check, the contact directory (a ring each way), and a call in Bob's history.
+    assert.equal((await getSessionChecker().check(h.db, ann.id, annSession.sid))?.name, "Ann");
+    const before = await ring(aTab, bTab, bob.id);
+    assert.equal(before.caller.name, "Ann");
+    await hangup(aTab, before.id);
+    const back = await ring(bTab, aTab, ann.id);
+    assert.equal(back.callee.name, "Ann");
+    await hangup(bTab, back.id);
+
+    for (const bad of [{ name: "" }, { name: "   " }, { name: "x".repeat(81) }, { name: 42 }, {}, { name: "Ok", email: "x@y.z" }]) {
+      await assert.rejects(changeName(h.db, ann.id, bad), ZodError, JSON.stringify(bad));
+    }
+    assert.equal((await h.db.user.findUniqueOrThrow({ where: { id: ann.id } })).name, "Ann");
+
+    const told = [bTab, pTab, gTab].map((s) => waitFor(s, "contacts:changed"));
+    assert.equal(await changeName(h.db, ann.id, { name: "  Ann Rivera  " }), "Ann Rivera");
+    await Promise.all(told);
+    assert.deepEqual((await listContacts(h.db, bob.id)).contacts.map((c) => c.name), ["Ann Rivera"]);
+    assert.deepEqual((await listContacts(h.db, pia.id)).outgoing.map((c) => c.name), ["Ann Rivera"]);
+    assert.deepEqual((await listContacts(h.db, gil.id)).blocked.map((c) => c.name), ["Ann Rivera"]);
+    assert.equal((await getSessionChecker().check(h.db, ann.id, annSession.sid))?.name, "Ann Rivera");
+    assert.equal((await accountOverview(h.db, ann.id, annSession.sid)).user.name, "Ann Rivera");
+    // Rings carry the new name: Bob's ring dialog (call:incoming), and Bob's own invite to Ann.
+    const incoming = waitFor(bTab, "call:incoming");
+    const placed = expectOk(await emitAck(aTab, "call:invite", { calleeId: bob.id, kind: "audio" }), "invite");
+    assert.equal((await incoming).call.caller.name, "Ann Rivera");
+    await hangup(aTab, placed.call.id);
+    const called = await ring(bTab, aTab, ann.id);
+    assert.equal(called.callee.name, "Ann Rivera");
+    await hangup(bTab, called.id);
+    // Bob's history names her by her new name, older calls included.
+    await until(async () => (await listHistory(h.db, bob.id)).entries.length === 4, "four calls in Bob's history");
+    assert.deepEqual(new Set((await listHistory(h.db, bob.id)).entries.map((e) => e.other.name)), new Set(["Ann Rivera"]));
+    // Nobody else was told: Ann's own list did not change.
+    await flush(aTab);
+    assert.equal(received(aTab, "contacts:changed").length, 0);
+  });
+
+  test("a new email: needs the right password, must be free and valid, is normalised as at sign-up; then only the new email signs in, sessions stay, contacts' lists show it", async () => {
+    const kim = await h.createUser("Kim");
+    const lou = await h.createUser("Lou");
+    await h.makeContacts(kim, lou);
+    const here = await h.signIn(kim);
+    const kTab = await h.connect({ cookie: here.cookie });
+    const lTab = await h.connect(lou);
+    const fresh = `kim-new-${Date.now()}@example.test`;
+
+    await assert.rejects(changeEmail(h.db, kim.id, { email: fresh, currentPassword: "not my password" }), isCode("wrong_password"));
+    await assert.rejects(changeEmail(h.db, kim.id, { email: lou.email.toUpperCase(), currentPassword: kim.password }), isCode("email_taken"));
+    for (const bad of [
+      { email: "not an email", currentPassword: kim.password },
+      { email: `${"x".repeat(250)}@e.io`, currentPassword: kim.password },
+      { email: fresh, currentPassword: "" },
+      { email: fresh },
+      { email: fresh, currentPassword: kim.password, userId: lou.id },
+    ]) {
+      await assert.rejects(changeEmail(h.db, kim.id, bad), ZodError, JSON.stringify(bad));
+    }
+    assert.equal((await h.db.user.findUniqueOrThrow({ where: { id: kim.id } })).email, kim.email);
+    assert.equal((await h.db.user.findUniqueOrThrow({ where: { id: lou.id } })).email, lou.email);
+
+    const told = waitFor(lTab, "contacts:changed");
+    assert.equal(await changeEmail(h.db, kim.id, { email: `  ${fresh.toUpperCase()} `, currentPassword: kim.password }), fresh);
+    await told;
+    assert.equal((await h.db.user.findUniqueOrThrow({ where: { id: kim.id } })).email, fresh);
+    assert.equal(await checkCredentials(h.db, kim.email, kim.password), null, "the old email no longer signs in");
+    assert.equal((await checkCredentials(h.db, fresh, kim.password))?.id, kim.id);
+    assert.equal((await checkCredentials(h.db, fresh.toUpperCase(), kim.password))?.id, kim.id);
+    assert.deepEqual((await listContacts(h.db, lou.id)).contacts.map((c) => c.email), [fresh]);
+    // This browser stays signed in; the same email again is no change.
+    await flush(kTab);
+    assert.equal(kTab.connected, true);
+    assert.equal(await changeEmail(h.db, kim.id, { email: fresh, currentPassword: kim.password }), fresh);
+    // The old email is free: somebody else may sign up with it.
+    assert.notEqual((await signUp(h.db, { name: "Kim two", email: kim.email, password: "another password" })).id, kim.id);
   });
 
   test("a new password: a wrong current one changes nothing; the right one signs out every other session (this one stays), and only the new password signs in", async () => {
@@ -251,14 +350,25 @@ describe("account: sessions, password, deletion", () => {
         { currentPassword: fc.oneof(fc.string({ maxLength: 300 }), fc.constant(victim.password)), newPassword: fc.string({ maxLength: 300 }), userId: fc.constant(victim.id) },
         { requiredKeys: [] },
       ),
+      fc.record(
+        {
+          email: fc.oneof(fc.string({ maxLength: 300 }), fc.constant(victim.email), fc.constant(` ${victim.email.toUpperCase()}`)),
+          currentPassword: fc.oneof(fc.string({ maxLength: 300 }), fc.constant(victim.password)),
+          name: fc.oneof(fc.string({ maxLength: 100 }), fc.anything()),
+          userId: fc.constant(victim.id),
+        },
+        { requiredKeys: [] },
+      ),
       fc.constantFrom({ ["__proto__"]: { password: victim.password } }, JSON.parse(`{"__proto__":{"admin":true},"password":"x"}`) as unknown),
     );
     const ids = fc.oneof(fc.string({ maxLength: 80 }), fc.constant(vic.sid), fc.constant(` ${vic.sid}`), fc.constant(`${vic.sid.slice(0, -1)}%`), fc.anything());
-    const allowed = (err: unknown) => err instanceof ZodError || (err instanceof DialtoneError && ["wrong_password", "not_found"].includes(err.code));
+    const allowed = (err: unknown) => err instanceof ZodError || (err instanceof DialtoneError && ["wrong_password", "not_found", "email_taken"].includes(err.code));
     await fc.assert(
       fc.asyncProperty(hostile, ids, async (body, id) => {
         for (const run of [
           () => changePassword(h.db, attacker.id, att.sid, body),
+          () => changeName(h.db, attacker.id, body),
+          () => changeEmail(h.db, attacker.id, body),
           () => deleteAccount(h.db, attacker.id, body),
           () => endSession(h.db, attacker.id, id),
         ]) {

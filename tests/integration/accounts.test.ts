@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { ZodError } from "zod";
 import { checkCredentials, signUp } from "../../server/auth/accounts";
-import { DialtoneError } from "../../server/call/errors";
+import { DialtoneError } from "../../server/protocol/errors";
 import { startHarness, type Harness } from "./harness";
 
 const isCode = (code: string) => (err: unknown) => err instanceof DialtoneError && err.code === code;

@@ -20,8 +20,8 @@ import { after, afterEach, before, beforeEach, describe, test } from "node:test"
 import { encode } from "next-auth/jwt";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import { io, type Socket } from "socket.io-client";
-import type { ErrorCode } from "../../server/call/errors";
-import { CLIENT_EVENTS, schemas, type ClientEventName, type IceServer, type Payload } from "../../server/call/protocol";
+import type { ErrorCode } from "../../server/protocol/errors";
+import { CLIENT_EVENTS, schemas, type ClientEventName, type IceServer, type Payload } from "../../server/protocol/events";
 import { createLimits, MessageLimit } from "../../server/rate-limits";
 import {
   emitRawAck,

@@ -18,6 +18,8 @@ const ROUTES = [
   "/api/contacts/someone",
   "/api/history/seen",
   "/api/account",
+  "/api/account/name",
+  "/api/account/email",
   "/api/account/password",
   "/api/account/sessions",
   "/api/account/sessions/some-session-id",

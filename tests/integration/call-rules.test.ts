@@ -1,4 +1,4 @@
-// The call rules (server/call/call-rules.ts) as ONE table of cases, run three
+// The call rules (server/call-domain/call-rules.ts) as ONE table of cases, run three
 // ways: against the pure decision functions, against MemoryCallStore (one
 // node, which calls them) and against RedisCallStore on a throwaway
 // redis-server (several nodes: the Lua transcription of the same rules). A
@@ -11,9 +11,10 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { decideAccept, decideInvite, ownRingsOnAccept, type LiveCall } from "../../server/call/call-rules";
+import { decideAccept, decideInvite, ownRingsOnAccept, type LiveCall } from "../../server/call-domain/call-rules";
 import { RedisCallStore } from "../../server/calls/redis-store";
-import { MemoryCallStore, type CallStore, type RingLimit } from "../../server/calls/store";
+import { MemoryCallStore } from "../../server/calls/memory-store";
+import type { CallStore, RingLimit } from "../../server/calls/store";
 import { createDb, type Db } from "../../server/db/client";
 import { connectRedis, type RedisClient } from "../../server/redis";
 import { startRedis, type TestRedis } from "../support/redis";

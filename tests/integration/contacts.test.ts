@@ -1,7 +1,7 @@
 // Contacts: requests, acceptance, removal and blocking, one row per pair.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { DialtoneError } from "../../server/call/errors";
+import { DialtoneError } from "../../server/protocol/errors";
 import { ContactDirectory, contactName } from "../../server/contacts/directory";
 import { actOnContact, listContacts, requestContact, unblock } from "../../server/contacts/service";
 import type { Db } from "../../server/db/client";

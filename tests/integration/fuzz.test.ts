@@ -30,8 +30,8 @@ import vm from "node:vm";
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 import fc from "fast-check";
 import type { Socket } from "socket.io-client";
-import { ERROR_CODES } from "../../server/call/errors";
-import { CLIENT_EVENTS, LIMITS, type Payload } from "../../server/call/protocol";
+import { ERROR_CODES } from "../../server/protocol/errors";
+import { CLIENT_EVENTS, LIMITS, type Payload } from "../../server/protocol/events";
 import { createLimits, MessageLimit, type Limits } from "../../server/rate-limits";
 import {
   emitAck,

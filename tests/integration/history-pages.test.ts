@@ -125,6 +125,7 @@ describe("history pages", () => {
         label: "Missed",
         startedAt: at.toISOString(),
         durationSeconds: null,
+        quality: null,
       });
     }
   });

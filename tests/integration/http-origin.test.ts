@@ -42,10 +42,12 @@ describe("Origin check on state-changing HTTP requests", () => {
     const del = await send("DELETE", "/api/contacts/someone", { origin: evil });
     assert.deepEqual([del.status, del.json.code], [403, "forbidden_origin"]);
     for (const method of ["PUT", "PATCH"]) assert.equal((await send(method, "/api/history/seen", { origin: evil })).status, 403, method);
-    // The account routes: a foreign page can neither sign sessions out, nor change the password, nor delete the account.
+    // The account routes: a foreign page can neither sign sessions out, nor change the name, email or password, nor delete the account.
     for (const [method, path] of [
       ["DELETE", "/api/account/sessions"],
       ["DELETE", "/api/account/sessions/some-session-id"],
+      ["POST", "/api/account/name"],
+      ["POST", "/api/account/email"],
       ["POST", "/api/account/password"],
       ["DELETE", "/api/account"],
     ]) {

@@ -4,7 +4,7 @@
 // and through all of it the server keeps serving real calls.
 import assert from "node:assert/strict";
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
-import { CLIENT_EVENTS, LIMITS, type ClientEventName } from "../../server/call/protocol";
+import { CLIENT_EVENTS, LIMITS, type ClientEventName } from "../../server/protocol/events";
 import {
   emitAck,
   emitRaw,

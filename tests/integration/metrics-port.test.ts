@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { z } from "zod";
-import { DialtoneError } from "../../server/call/errors";
+import { DialtoneError } from "../../server/protocol/errors";
 import { reportSetupTime } from "../../server/calls/setup-time";
 import { Metrics } from "../../server/observability/metrics";
 import { startMetricsServer } from "../../server/observability/metrics-server";

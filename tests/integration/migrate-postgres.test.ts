@@ -71,17 +71,17 @@ describe("migratePostgres", { skip }, () => {
     }
 
     const tables = (await query<{ tablename: string }>(url, `SELECT tablename FROM pg_tables WHERE schemaname = 'public'`)).map((t) => t.tablename);
-    for (const t of ["User", "Contact", "Block", "Call", "Session", "_prisma_migrations"]) assert.ok(tables.includes(t), `table ${t}`);
+    for (const t of ["User", "Contact", "Block", "Call", "Session", "CallQuality", "_prisma_migrations"]) assert.ok(tables.includes(t), `table ${t}`);
     // Prisma's names, as in the SQLite migration (the unit parity test compares the SQL files).
     const indexes = (await query<{ indexname: string }>(url, `SELECT indexname FROM pg_indexes WHERE schemaname = 'public'`)).map((i) => i.indexname);
-    for (const i of ["User_pkey", "User_email_key", "Block_pkey", "Call_calleeId_createdAt_id_idx", "Call_status_ringExpiresAt_idx", "Session_pkey", "Session_userId_idx"]) {
+    for (const i of ["User_pkey", "User_email_key", "Block_pkey", "Call_calleeId_createdAt_id_idx", "Call_status_ringExpiresAt_idx", "Session_pkey", "Session_userId_idx", "CallQuality_pkey", "CallQuality_userId_idx"]) {
       assert.ok(indexes.includes(i), `index ${i}`);
     }
     const fks = await query<{ conname: string; confdeltype: string; confupdtype: string }>(
       url,
       `SELECT conname, confdeltype::text, confupdtype::text FROM pg_constraint WHERE contype = 'f' ORDER BY conname`,
     );
-    assert.equal(fks.length, 7);
+    assert.equal(fks.length, 9);
     for (const fk of fks) assert.deepEqual([fk.confdeltype, fk.confupdtype], ["c", "c"], `${fk.conname} cascades`);
     const types = await query<{ column_name: string; data_type: string; datetime_precision: number | null }>(
       url,

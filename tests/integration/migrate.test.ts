@@ -25,7 +25,7 @@ describe("migrateSqlite", () => {
     .sort();
 
   test("the committed migrations (update this test when adding one)", () => {
-    assert.deepEqual(committed, ["20261125000000_init", "20261207100000_sessions_and_account_deletion", "20261207110000_hide_ip"]);
+    assert.deepEqual(committed, ["20261125000000_init", "20261207100000_sessions_and_account_deletion", "20261207110000_hide_ip", "20261207180000_call_quality"]);
   });
 
   test("a fresh file gets every migration, a second run none, and _prisma_migrations holds their checksums", () => {

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { RateLimiterMemory } from "rate-limiter-flexible";
-import type { IceServer } from "../../server/call/protocol";
+import type { IceServer } from "../../server/protocol/events";
 import { createLimits, MessageLimit } from "../../server/rate-limits";
 import {
   emitAck,

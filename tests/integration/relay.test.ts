@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import type { Socket as NetSocket } from "node:net";
 import { after, before, describe, test } from "node:test";
-import type { Payload } from "../../server/call/protocol";
+import type { Payload } from "../../server/protocol/events";
 import {
   emitAck,
   establish,

@@ -1,4 +1,4 @@
-// The one-node store keeps the ring limit itself (server/calls/store.ts,
+// The one-node store keeps the ring limit itself (server/calls/memory-store.ts,
 // MemoryCallStore): rate-limiter-flexible's fixed window, counted in the
 // invite's synchronous decision. Over `points` in a window → rate_limited
 // (busy invites count too, as in RedisCallStore's script); a new window
@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import { MemoryCallStore, type InviteRequest } from "../../server/calls/store";
+import { MemoryCallStore } from "../../server/calls/memory-store";
+import type { InviteRequest } from "../../server/calls/store";
 import { startHarness, type Harness } from "./harness";
 
 describe("the memory store's ring limit window", () => {

@@ -307,6 +307,39 @@ describe("several nodes over Redis", () => {
     assert.equal((await fetch(`${B.url}/api/contacts`, { headers: { cookie: ann.cookie } })).status, 200);
   });
 
+  test("a new display name through node A: node B's next ring and its cached session (the header's name) carry it at once", async () => {
+    const fay = await user("Fay");
+    const gus = await user("Gus");
+    await contacts(fay, gus);
+    const f = await connect(fay, B);
+    const g = await connect(gus, B);
+    // Node B has both caches warm: the session (handshake, next-auth's session) and the contact directory (a ring).
+    const sessionName = async () => ((await (await fetch(`${B.url}/api/auth/session`, { headers: { cookie: fay.cookie } })).json()) as { user?: { name?: string } }).user?.name;
+    assert.equal(await sessionName(), "Fay");
+    const placed = expectOk(await emitAck(f, "call:invite", { calleeId: gus.id, kind: "audio" })).call;
+    assert.equal(placed.caller.name, "Fay");
+    expectOk(await emitAck(f, "call:cancel", { callId: placed.id }));
+
+    const res = await fetch(`${A.url}/api/account/name`, {
+      method: "POST",
+      headers: { cookie: fay.cookie, "content-type": "application/json", origin: A.url },
+      body: JSON.stringify({ name: "Fay Lin" }),
+    });
+    assert.equal(res.status, 200, await res.text());
+    // Node B hears of it over Redis within moments.
+    const started = Date.now();
+    for (;;) {
+      const incoming = waitFor(g, "call:incoming");
+      const r = expectOk(await emitAck(f, "call:invite", { calleeId: gus.id, kind: "audio" }));
+      const name = (await incoming).call.caller.name;
+      expectOk(await emitAck(f, "call:cancel", { callId: r.call.id }));
+      const header = await sessionName();
+      if (name === "Fay Lin" && header === "Fay Lin") break;
+      assert.ok(Date.now() - started < 1_000, `1 s after the rename node B's ring says "${name}" and its session "${header}"`);
+      await sleep(20);
+    }
+  });
+
   /** RedisCallStores on these clients under a fresh key prefix (as if each were a node), loaded. */
   async function redisStores(clients: RedisClient[]): Promise<{ stores: RedisCallStore[]; prefix: string }> {
     const prefix = `test:${randomBytes(4).toString("hex")}:`;

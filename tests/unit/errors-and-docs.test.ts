@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { DialtoneError, ERROR_CODES, toAckError, type ErrorCode } from "../../server/call/errors";
-import { CLIENT_EVENTS, type ServerToClientEvents } from "../../server/call/protocol";
+import { DialtoneError, ERROR_CODES, toAckError, type ErrorCode } from "../../server/protocol/errors";
+import { CLIENT_EVENTS, type ServerToClientEvents } from "../../server/protocol/events";
 
 const CODES = Object.keys(ERROR_CODES) as ErrorCode[];
 

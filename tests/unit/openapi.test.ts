@@ -8,9 +8,9 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { addContactSchema, changePasswordSchema, contactActionSchema, deleteAccountSchema, signUpSchema } from "../../server/auth/schemas";
-import { ERROR_CODES } from "../../server/call/errors";
-import { historyLabel, type CallOutcome } from "../../server/call/state-machine";
+import { addContactSchema, changeEmailSchema, changeNameSchema, changePasswordSchema, contactActionSchema, deleteAccountSchema, signUpSchema } from "../../server/auth/schemas";
+import { ERROR_CODES } from "../../server/protocol/errors";
+import { historyLabel, type CallOutcome } from "../../server/call-domain/state-machine";
 import { loadOpenApi, OPENAPI_FILE, schemaValidator } from "../support/openapi";
 
 const ROOT = path.resolve(path.dirname(OPENAPI_FILE), "..");
@@ -97,6 +97,8 @@ describe("docs/openapi.json", () => {
     assert.deepEqual(s.ContactAction!.properties.action!.enum, contactActionSchema.shape.action.options);
     assert.deepEqual(Object.keys(s.PasswordChange!.properties).sort(), Object.keys(changePasswordSchema.shape).sort());
     assert.deepEqual(Object.keys(s.AccountDeletion!.properties), Object.keys(deleteAccountSchema.shape));
+    assert.deepEqual(Object.keys(s.NameChange!.properties), Object.keys(changeNameSchema.shape));
+    assert.deepEqual(Object.keys(s.EmailChange!.properties).sort(), Object.keys(changeEmailSchema.shape).sort());
     assert.deepEqual([...s.ErrorCode!.enum!].sort(), Object.keys(ERROR_CODES).sort());
     const outcomes: CallOutcome[] = ["completed", "declined", "cancelled", "missed", "busy", "failed"];
     const labels = new Set(outcomes.flatMap((o) => [historyLabel(o, "caller"), historyLabel(o, "callee")]));

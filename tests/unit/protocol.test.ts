@@ -3,7 +3,7 @@
 // reject anything else: a handler never sees a payload that failed here.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { CLIENT_EVENTS, LIMITS, schemas, type ClientEventName } from "../../server/call/protocol";
+import { CLIENT_EVENTS, LIMITS, schemas, type ClientEventName } from "../../server/protocol/events";
 import {
   addContactSchema,
   contactActionSchema,

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { CLIENT_EVENTS } from "../../server/call/protocol";
+import { CLIENT_EVENTS } from "../../server/protocol/events";
 
 const root = process.cwd();
 const doc = fs.readFileSync(path.join(root, "docs/security.md"), "utf8");

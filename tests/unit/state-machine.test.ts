@@ -12,7 +12,7 @@ import {
   type HistoryLabel,
   type Role,
   type Transition,
-} from "../../server/call/state-machine";
+} from "../../server/call-domain/state-machine";
 
 const OUTCOMES: CallOutcome[] = ["completed", "declined", "cancelled", "missed", "busy", "failed"];
 const ROLES: Role[] = ["caller", "callee"];

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import type { IceServer } from "../../server/call/protocol";
+import type { IceServer } from "../../server/protocol/events";
 import { iceServersFromEnv } from "../../server/ice";
 import { emitAck, expectOk, hangup, ring, startHarness, waitFor, type ClientSocket, type Harness, type TestUser } from "../integration/harness";
 

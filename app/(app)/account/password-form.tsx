@@ -10,6 +10,7 @@ import { Button } from "@/app/ui/button";
 import { Field } from "@/app/ui/field";
 import { notify } from "@/app/ui/notify";
 import { changePasswordSchema } from "@/server/auth/schemas";
+import { SavedNote } from "./saved-note";
 import { send } from "./use-account";
 
 /** Current password + a new one; every other browser is signed out (the server says how many). */
@@ -21,6 +22,8 @@ export function PasswordForm({ onChanged }: { onChanged: () => Promise<void> }) 
   const focusFirstInvalid = useFocusFirstInvalid(formRef);
   const [fields, setFields] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
+  /** The confirmation after saving, until the form is edited again. */
+  const [saved, setSaved] = useState<string | null>(null);
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -33,12 +36,13 @@ export function PasswordForm({ onChanged }: { onChanged: () => Promise<void> }) 
       return;
     }
     setBusy(true);
+    setSaved(null);
     const answer = await send("POST", "/api/account/password", parsed.data);
     setBusy(false);
     if (answer?.ok) {
       form.reset();
       setFields({});
-      notify.success(t("passwordChanged"));
+      setSaved(t("passwordChanged"));
       await onChanged();
       return;
     }
@@ -50,7 +54,10 @@ export function PasswordForm({ onChanged }: { onChanged: () => Promise<void> }) 
     } else notify.error(errorText(answer));
   }
 
-  const clear = (name: string) => () => setFields((f) => (f[name] ? { ...f, [name]: undefined } : f));
+  const clear = (name: string) => () => {
+    setSaved(null);
+    setFields((f) => (f[name] ? { ...f, [name]: undefined } : f));
+  };
   return (
     <form
       ref={formRef}
@@ -86,10 +93,13 @@ export function PasswordForm({ onChanged }: { onChanged: () => Promise<void> }) 
         error={fields.newPassword}
         onChange={clear("newPassword")}
       />
-      <Button type="submit" disabled={busy}>
-        <KeyRound aria-hidden size={18} />
-        {t("changePassword")}
-      </Button>
+      <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
+        <Button type="submit" disabled={busy}>
+          <KeyRound aria-hidden size={18} />
+          {t("changePassword")}
+        </Button>
+        <SavedNote text={saved} />
+      </div>
     </form>
   );
 }

@@ -6,7 +6,7 @@ import { Avatar } from "@/app/ui/avatar";
 import { ConfirmDialog } from "@/app/ui/confirm-dialog";
 import { IconButton } from "@/app/ui/icon-button";
 import { Menu } from "@/app/ui/menu";
-import type { CallKind } from "@/server/call/protocol";
+import type { CallKind } from "@/server/protocol/events";
 import type { ContactPerson } from "@/server/contacts/service";
 import { PresenceLabel, type ShownPresence } from "./presence-label";
 

@@ -1,6 +1,6 @@
 "use client";
 import { useTranslations } from "next-intl";
-import type { Presence } from "@/server/call/protocol";
+import type { Presence } from "@/server/protocol/events";
 
 export type ShownPresence = Presence | "unknown";
 

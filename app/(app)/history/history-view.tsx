@@ -1,13 +1,14 @@
 "use client";
 import { History } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useCalls } from "@/app/call/call-provider";
 import { Button } from "@/app/ui/button";
 import type { HistoryEntry } from "@/server/history/service";
 import { useConnectionState } from "../connection-context";
 import { groupByDay } from "./day-groups";
 import { HistoryRow } from "./history-row";
+import { QualityDetails } from "./quality-details";
 import { useWhen } from "./use-when";
 
 type Page = { entries: HistoryEntry[]; nextCursor: string | null };
@@ -49,6 +50,9 @@ export function HistoryView() {
     void fetch("/api/history/seen", { method: "POST" }).then(() => window.dispatchEvent(new Event("dialtone:missed-seen")));
   }, [historyVersion]);
 
+  const [details, setDetails] = useState<HistoryEntry | null>(null);
+  /** The quality button that opened the details: focus goes back to it. */
+  const detailsFrom = useRef<HTMLElement | null>(null);
   const groups = useMemo(() => groupByDay(entries ?? []), [entries]);
   const inCallOrRinging = Boolean(active || (outgoing && !outgoing.outcome));
   const callBlockedBecause = !live ? tOffline("callsPaused") : inCallOrRinging ? tOffline("inCall") : null;
@@ -101,6 +105,10 @@ export function HistoryView() {
                     time={timeLabel(new Date(e.startedAt))}
                     callBlockedBecause={callBlockedBecause}
                     onCallBack={() => void startCall(e.other, e.kind)}
+                    onShowQuality={(from) => {
+                      detailsFrom.current = from;
+                      setDetails(e);
+                    }}
                   />
                 ))}
               </tbody>
@@ -108,6 +116,12 @@ export function HistoryView() {
           </table>
         </div>
       )}
+      <QualityDetails
+        callId={details?.id ?? null}
+        otherName={details ? (details.other.deleted ? t("deletedUser") : details.other.name) : ""}
+        onClose={() => setDetails(null)}
+        returnFocus={() => detailsFrom.current?.focus()}
+      />
       {next && (
         <Button variant="secondary" onClick={() => void load(next)}>
           {t("showOlder")}

@@ -2,7 +2,7 @@
 // user's setting. Turning it on needs a TURN relay on this server.
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { DialtoneError } from "@/server/call/errors";
+import { DialtoneError } from "@/server/protocol/errors";
 import { getDb } from "@/server/db/client";
 import { getEnv } from "@/server/env";
 import { errorResponse, readJson, requireUserId } from "@/server/http/respond";

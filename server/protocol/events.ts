@@ -1,10 +1,12 @@
 // The signaling contract, typed once: one zod schema per client→server payload,
 // the server→client payload types, and the Socket.IO event maps derived from
-// them. Imported by the server and by the browser; imports nothing but zod.
+// them. Imported by the server and by the browser; imports nothing but zod,
+// its neighbours in server/protocol/ (the error codes) and the call domain's
+// status and outcome types (server/call-domain/state-machine.ts).
 import { z } from "zod";
 import "./zod-in-browser";
 import type { AckError } from "./errors";
-import type { CallOutcome, CallStatus } from "./state-machine";
+import type { CallOutcome, CallStatus } from "../call-domain/state-machine";
 
 export const LIMITS = {
   id: 64,

@@ -1,5 +1,6 @@
 // The one error type of Dialtone. Every failure a client can see has a code
-// from this table; socket acks and HTTP responses both map from it.
+// from this table; socket acks and HTTP responses both map from it. Part of
+// the wire contract (server/protocol/): the browser reads the codes too.
 
 export const ERROR_CODES = {
   /** The payload failed its schema (wrong type, missing/extra field, too large). */

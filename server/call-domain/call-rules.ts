@@ -4,9 +4,9 @@
 // cancel, hang-up, time-out, failure) is ./state-machine.ts.
 //
 // Each decision is an ordered table of rules: the first rule that matches
-// gives the verdict. MemoryCallStore (server/calls/store.ts) calls these
+// gives the verdict. MemoryCallStore (server/calls/memory-store.ts) calls these
 // functions; RedisCallStore's INVITE and ACCEPT scripts
-// (server/calls/redis-store.ts) are their one transcription into Lua, needed
+// (server/calls/redis-scripts.ts) are their one transcription into Lua, needed
 // for atomicity across nodes. tests/integration/call-rules.test.ts runs one
 // table of cases against both stores, so the two cannot drift.
 import type { CallStatus } from "./state-machine";
@@ -14,7 +14,16 @@ import type { CallStatus } from "./state-machine";
 /** A live call (ringing, or active) as the rules see it. */
 export type LiveCall = { id: string; callerId: string; calleeId: string; status: CallStatus };
 
-const involves = (c: LiveCall, userId: string) => c.callerId === userId || c.calleeId === userId;
+const involves = (c: { callerId: string; calleeId: string }, userId: string) => c.callerId === userId || c.calleeId === userId;
+
+/**
+ * Whether a call still counts as live at `now`: active, or ringing within its
+ * time. A ring past its time is over even before its timer or the sweep ends
+ * it: nobody is shown it ringing any more.
+ */
+export function stillLive(c: { status: CallStatus; ringExpires: number }, now: number): boolean {
+  return c.status === "active" || (c.status === "ringing" && c.ringExpires > now);
+}
 
 export type InviteVerdict = { kind: "caller_busy" } | { kind: "glare"; callId: string } | { kind: "callee_busy" };
 
@@ -74,6 +83,15 @@ export const ACCEPT_RULES: readonly AcceptRule[] = [
 /** Why `userId` may not accept `c` now (their live calls: `userLive`); undefined: they may, and it becomes active. */
 export function decideAccept(c: LiveCall & { ringExpires: number }, userLive: readonly LiveCall[], userId: string, now: number): AcceptRefusal | undefined {
   return ACCEPT_RULES.find((rule) => rule.when(c, userLive, userId, now))?.refusal;
+}
+
+/**
+ * Why `userId` may not accept a call that is not live (ended, or never made;
+ * `participants` from its row, null without one): a participant hears that it
+ * moved on, anyone else that there is no such call (never which).
+ */
+export function decideAcceptNotLive(participants: { callerId: string; calleeId: string } | null, userId: string): AcceptRefusal {
+  return participants && involves(participants, userId) ? "invalid_state" : "not_found";
 }
 
 /** The accepting user's own outgoing rings, which end when they answer (nobody is in two calls). */
