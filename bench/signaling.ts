@@ -26,31 +26,17 @@
 // Clients live in this process, spread over several loopback source addresses
 // (127.0.<k>.1) so 10,000 connections never run short of ephemeral ports; the
 // script re-executes itself under a raised file-descriptor limit.
-import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import Database from "better-sqlite3";
-import { encode } from "next-auth/jwt";
 import { io, type Socket } from "socket.io-client";
 import { WebSocket } from "ws";
-import { hashPassword } from "../server/auth/password";
-import { newSessionId } from "../server/auth/sessions";
-import { pairKey } from "../server/authz";
-import { migrateSqlite, sqlitePathFromUrl } from "../server/db/migrate";
 import { machineCpu, startServerProcess, type ServerProcess, type ServerStats } from "./proc";
 import { summarise } from "./stats";
+import { reexecWithRaisedFdLimit, seedUsers, type Seed } from "./users";
 
 // ── the file-descriptor limit: 10,000 sockets need more than the usual 1,024 ──
-if (process.env.DIALTONE_BENCH_ULIMIT !== "1") {
-  const r = spawnSync(
-    "bash",
-    ["-c", 'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$@"', "bash", process.execPath, ...process.execArgv, ...process.argv.slice(1)],
-    { stdio: "inherit", env: { ...process.env, DIALTONE_BENCH_ULIMIT: "1" } },
-  );
-  process.exit(r.status ?? 1);
-}
+reexecWithRaisedFdLimit();
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -359,38 +345,7 @@ async function ringOnce(caller: BenchClient, callee: BenchClient): Promise<{ rin
   return { ringMs: tRing - t0, setupMs: tSetup - t0, phases };
 }
 
-// ── the database: N users, each with 4 accepted contacts (i±1, i±2) ─────────
-type Seed = { dbUrl: string; secret: string; users: { id: string; cookie: string }[]; edges: [number, number][] };
-
-async function seed(dir: string, n: number): Promise<Seed> {
-  const dbUrl = `file:${path.join(dir, "signaling.db")}`;
-  migrateSqlite(dbUrl);
-  const secret = randomBytes(32).toString("base64url");
-  // argon2 for 10,000 users would take minutes: every user gets the same (real) hash.
-  const hash = await hashPassword("bench-password-123");
-  const now = new Date().toISOString().replace("Z", "+00:00");
-  const ids = Array.from({ length: n }, () => `c${randomBytes(12).toString("hex")}`);
-  const edges: [number, number][] = [];
-  for (let i = 0; i < n; i++) for (const d of [1, 2]) if (i + d < n) edges.push([i, i + d]);
-  const sqlite = new Database(sqlitePathFromUrl(dbUrl));
-  const addUser = sqlite.prepare(`INSERT INTO "User" (id, email, name, passwordHash, createdAt, missedSeenAt) VALUES (?, ?, ?, ?, ?, ?)`);
-  const addContact = sqlite.prepare(
-    `INSERT INTO "Contact" (id, pairKey, requesterId, addresseeId, status, createdAt, respondedAt) VALUES (?, ?, ?, ?, 'accepted', ?, ?)`,
-  );
-  // Each user signed in once: the Session row its cookie names (server/auth/sessions.ts).
-  const sids = ids.map(() => newSessionId());
-  const addSession = sqlite.prepare(`INSERT INTO "Session" (id, userId, createdAt, lastSeenAt, userAgent, ip) VALUES (?, ?, ?, ?, 'bench', '127.0.0.1')`);
-  sqlite.transaction(() => {
-    ids.forEach((id, i) => addUser.run(id, `user${i}@bench.test`, `Bench user ${i}`, hash, now, now));
-    ids.forEach((id, i) => addSession.run(sids[i]!, id, now, now));
-    for (const [a, b] of edges) addContact.run(`k${randomBytes(12).toString("hex")}`, pairKey(ids[a]!, ids[b]!), ids[a]!, ids[b]!, now, now);
-  })();
-  sqlite.close();
-  const users = await Promise.all(
-    ids.map(async (id, i) => ({ id, cookie: `next-auth.session-token=${await encode({ token: { sub: id, name: `Bench user ${i}`, sid: sids[i] }, secret })}` })),
-  );
-  return { dbUrl, secret, users, edges };
-}
+// ── the database: N users, each with 4 accepted contacts (i±1, i±2): bench/users.ts ──
 
 // ── one repeat: start a server, connect N, measure idle RSS, ring for T s ────
 type Impl = "ws" | "socketio" | "dialtone";
@@ -672,7 +627,7 @@ async function main() {
   try {
     const maxN = Math.max(...sizes);
     const tSeed = performance.now();
-    const s = await seed(dir, maxN);
+    const s = await seedUsers(dir, maxN, "signaling.db");
     console.log(`seeded ${maxN.toLocaleString("en")} users and ${s.edges.length.toLocaleString("en")} contacts in ${((performance.now() - tSeed) / 1000).toFixed(1)} s`);
     const results: RunResult[] = [];
     for (const n of sizes) {

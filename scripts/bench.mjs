@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick]` runs every benchmark in bench/; `npm run bench
-// -- <name>` runs one (signaling, history, cross-node, call-setup, session-check). Builds the
+// -- <name>` runs one (signaling, history, cross-node, call-setup, session-check, reconnect-storm). Builds the
 // app first when a benchmark needs real server processes (signaling and history
 // start their own, without Next). Benchmarks are not part of `npm test`.
 import { spawnSync } from "node:child_process";
@@ -7,7 +7,7 @@ import { ensureChromium } from "./ensure-chromium.mjs";
 import { ensureRedis } from "./ensure-redis.mjs";
 import { build, needsBuild } from "./start.mjs";
 
-const all = ["signaling", "history", "cross-node", "call-setup", "session-check"];
+const all = ["signaling", "history", "cross-node", "call-setup", "session-check", "reconnect-storm"];
 /** Benchmarks that drive Chromium run in a loopback-only network namespace when root (as the e2e suite). */
 const inNetns = new Set(["call-setup"]);
 const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
@@ -17,12 +17,12 @@ const chosen = args.filter((a) => all.includes(a));
 const flags = args.filter((a) => !all.includes(a));
 const run = chosen.length ? chosen : all;
 /** Benchmarks that start real Dialtone servers (server/index.ts with Next's production build). */
-const needsApp = new Set(["cross-node", "call-setup"]);
+const needsApp = new Set(["cross-node", "call-setup", "reconnect-storm"]);
 if (run.some((name) => needsApp.has(name)) && needsBuild()) build();
 // What a fresh machine lacks is installed first, as `npm test` does: Debian's
-// Chromium for the browsers, redis-server for cross-node's throwaway Redis.
+// Chromium for the browsers, redis-server for cross-node's and reconnect-storm's throwaway Redis.
 if (run.includes("call-setup")) ensureChromium();
-if (run.includes("cross-node")) ensureRedis("bench");
+if (run.includes("cross-node") || run.includes("reconnect-storm")) ensureRedis("bench");
 const took = [];
 for (const name of run) {
   console.log(`\n[bench] ── ${name}`);

@@ -87,7 +87,11 @@ async function main() {
   // METRICS_PORT: /metrics for this host only (127.0.0.1), no token.
   const metricsServer = env.METRICS_PORT ? await startMetricsServer(metrics, env.METRICS_PORT) : undefined;
 
-  server.listen(env.PORT, env.HOSTNAME, () => {
+  // A deep accept queue (Node's default is 511; the kernel caps it at net.core.somaxconn): when a
+  // node dies its users arrive at the others within a second or two, and connections the queue
+  // has no room for are dropped by the kernel and retried by the client 1, 3, 7… s later
+  // (bench/reconnect-storm.ts, docs/performance.md B6).
+  server.listen({ port: env.PORT, host: env.HOSTNAME, backlog: 4096 }, () => {
     const addr = server.address();
     const port = typeof addr === "object" && addr ? addr.port : env.PORT;
     // tests/multinode/cluster.ts reads the URL from this line's msg.

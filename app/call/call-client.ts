@@ -7,7 +7,7 @@
 // The WebRTC side lives in PeerSession, started for the active call by
 // live-call.ts the moment the call becomes active; the caller's is prepared
 // (held) while its call rings.
-import type { CallInfo, CallKind, ServerToClientEvents } from "@/server/protocol/events";
+import type { CallInfo, CallKind, Presence, ServerToClientEvents } from "@/server/protocol/events";
 import { historyLabel } from "@/server/call-domain/state-machine";
 import { connectSignaling, request, RequestError, type SignalingSocket } from "@/app/lib/signaling-client";
 import { CallVerification } from "./call-verification";
@@ -433,13 +433,33 @@ export class CallClient {
     });
     s.on("signal:description", (p) => this.deliver(p.callId, { type: "description", payload: p }));
     s.on("signal:candidate", (p) => this.deliver(p.callId, { type: "candidate", payload: p }));
-    s.on("presence:update", ({ userId, presence }) => this.set({ presence: { ...this.snap.presence, [userId]: presence } }));
+    s.on("presence:update", ({ userId, presence }) => {
+      for (const pending of this.presenceListing) pending[userId] = presence;
+      this.set({ presence: { ...this.snap.presence, [userId]: presence } });
+    });
     s.on("contacts:changed", () => {
       this.set({ contactsVersion: this.snap.contactsVersion + 1 });
-      void request(s, "presence:list", {})
-        .then((res) => this.set({ presence: res.presence }))
-        .catch(() => undefined);
+      void this.listPresence(s).catch(() => undefined);
     });
+  }
+
+  /** Updates pushed while a presence:list is answered, one record per request in flight. */
+  private presenceListing = new Set<Record<string, Presence>>();
+
+  /**
+   * Everyone's presence from presence:list, with the updates pushed while it
+   * was answered laid over it: the answer was made before them (in a
+   * reconnect storm a contact comes back meanwhile), and would undo them.
+   */
+  private async listPresence(s: SignalingSocket): Promise<void> {
+    const since: Record<string, Presence> = {};
+    this.presenceListing.add(since);
+    try {
+      const res = await request(s, "presence:list", {});
+      this.set({ presence: { ...res.presence, ...since } });
+    } finally {
+      this.presenceListing.delete(since);
+    }
   }
 
   private sessionEnded(): void {
@@ -489,8 +509,7 @@ export class CallClient {
         } else if (!state.active && mine) {
           this.becomeActive(null);
         }
-        const pres = await request(s, "presence:list", {});
-        this.set({ presence: pres.presence });
+        await this.listPresence(s);
       } catch {
         // shown as "offline" state; the next reconnect retries
       }

@@ -11,6 +11,11 @@
 // every connected user has one.
 import type { Db } from "../db/client";
 
+/** Users read in one set of queries, at most (their ids are bound three times). */
+const MAX_BATCH = 500;
+/** How long misses are gathered before they are read: a user's first presence waits this much more. */
+const BATCH_WINDOW_MS = 5;
+
 export type DirectoryEntry = {
   name: string;
   /** " id1 id2 … ": accepted contacts that neither blocked nor were blocked by this user (ids never contain spaces). */
@@ -24,6 +29,8 @@ export class ContactDirectory {
   private readonly entries = new Map<string, DirectoryEntry>();
   /** Loads in flight, by user: each resolves to the entries it read. */
   private readonly loading = new Map<string, Promise<Map<string, DirectoryEntry>>>();
+  /** Misses gathered in the current window, read together at its end (enqueue). */
+  private batch: { ids: Set<string>; load: Promise<Map<string, DirectoryEntry>> } | undefined;
   /** Bumped by every invalidation: a load that overlapped one is not kept. */
   private epoch = 0;
 
@@ -57,7 +64,7 @@ export class ContactDirectory {
       }
     }
     if (missing.length > 0) {
-      const load = this.load(missing).finally(() => {
+      const load = this.enqueue(missing).finally(() => {
         for (const id of missing) if (this.loading.get(id) === load) this.loading.delete(id);
       });
       for (const id of missing) {
@@ -75,6 +82,28 @@ export class ContactDirectory {
   async contactIds(userId: string): Promise<string[]> {
     const entry = await this.entry(userId);
     return entry ? idsOf(entry) : [];
+  }
+
+  /**
+   * Misses asked for within BATCH_WINDOW_MS are read together: a reconnect
+   * storm's handshakes and presence:list requests (each asking for one user)
+   * are one set of queries, not three per handshake (each a statement of its
+   * own length, prepared afresh). Read in chunks of MAX_BATCH.
+   */
+  private enqueue(userIds: string[]): Promise<Map<string, DirectoryEntry>> {
+    if (!this.batch) {
+      const ids = new Set<string>();
+      const load = new Promise<void>((resolve) => setTimeout(resolve, BATCH_WINDOW_MS)).then(async () => {
+        this.batch = undefined;
+        const all = [...ids];
+        const out = new Map<string, DirectoryEntry>();
+        for (let i = 0; i < all.length; i += MAX_BATCH) for (const [id, e] of await this.load(all.slice(i, i + MAX_BATCH))) out.set(id, e);
+        return out;
+      });
+      this.batch = { ids, load };
+    }
+    for (const id of userIds) this.batch.ids.add(id);
+    return this.batch.load;
   }
 
   /** Forget these users' entries (their contacts or blocks changed). */

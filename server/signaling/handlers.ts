@@ -162,6 +162,9 @@ export function handleEvents(nsp: SignalingNamespace, o: HandlerOptions): void {
     if (!admission.admit(socket)) return;
     const { userId } = socket.data;
     socket.data.messages = budgets.attach(userId);
+    // Its contacts are read now (with the other connects of the moment, server/contacts/directory.ts):
+    // the presence batch and the client's presence:list that follow find them.
+    void directory.preload([userId]).catch(() => undefined);
     // Presence is recomputed from every node's sockets, so a second tab or a
     // tab on another node never flips it wrongly.
     presenceChanged([userId]);

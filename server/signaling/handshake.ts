@@ -17,7 +17,11 @@ import type { Log } from "../observability/log";
 import type { Metrics } from "../observability/metrics";
 import { recoveryAllowed, restoreRecovered } from "./recovery-guard";
 import { closeEndedSession } from "./ended-sessions";
+import { HandshakeGate } from "./handshake-gate";
 import type { Refused } from "./observed";
+
+/** Handshakes past the per-IP checks at once; the rest wait in turn (server/signaling/handshake-gate.ts). */
+const HANDSHAKES_AT_ONCE = 64;
 
 export type HandshakeOptions = {
   db: Db;
@@ -48,6 +52,8 @@ export function guardHandshakes(nsp: SignalingNamespace, o: HandshakeOptions): A
   const ipSockets = new Map<string, number>();
   /** This user's signaling sockets on this node. */
   const socketsOf = (userId: string) => nsp.adapter.rooms.get(userRoom(userId))?.size ?? 0;
+  /** Handshakes authenticated at once (server/signaling/handshake-gate.ts). */
+  const gate = new HandshakeGate(HANDSHAKES_AT_ONCE);
 
   nsp.use(async (socket, next) => {
     // Socket.IO does not await middleware: a rejection here would be unhandled
@@ -69,26 +75,40 @@ export function guardHandshakes(nsp: SignalingNamespace, o: HandshakeOptions): A
         return refuseHandshake(next, "rate_limited");
       }
       socket.data.ip = ip;
-      const user = await userFromCookieHeader(socket.handshake.headers.cookie, o.authSecret, o.secureCookie);
-      if (!user?.sid) return refuseHandshake(next, "unauthorized");
-      // The token's session must still exist (not signed out, revoked, or its account deleted).
-      const live = await sessions.check(o.db, user.id, user.sid, { ip });
-      if (!live) return refuseHandshake(next, "unauthorized");
-      // Someone else's pid and offset: refused, not merged (the session is used up).
-      if (!recoveryAllowed(socket, user.id)) return refuseHandshake(next, "unauthorized", user.id);
-      if (socketsOf(user.id) >= o.limits.socketsPerUser) {
-        metrics.rateLimited.inc({ limit: "sockets_per_user" });
-        return refuseHandshake(next, "rate_limited", user.id);
+      // One at a time past here, up to HANDSHAKES_AT_ONCE (server/signaling/handshake-gate.ts).
+      await gate.enter();
+      try {
+        await authenticate(socket, next);
+      } finally {
+        gate.leave();
       }
-      socket.data.userId = user.id;
-      socket.data.name = live.name;
-      socket.data.sid = user.sid;
-      next();
     } catch (err) {
       log.error({ event: "signaling.error", socketEvent: "handshake", err }, "handshake failed");
       next(new Error("internal"));
     }
   });
+
+  /** The handshake's cookie and session checks (the middleware's part behind the gate). */
+  async function authenticate(socket: SignalingSocket, next: (err?: Error) => void): Promise<void> {
+    // Gone while it waited at the gate (its client timed out and retries): no work for it.
+    if (socket.conn.readyState !== "open") return next(new Error("closed"));
+    const ip = socket.data.ip ?? "unknown";
+    const user = await userFromCookieHeader(socket.handshake.headers.cookie, o.authSecret, o.secureCookie);
+    if (!user?.sid) return refuseHandshake(next, "unauthorized");
+    // The token's session must still exist (not signed out, revoked, or its account deleted).
+    const live = await sessions.check(o.db, user.id, user.sid, { ip });
+    if (!live) return refuseHandshake(next, "unauthorized");
+    // Someone else's pid and offset: refused, not merged (the session is used up).
+    if (!recoveryAllowed(socket, user.id)) return refuseHandshake(next, "unauthorized", user.id);
+    if (socketsOf(user.id) >= o.limits.socketsPerUser) {
+      metrics.rateLimited.inc({ limit: "sockets_per_user" });
+      return refuseHandshake(next, "rate_limited", user.id);
+    }
+    socket.data.userId = user.id;
+    socket.data.name = live.name;
+    socket.data.sid = user.sid;
+    next();
+  }
 
   function refuseHandshake(next: (err?: Error) => void, code: string, userId?: string): void {
     o.refused("handshake", code, userId);

@@ -15,33 +15,63 @@ export type PresenceSources = {
   singleNode: boolean;
 };
 
+/**
+ * Which of these users have a socket somewhere. A socket on this node answers
+ * for its user at once; only the others are asked of every node, and the
+ * questions asked in the same tick (a reconnect storm's presence:list
+ * requests, a presence batch) are one cluster request, not one each: a
+ * request waits for every node's answer (for a node that just died, until the
+ * adapter drops it), and each costs a stream entry that every node reads.
+ */
 async function onlineAmong(p: PresenceSources, ids: string[]): Promise<Set<string>> {
-  if (p.singleNode) {
-    const rooms = p.nsp.adapter.rooms;
-    return new Set(ids.filter((id) => (rooms.get(userRoom(id))?.size ?? 0) > 0));
+  const rooms = p.nsp.adapter.rooms;
+  const here = new Set(ids.filter((id) => (rooms.get(userRoom(id))?.size ?? 0) > 0));
+  if (p.singleNode || here.size === ids.length) return here;
+  const elsewhere = await clusterOnline(p.nsp, ids.filter((id) => !here.has(id)));
+  for (const id of elsewhere) here.add(id);
+  return here;
+}
+
+type OnlineBatch = { ids: Set<string>; online: Promise<Set<string>> };
+const batches = new WeakMap<SignalingNamespace, OnlineBatch>();
+
+/** The users among `ids` with a socket on any node, asked together with the other questions of this tick. */
+function clusterOnline(nsp: SignalingNamespace, ids: string[]): Promise<Set<string>> {
+  let batch = batches.get(nsp);
+  if (!batch) {
+    const asked = new Set<string>();
+    const online = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      batches.delete(nsp);
+      const sockets = await nsp.in([...asked].map(userRoom)).fetchSockets();
+      return new Set(sockets.map((s) => s.data.userId));
+    });
+    batch = { ids: asked, online };
+    batches.set(nsp, batch);
   }
-  const sockets = await p.nsp.in(ids.map(userRoom)).fetchSockets();
-  return new Set(sockets.map((s) => s.data.userId));
+  for (const id of ids) batch.ids.add(id);
+  return batch.online;
 }
 
 export async function presenceOf(p: PresenceSources, ids: string[]): Promise<Record<string, Presence>> {
   const out: Record<string, Presence> = {};
   if (ids.length === 0) return out;
-  const online = await onlineAmong(p, ids);
-  const inCall = await p.store.inActiveCalls(ids);
+  const [online, inCall] = await Promise.all([onlineAmong(p, ids), p.store.inActiveCalls(ids)]);
   for (const id of ids) out[id] = inCall.has(id) ? "in-call" : online.has(id) ? "online" : "offline";
   return out;
 }
 
 /** Tell each user's accepted contacts their current presence. */
 export async function broadcastPresence(p: PresenceSources, userIds: string[]): Promise<void> {
-  // One read for the whole batch's contacts (a burst of connects is one batch).
-  await p.directory.preload(userIds);
-  for (const userId of userIds) {
+  // One read for the whole batch's contacts (a burst of connects is one batch),
+  // and one presence question for all of its users who have contacts.
+  const entries = await p.directory.preload(userIds);
+  const withContacts = userIds.filter((id) => (entries.get(id)?.ids.trim() ?? "") !== "");
+  if (withContacts.length === 0) return;
+  const presence = await presenceOf(p, withContacts);
+  for (const userId of withContacts) {
     const contacts = await p.directory.contactIds(userId);
     if (contacts.length === 0) continue;
-    const presence = (await presenceOf(p, [userId]))[userId] ?? "offline";
-    p.nsp.to(contacts.map(userRoom)).emit("presence:update", { userId, presence });
+    p.nsp.to(contacts.map(userRoom)).emit("presence:update", { userId, presence: presence[userId] ?? "offline" });
   }
 }
 

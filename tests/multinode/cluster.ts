@@ -19,8 +19,16 @@ export type DialtoneNode = {
 
 const root = path.resolve(import.meta.dirname, "../..");
 
-export async function startNode(name: string, env: Record<string, string>): Promise<DialtoneNode> {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join(root, "server/index.ts")], {
+/**
+ * `nodeArgs`: extra Node flags (a benchmark's --cpu-prof, which NODE_OPTIONS may not carry);
+ * `startTimeoutMs`: how long it may take to say it is ready (a benchmark on a busy machine).
+ */
+export async function startNode(
+  name: string,
+  env: Record<string, string>,
+  { nodeArgs = [], startTimeoutMs = 30_000 }: { nodeArgs?: string[]; startTimeoutMs?: number } = {},
+): Promise<DialtoneNode> {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "--import", "tsx", path.join(root, "server/index.ts")], {
     cwd: root,
     env: {
       ...process.env,
@@ -38,7 +46,7 @@ export async function startNode(name: string, env: Record<string, string>): Prom
   let log = "";
   let started = false;
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start in 30 s:\n${log}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`${name} did not start in ${startTimeoutMs / 1000} s:\n${log}`)), startTimeoutMs);
     // Read after the start too (a full pipe would block the node's writes): output() returns it all.
     const onData = (b: Buffer) => {
       log += b.toString();

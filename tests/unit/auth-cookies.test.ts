@@ -156,3 +156,34 @@ describe("auth cookies", () => {
     assert.deepEqual(await userFromCookieHeader(`next-auth.session-token=${session.value}`, SECRET, false), { id: "user_ada", name: "Ada", sid: ADA_SID });
   });
 });
+
+// The handshake decrypts the token itself, with the key derived once per secret
+// (server/auth/session-cookie.ts): it must accept exactly what next-auth's decode accepts.
+describe("the session token's decode (cached key) agrees with next-auth's", () => {
+  const claims = { sub: "user_ada", name: "Ada", sid: ADA_SID };
+
+  test("next-auth's tokens decode to the same claims; another secret, a changed byte, an expired token: refused as next-auth refuses them", async () => {
+    const { encode, decode } = await import("next-auth/jwt");
+    const { decodeSessionToken } = await import("../../server/auth/session-cookie");
+    const token = await encode({ token: claims, secret: SECRET });
+    assert.deepEqual(await decodeSessionToken({ token, secret: SECRET }), await decode({ token, secret: SECRET }));
+    // Twice (the cached key) and with a second secret alongside.
+    assert.deepEqual(await decodeSessionToken({ token, secret: SECRET }), await decode({ token, secret: SECRET }));
+    const other = await encode({ token: claims, secret: `${SECRET}-other` });
+    assert.equal((await decodeSessionToken({ token: other, secret: `${SECRET}-other` }))?.sub, "user_ada");
+    const refusedByBoth = async (t: string, secret = SECRET) => {
+      await assert.rejects(decode({ token: t, secret }));
+      await assert.rejects(decodeSessionToken({ token: t, secret }));
+    };
+    await refusedByBoth(other);
+    const parts = token.split(".");
+    const flip = (s: string) => (s[5] === "A" ? `${s.slice(0, 5)}B${s.slice(6)}` : `${s.slice(0, 5)}A${s.slice(6)}`);
+    await refusedByBoth([parts[0], parts[1], parts[2], flip(parts[3]!), parts[4]].join("."));
+    await refusedByBoth([parts[0], parts[1], parts[2], parts[3], flip(parts[4]!)].join("."));
+    await refusedByBoth(await encode({ token: claims, secret: SECRET, maxAge: -60 }));
+    // Within next-auth's 15 s of clock tolerance: accepted by both.
+    const justExpired = await encode({ token: claims, secret: SECRET, maxAge: -5 });
+    assert.deepEqual(await decodeSessionToken({ token: justExpired, secret: SECRET }), await decode({ token: justExpired, secret: SECRET }));
+    assert.equal(await decodeSessionToken({ token: "", secret: SECRET }), null);
+  });
+});
