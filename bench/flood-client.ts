@@ -11,6 +11,8 @@ const url = process.env.FLOOD_URL!;
 const cookie = process.env.FLOOD_COOKIE!;
 const target = process.env.FLOOD_TARGET!; // a contact of the flooder's, offline
 const SOCKETS = Number(process.env.FLOOD_SOCKETS ?? 20);
+/** The flooder's own source address (its own "IP", for the per-IP limits), e.g. 127.0.0.2. */
+const localAddress = process.env.FLOOD_ADDRESS;
 const send = process.send!.bind(process);
 
 const strangerCall = "cnotthefloodersown000000";
@@ -24,6 +26,8 @@ const mix: [string, unknown][] = [
   ["call:hangup", { callId: strangerCall }],
   ["session:sync", {}],
 ];
+// FLOOD_MIX=small (analysis only): without the oversized payload, to tell its cost from the rest.
+if (process.env.FLOOD_MIX === "small") mix.splice(4, 1);
 
 let running = false;
 const c = { sent: 0, ok: 0, rateLimited: 0, otherError: 0, disconnects: 0, refused: 0, reasons: {} as Record<string, number> };
@@ -32,7 +36,7 @@ const live = new Set<Socket>();
 
 function open(): void {
   if (!running) return;
-  const s = io(`${url}/signaling`, { transports: ["websocket"], forceNew: true, reconnection: false, extraHeaders: { cookie } });
+  const s = io(`${url}/signaling`, { transports: ["websocket"], forceNew: true, reconnection: false, extraHeaders: { cookie }, ...(localAddress ? { localAddress } : {}) });
   s.once("connect", () => {
     live.add(s);
     pump(s, 0);
