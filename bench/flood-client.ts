@@ -32,17 +32,18 @@ if (process.env.FLOOD_MIX === "small") mix.splice(4, 1);
 let running = false;
 const c = { sent: 0, ok: 0, rateLimited: 0, otherError: 0, disconnects: 0, refused: 0, reasons: {} as Record<string, number> };
 const reset = () => Object.assign(c, { sent: 0, ok: 0, rateLimited: 0, otherError: 0, disconnects: 0, refused: 0, reasons: {} });
+/** Every socket open or opening: "stop" closes them all (one left open would hold a slot of the 20). */
 const live = new Set<Socket>();
 
 function open(): void {
   if (!running) return;
   const s = io(`${url}/signaling`, { transports: ["websocket"], forceNew: true, reconnection: false, extraHeaders: { cookie }, ...(localAddress ? { localAddress } : {}) });
-  s.once("connect", () => {
-    live.add(s);
-    pump(s, 0);
-  });
-  s.once("connect_error", () => {
+  live.add(s);
+  s.once("connect", () => pump(s, 0));
+  s.once("connect_error", (err) => {
+    live.delete(s);
     c.refused++;
+    c.reasons[`refused ${err.message}`] = (c.reasons[`refused ${err.message}`] ?? 0) + 1;
     s.close();
     setTimeout(open, 20);
   });
