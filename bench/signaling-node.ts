@@ -5,6 +5,8 @@
 // Prisma on a real SQLite file in WAL mode with synchronous=NORMAL as in
 // production, and per-user TURN credentials signed on accept as in production.
 // Started by bench/signaling.ts through bench/proc.ts (CPU/RSS over IPC).
+// BENCH_PER_IP=1 (bench/flood.ts --per-ip) adds the per-IP limits server/index.ts
+// applies by default (server/env.ts: 120 handshakes a minute and 200 sockets per IP).
 //   BENCH_DB_URL=file:… BENCH_SECRET=… node --import tsx bench/signaling-node.ts
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -48,7 +50,7 @@ async function main() {
       TURN_SECRET: "bench-turn-secret-0123456789",
       TURN_TTL_SECONDS: 3600,
     }),
-    limits: createLimits(),
+    limits: createLimits(process.env.BENCH_PER_IP === "1" ? { handshakesPerIpPerMinute: 120, socketsPerIp: 200 } : {}),
     sweepEveryMs: 5_000,
   });
   await new Promise<void>((resolve) => httpServer.listen({ port: 0, host: "127.0.0.1", backlog: 4096 }, resolve));

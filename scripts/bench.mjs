@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick]` runs every benchmark in bench/; `npm run bench
-// -- <name>` runs one (signaling, history, cross-node, call-setup, session-check, reconnect-storm). Builds the
+// -- <name>` runs one (signaling, history, cross-node, call-setup, session-check, flood, reconnect-storm). Builds the
 // app first when a benchmark needs real server processes (signaling and history
 // start their own, without Next). Benchmarks are not part of `npm test`.
 import { spawnSync } from "node:child_process";
@@ -7,7 +7,7 @@ import { ensureChromium } from "./ensure-chromium.mjs";
 import { ensureRedis } from "./ensure-redis.mjs";
 import { build, needsBuild } from "./start.mjs";
 
-const all = ["signaling", "history", "cross-node", "call-setup", "session-check", "reconnect-storm"];
+const all = ["signaling", "history", "cross-node", "call-setup", "session-check", "flood", "reconnect-storm"];
 /** Benchmarks that drive Chromium run in a loopback-only network namespace when root (as the e2e suite). */
 const inNetns = new Set(["call-setup"]);
 const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
