@@ -19,7 +19,8 @@ import { io, type Socket } from "socket.io-client";
 import { signUp } from "../../server/auth/accounts";
 import { createSession, newSessionId } from "../../server/auth/sessions";
 import type { Ack, AckData, ClientEventName, ClientToServerEvents, IceServer, Payload, ServerToClientEvents } from "../../server/protocol/events";
-import type { ErrorCode } from "../../server/protocol/errors";
+import { DialtoneError, type ErrorCode } from "../../server/protocol/errors";
+import { z } from "zod";
 import { actOnContact, requestContact } from "../../server/contacts/service";
 import { createDb, type Db } from "../../server/db/client";
 import { migrate } from "../../server/db/migrate";
@@ -381,4 +382,16 @@ export async function hangup(socket: ClientSocket, callId: string) {
   const ended = waitFor(socket, "call:ended", (p) => p.call.id === callId);
   expectOk(await emitAck(socket, "call:hangup", { callId }), "hangup");
   return ended;
+}
+
+/** What a service call answers: "ok", a DialtoneError's code, or "invalid_payload" for a zod error (anything else throws). */
+export async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return "ok";
+  } catch (err) {
+    if (err instanceof DialtoneError) return err.code;
+    if (err instanceof z.ZodError) return "invalid_payload";
+    throw err;
+  }
 }

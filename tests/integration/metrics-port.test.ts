@@ -4,23 +4,10 @@
 import assert from "node:assert/strict";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
-import { z } from "zod";
-import { DialtoneError } from "../../server/protocol/errors";
 import { reportSetupTime } from "../../server/calls/setup-time";
 import { Metrics } from "../../server/observability/metrics";
 import { startMetricsServer } from "../../server/observability/metrics-server";
-import { establish, hangup, ring, startHarness, type Harness } from "./harness";
-
-const codeOf = async (p: Promise<unknown>) => {
-  try {
-    await p;
-    return "ok";
-  } catch (err) {
-    if (err instanceof DialtoneError) return err.code;
-    if (err instanceof z.ZodError) return "invalid_payload";
-    throw err;
-  }
-};
+import { codeOf, establish, hangup, ring, startHarness, type Harness } from "./harness";
 
 describe("metrics port and client-reported set-up time", () => {
   let h: Harness;

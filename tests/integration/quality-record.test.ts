@@ -5,23 +5,10 @@
 // database (SQLite, or PostgreSQL under test:integration:pg).
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { z } from "zod";
-import { DialtoneError } from "../../server/protocol/errors";
 import { listHistory } from "../../server/history/service";
 import { rateRecord, type QualityRecord } from "../../server/quality/record";
 import { readQualityRecords, saveQualityRecord } from "../../server/quality/service";
-import { establish, hangup, ring, startHarness, type Harness } from "./harness";
-
-const codeOf = async (p: Promise<unknown>) => {
-  try {
-    await p;
-    return "ok";
-  } catch (err) {
-    if (err instanceof DialtoneError) return err.code;
-    if (err instanceof z.ZodError) return "invalid_payload";
-    throw err;
-  }
-};
+import { codeOf, establish, hangup, ring, startHarness, type Harness } from "./harness";
 
 const good: QualityRecord = {
   setupMs: 180,
