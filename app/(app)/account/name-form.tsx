@@ -1,18 +1,13 @@
 "use client";
 import { Check } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { useRef, useState, type FormEvent } from "react";
-import { flushSync } from "react-dom";
+import { useState, type FormEvent } from "react";
 import { useCallClient } from "@/app/call/call-provider";
-import { useErrorMessage } from "@/app/lib/error-message";
-import { useFocusFirstInvalid } from "@/app/lib/use-focus-first-invalid";
-import { useFieldErrors, type FieldErrors } from "@/app/lib/validation-messages";
 import { Button } from "@/app/ui/button";
 import { Field } from "@/app/ui/field";
-import { notify } from "@/app/ui/notify";
 import { changeNameSchema } from "@/server/auth/schemas";
 import { SavedNote } from "./saved-note";
-import { send } from "./use-account";
+import { useAccountForm } from "./use-account-form";
 
 /**
  * The display name contacts see (the sign-up's rules, no password). Once
@@ -21,42 +16,25 @@ import { send } from "./use-account";
  */
 export function NameForm({ name, onChanged }: { name: string | null; onChanged: () => Promise<void> }) {
   const t = useTranslations("account");
-  const errorText = useErrorMessage();
-  const toFieldErrors = useFieldErrors();
   const client = useCallClient();
-  const formRef = useRef<HTMLFormElement>(null);
-  const focusFirstInvalid = useFocusFirstInvalid(formRef);
+  const { formRef, fields, busy, saved, save, clear } = useAccountForm();
   const [value, setValue] = useState(name ?? "");
-  const [fields, setFields] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
-  /** The confirmation after saving, until the form is edited again. */
-  const [saved, setSaved] = useState<string | null>(null);
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    const parsed = changeNameSchema.safeParse({ name: value });
-    if (!parsed.success) {
-      setFields(toFieldErrors(parsed.error));
-      focusFirstInvalid();
-      return;
-    }
-    setBusy(true);
-    setSaved(null);
-    const answer = await send("POST", "/api/account/name", parsed.data);
-    setBusy(false);
-    if (answer?.ok) {
-      const next = typeof answer.name === "string" ? answer.name : parsed.data.name;
-      setValue(next);
-      setFields({});
-      client.rename(next);
-      setSaved(t("nameChanged", { name: next }));
-      await onChanged();
-      return;
-    }
-    if (answer?.code === "invalid_payload") {
-      flushSync(() => setFields({ name: answer.fields?.name ?? errorText(answer) }));
-      focusFirstInvalid();
-    } else notify.error(errorText(answer));
+    const changed = await save({
+      schema: changeNameSchema,
+      input: { name: value },
+      path: "/api/account/name",
+      onSaved: (answer, sent) => {
+        const next = typeof answer.name === "string" ? answer.name : sent.name;
+        setValue(next);
+        client.rename(next);
+        return t("nameChanged", { name: next });
+      },
+      fieldOf: (answer) => (answer.code === "invalid_payload" ? { name: "name", text: answer.fields?.name } : null),
+    });
+    if (changed) await onChanged();
   }
 
   return (
@@ -84,8 +62,7 @@ export function NameForm({ name, onChanged }: { name: string | null; onChanged: 
         error={fields.name}
         onChange={(e) => {
           setValue(e.target.value);
-          setSaved(null);
-          if (fields.name) setFields({});
+          clear("name")();
         }}
       />
       <div className="flex flex-wrap items-center gap-x-4 gap-y-2">

@@ -1,63 +1,36 @@
 "use client";
 import { KeyRound } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { useRef, useState, type FormEvent } from "react";
-import { flushSync } from "react-dom";
-import { useErrorMessage } from "@/app/lib/error-message";
-import { useFocusFirstInvalid } from "@/app/lib/use-focus-first-invalid";
-import { useFieldErrors, type FieldErrors } from "@/app/lib/validation-messages";
+import type { FormEvent } from "react";
 import { Button } from "@/app/ui/button";
 import { Field } from "@/app/ui/field";
-import { notify } from "@/app/ui/notify";
 import { changePasswordSchema } from "@/server/auth/schemas";
 import { SavedNote } from "./saved-note";
-import { send } from "./use-account";
+import { useAccountForm } from "./use-account-form";
 
 /** Current password + a new one; every other browser is signed out (the server says how many). */
 export function PasswordForm({ onChanged }: { onChanged: () => Promise<void> }) {
   const t = useTranslations("account");
-  const errorText = useErrorMessage();
-  const toFieldErrors = useFieldErrors();
-  const formRef = useRef<HTMLFormElement>(null);
-  const focusFirstInvalid = useFocusFirstInvalid(formRef);
-  const [fields, setFields] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
-  /** The confirmation after saving, until the form is edited again. */
-  const [saved, setSaved] = useState<string | null>(null);
+  const { formRef, fields, busy, saved, save, clear } = useAccountForm();
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = e.currentTarget;
     const data = new FormData(form);
-    const parsed = changePasswordSchema.safeParse({ currentPassword: data.get("currentPassword"), newPassword: data.get("newPassword") });
-    if (!parsed.success) {
-      setFields(toFieldErrors(parsed.error));
-      focusFirstInvalid();
-      return;
-    }
-    setBusy(true);
-    setSaved(null);
-    const answer = await send("POST", "/api/account/password", parsed.data);
-    setBusy(false);
-    if (answer?.ok) {
-      form.reset();
-      setFields({});
-      setSaved(t("passwordChanged"));
-      await onChanged();
-      return;
-    }
-    // A wrong current password belongs to its field; anything else is a toast.
-    if (answer?.code === "wrong_password") {
-      // Rendered now (this runs after an await, outside React's event batch), so the field can take the focus.
-      flushSync(() => setFields({ currentPassword: errorText(answer) }));
-      focusFirstInvalid();
-    } else notify.error(errorText(answer));
+    const changed = await save({
+      schema: changePasswordSchema,
+      input: { currentPassword: data.get("currentPassword"), newPassword: data.get("newPassword") },
+      path: "/api/account/password",
+      onSaved: () => {
+        form.reset();
+        return t("passwordChanged");
+      },
+      // A wrong current password belongs to its field; anything else is a toast.
+      fieldOf: (answer) => (answer.code === "wrong_password" ? { name: "currentPassword" } : null),
+    });
+    if (changed) await onChanged();
   }
 
-  const clear = (name: string) => () => {
-    setSaved(null);
-    setFields((f) => (f[name] ? { ...f, [name]: undefined } : f));
-  };
   return (
     <form
       ref={formRef}
