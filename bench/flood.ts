@@ -33,13 +33,9 @@ import { pairKey } from "../server/authz";
 import { migrateSqlite, sqlitePathFromUrl } from "../server/db/migrate";
 import { machineCpu, startServerProcess, type ServerProcess } from "./proc";
 import { summarise, type Summary } from "./stats";
+import { flag, has } from "./args";
 
-const args = process.argv.slice(2);
-const flag = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const quick = args.includes("--quick");
+const quick = has("--quick");
 const repeats = Number(flag("--repeats")) || (quick ? 2 : 3);
 const phaseSeconds = Number(flag("--seconds")) || (quick ? 10 : 15);
 /** Ringing pairs; each user rings once every 4 s (15 a minute, under the production 20). */
@@ -48,8 +44,8 @@ const RING_EVERY_MS = 2_000; // per pair, alternating who calls
 const SETTLE_MS = 2_000; // after each switch: rings started then are not counted
 const FLOOD_SOCKETS = 20;
 const TIMEOUT_MS = 5_000;
-const pin = !args.includes("--no-pin");
-const perIp = args.includes("--per-ip");
+const pin = !has("--no-pin");
+const perIp = has("--per-ip");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ── seed: 2 × PAIRS ringers (each pair contacts), the flooder and its offline contact ──

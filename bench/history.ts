@@ -27,13 +27,9 @@ import { migrate, sqlitePathFromUrl } from "../server/db/migrate";
 import { listHistory, PAGE_SIZE } from "../server/history/service";
 import { createTestDatabase, findPostgresBinDir, POSTGRES_INSTALL_HINT, startPostgres } from "../tests/support/postgres";
 import { summarise } from "./stats";
+import { flag, has } from "./args";
 
-const args = process.argv.slice(2);
-const flag = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const quick = args.includes("--quick");
+const quick = has("--quick");
 const ROWS = Number(flag("--rows")) || 1_000_000;
 const USERS = Number(flag("--users")) || 10_000;
 const REPEATS = Number(flag("--repeats")) || (quick ? 3 : 5);

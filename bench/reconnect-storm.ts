@@ -34,17 +34,13 @@ import { startNode, type DialtoneNode } from "../tests/multinode/cluster";
 import { freePort, startRedis } from "../tests/support/redis";
 import { machineCpu, startServerProcess } from "./proc";
 import { reexecWithRaisedFdLimit, seedUsers, type Seed } from "./users";
+import { flag, has } from "./args";
 
 reexecWithRaisedFdLimit();
 
-const args = process.argv.slice(2);
-const flag = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const quick = args.includes("--quick");
+const quick = has("--quick");
 const n = Number(flag("--n")) || (quick ? 1_000 : 10_000);
-const withRestart = !args.includes("--no-restart");
+const withRestart = !has("--no-restart");
 const GENERATORS = 2;
 const SOURCE_ADDRESSES = Array.from({ length: 16 }, (_, k) => `127.0.${k + 1}.1`);
 const BACK_TIMEOUT_MS = 90_000;

@@ -23,13 +23,9 @@ import { newSessionId, SessionChecker } from "../server/auth/sessions";
 import { createDb, type Db } from "../server/db/client";
 import { migrate, migrateSqlite, sqlitePathFromUrl } from "../server/db/migrate";
 import { createTestDatabase, findPostgresBinDir, POSTGRES_INSTALL_HINT, startPostgres } from "../tests/support/postgres";
+import { flag, has } from "./args";
 
-const args = process.argv.slice(2);
-const flag = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const quick = args.includes("--quick");
+const quick = has("--quick");
 const USERS = Number(flag("--users")) || 10_000;
 /** Handshakes measured per burst size and method (whole bursts). */
 const HANDSHAKES = quick ? 2_000 : 6_000;

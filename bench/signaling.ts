@@ -34,16 +34,13 @@ import { WebSocket } from "ws";
 import { machineCpu, startServerProcess, type ServerProcess, type ServerStats } from "./proc";
 import { summarise } from "./stats";
 import { reexecWithRaisedFdLimit, seedUsers, type Seed } from "./users";
+import { pool } from "./pool";
+import { flag, has } from "./args";
 
 // ── the file-descriptor limit: 10,000 sockets need more than the usual 1,024 ──
 reexecWithRaisedFdLimit();
 
-const args = process.argv.slice(2);
-const flag = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const quick = args.includes("--quick");
+const quick = has("--quick");
 const sizes = (flag("--n") ?? (quick ? "1000" : "1000,10000")).split(",").map(Number);
 const rate = Number(flag("--rate")) || 25;
 const secondsFor = (n: number) => Number(flag("--seconds")) || (quick ? 6 : n >= 10_000 ? 20 : 12);
@@ -51,9 +48,9 @@ const repeatsFor = (n: number) => Number(flag("--repeats")) || 3;
 // --only dialtone|ws: run one side (for quick iterations; the report then has no floor to compare with).
 const only = flag("--only") as Impl | undefined;
 /** Also run the plain Socket.IO reference (bench/socketio-baseline.ts): what the transport alone costs. */
-const withSocketIo = args.includes("--socketio") || only === "socketio";
+const withSocketIo = has("--socketio") || only === "socketio";
 /** The server on a core of its own, the clients on the others (bench/proc.ts#pinApart); --no-pin leaves it to the scheduler. */
-const pin = !args.includes("--no-pin");
+const pin = !has("--no-pin");
 const SOURCE_ADDRESSES = 16; // 127.0.1.1 … 127.0.16.1
 const CONNECT_CONCURRENCY = 200;
 const TIMEOUT_MS = 5_000;
@@ -376,17 +373,6 @@ type RunResult = {
   errorSamples: string[];
 };
 
-async function pool<T>(items: T[], concurrency: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        await fn(items[i]!, i);
-      }
-    }),
-  );
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -25,6 +25,7 @@
 // formula as socket.io-client's Backoff) and the same rotation over the list.
 import { io, type Socket } from "socket.io-client";
 import { WebSocket } from "ws";
+import { pool } from "./pool";
 
 /** socket.io-client's defaults, which the browser's client uses (it sets none). */
 export const BROWSER_RECONNECTION = { reconnectionDelay: 1_000, reconnectionDelayMax: 5_000, randomizationFactor: 0.5 } as const;
@@ -173,17 +174,6 @@ class WsClient {
   }
 }
 
-async function pool<T>(items: T[], concurrency: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        await fn(items[i]!, i);
-      }
-    }),
-  );
-}
 
 process.on("message", (m: Msg) => {
   void handle(m).catch((err: unknown) => send({ type: "error", command: m.type, message: err instanceof Error ? (err.stack ?? err.message) : String(err) }));
