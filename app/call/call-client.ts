@@ -135,12 +135,7 @@ export class CallClient {
     const ms = Math.round(performance.now() - from.at);
     if (ms > 120_000) return;
     if (this.services?.callId === callId) this.services.recorder.firstFrame(ms);
-    void fetch(`/api/calls/${encodeURIComponent(callId)}/setup-time`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ ms }),
-      keepalive: true,
-    }).catch(() => undefined);
+    void reportCall(callId, "setup-time", { ms }).catch(() => undefined);
   }
 
   /** The signaling connection's round trip (a presence:list ack), in ms; null when not connected. */
@@ -667,13 +662,8 @@ export class CallClient {
     if (services?.callId !== callId || endedBy === "elsewhere") return null;
     const summary = services.recorder.finish({ endedBy, mediaDenied: this.media.mediaProblem === "allDenied", answeredForMs });
     if (answeredForMs > 0) {
-      void fetch(`/api/calls/${encodeURIComponent(callId)}/quality`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(summary.record),
-        keepalive: true,
-      })
-        // The history (if open) shows the new record's badge.
+      // The history (if open) shows the new record's badge.
+      void reportCall(callId, "quality", summary.record)
         .then(() => this.bumpHistory())
         .catch(() => undefined);
     }
@@ -813,4 +803,14 @@ export class CallClient {
 function dropLive(live: LiveCall): null {
   live.stop();
   return null;
+}
+
+/** A participant's report about a call (POST /api/calls/{id}/{what}); `keepalive`: it still goes if the page is closing. */
+function reportCall(callId: string, what: "setup-time" | "quality", body: unknown): Promise<Response> {
+  return fetch(`/api/calls/${encodeURIComponent(callId)}/${what}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+    keepalive: true,
+  });
 }
