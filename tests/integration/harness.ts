@@ -266,7 +266,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await db.$disconnect();
       await callState.release();
       await fresh.drop();
-      await fs.rm(dir, { recursive: true, force: true });
+      // A write the database had queued (SQLite's -wal, -shm) can land while the folder goes: retried.
+      await fs.rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
     },
   };
   return harness;
