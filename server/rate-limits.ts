@@ -36,7 +36,8 @@ export function createLimits(o: LimitOptions = {}) {
     /**
      * Signaling messages (SDP/ICE and all other events) per user per second,
      * across all their sockets (and nodes, with Redis: server/signaling/cluster-budget.ts);
-     * past 50× that in one second, or over it 5 seconds in a row, the sending socket is disconnected.
+     * past twice that in a second the sending socket is read no more until the
+     * second ends; past 50× that over the budget in a row, it is disconnected.
      */
     userMessages: new MessageLimit(o.userMessagesPerSecond ?? 100),
     /**
@@ -76,41 +77,55 @@ export function createLimits(o: LimitOptions = {}) {
  * A fixed one-second window counted in a small object shared by one user's
  * sockets on this node (server/signaling/user-budget.ts): one comparison per
  * event, before the payload is validated.
+ *
+ * Verdicts, per event: "ok" (within the budget); "over" (answer rate_limited,
+ * nothing else); "hold" (answer rate_limited and stop reading the sending
+ * socket until the second ends: past twice the budget, the kernel's buffers
+ * push back on the sender instead of the node reading, unmasking and decoding
+ * all it sends, docs/performance.md B7); "abuse" (disconnect the sender).
+ * Abuse is counted in events the node read, not in seconds: more than
+ * `disconnectAt` events over the budget without a second back under it. A
+ * held-back sender with a long queue of acked events is answered at the
+ * budget's pace and not cut off for being slow to drain; a flood that keeps
+ * pushing is.
  */
 export class MessageLimit {
   constructor(
     readonly perSecond: number,
-    /** Events in one second past which the sender is disconnected. */
+    /** Events over the budget, seconds over it in a row together, past which the sender is disconnected. */
     readonly disconnectAt = perSecond * 50,
+    /** Events in one second past which the sender's reads are held back until the second ends. */
+    readonly holdAt = perSecond * 2,
   ) {}
 
-  /**
-   * Count one message: "ok", "over" (answer rate_limited, nothing else) or
-   * "abuse" (disconnect the sender): more than `disconnectAt` in one second,
-   * or over the budget for `STRIKES` seconds in a row.
-   */
-  take(counter: MessageCounter, now = Date.now()): "ok" | "over" | "abuse" {
+  take(counter: MessageCounter, now = Date.now()): "ok" | "over" | "hold" | "abuse" {
     const elapsed = now - counter.windowStart;
     if (elapsed >= 1000) {
       const wasOver = counter.count > Math.min(this.perSecond, counter.allowance);
-      counter.strikes = wasOver && elapsed < 2000 ? counter.strikes + 1 : 0;
+      // A second back under the budget (or a gap of more than a second) clears what was over.
+      if (!wasOver || elapsed >= 2000) counter.excess = 0;
       counter.windowStart = now;
       counter.count = 0;
     }
     counter.total++;
     const n = ++counter.count;
     if (n <= Math.min(this.perSecond, counter.allowance)) return "ok";
-    return n > this.disconnectAt || counter.strikes >= STRIKES ? "abuse" : "over";
+    if (++counter.excess > this.disconnectAt) return "abuse";
+    return n > this.holdAt ? "hold" : "over";
+  }
+
+  /** Milliseconds until the counter's second ends (how long a held-back socket waits). */
+  untilNextSecond(counter: MessageCounter, now = Date.now()): number {
+    return Math.max(1, counter.windowStart + 1000 - now);
   }
 }
-/** Seconds in a row over the budget after which the user's senders are disconnected. */
-const STRIKES = 5;
 /**
  * `allowance`: this node's share of the user's budget for now (perSecond on
  * one node; lowered by what their sockets on other nodes sent). `total`: every
- * event ever counted (the cluster sync sends the difference).
+ * event ever counted (the cluster sync sends the difference). `excess`: events
+ * over the budget since the user was last a whole second under it.
  */
-export type MessageCounter = { windowStart: number; count: number; allowance: number; total: number; strikes: number };
+export type MessageCounter = { windowStart: number; count: number; allowance: number; total: number; excess: number };
 
 /** Consume one point or throw a `rate_limited` DialtoneError. */
 export async function consume(limiter: RateLimiterAbstract, key: string): Promise<void> {

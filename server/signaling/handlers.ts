@@ -16,6 +16,7 @@ import { presenceOf, type PresenceSources } from "./presence";
 import type { UserBudgets } from "./user-budget";
 import type { Admission } from "./handshake";
 import type { Refused } from "./observed";
+import { holdBack, slowDown } from "./hold-back";
 
 /** The answer to every event over the user's budget: made once, no validation, no handler. */
 const RATE_LIMITED = Object.freeze(toAckError(new DialtoneError("rate_limited")));
@@ -135,9 +136,14 @@ export function handleEvents(nsp: SignalingNamespace, o: HandlerOptions): void {
     const verdict = o.limits.userMessages.take(counter);
     if (verdict !== "ok") {
       metrics.rateLimited.inc({ limit: "user_messages" });
-      // Over the budget: a ready-made answer; far over it: the sender goes (what it queued is dropped with it).
-      if (verdict === "abuse") this.disconnect(true);
-      else ack?.(RATE_LIMITED);
+      // Over the budget: a ready-made answer, and the socket's messages come
+      // one per turn; twice over: the socket is not read again until the
+      // second ends (./hold-back.ts); far over it: the sender goes (what it
+      // queued is dropped with it).
+      if (verdict === "abuse") return void this.disconnect(true);
+      ack?.(RATE_LIMITED);
+      slowDown(this);
+      if (verdict === "hold") holdBack(this, o.limits.userMessages.untilNextSecond(counter));
       return;
     }
     // Own keys only: `"toString" in schemas` is true (inherited), and such an event would never be answered.

@@ -15,7 +15,7 @@ export class UserBudgets {
   attach(userId: string): MessageCounter {
     let entry = this.byUser.get(userId);
     if (!entry) {
-      entry = { counter: { windowStart: 0, count: 0, allowance: this.perSecond, total: 0, strikes: 0 }, sockets: 0 };
+      entry = { counter: { windowStart: 0, count: 0, allowance: this.perSecond, total: 0, excess: 0 }, sockets: 0 };
       this.byUser.set(userId, entry);
     }
     entry.sockets++;

@@ -6,6 +6,7 @@
 // never a copy of their code.
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import { createServer, IncomingMessage, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Socket as NetSocket } from "node:net";
@@ -209,7 +210,7 @@ describe("library internals (docs/internals.md)", () => {
     });
   });
 
-  describe("engine.io + ws: the TCP socket batched-writes.ts corks, the request signaling drops", () => {
+  describe("engine.io + ws: the TCP socket batched-writes.ts corks, the receiver hold-back.ts slows, the request signaling drops", () => {
     test("flush (conn, packets) then drain, synchronously, on a conn whose transport.socket._socket is the net.Socket", async () => {
       const n = await startNode(RecoveryAdapter);
       nodes.push(n);
@@ -226,6 +227,41 @@ describe("library internals (docs/internals.md)", () => {
       assert.equal(seen[0], "flush:array", "engine.io's flush event no longer passes the packets array");
       assert.equal(seen[1], "drain", "engine.io's drain does not follow flush");
       assert.ok(tcp instanceof NetSocket, "the websocket transport's socket._socket (ws) is no longer the net.Socket");
+    });
+
+    test("hold-back.ts: the websocket transport's socket (ws) has pause/resume and a receiver whose _allowSynchronousEvents is true", async () => {
+      const n = await startNode(RecoveryAdapter);
+      nodes.push(n);
+      const c = await client(n.url);
+      sockets.push(c);
+      await until(() => n.nsp.sockets.size === 1, "the socket");
+      const conn = [...n.nsp.sockets.values()][0]!.conn as unknown as { transport?: { socket?: Record<string, unknown> } };
+      const ws = conn.transport?.socket;
+      assert.equal(typeof ws?.pause, "function", "ws WebSocket#pause is gone");
+      assert.equal(typeof ws?.resume, "function", "ws WebSocket#resume is gone");
+      const receiver = ws?._receiver as { _allowSynchronousEvents?: unknown } | undefined;
+      assert.equal(receiver?._allowSynchronousEvents, true, "ws's Receiver no longer keeps allowSynchronousEvents as _allowSynchronousEvents");
+    });
+
+    test("hold-back.ts: with _allowSynchronousEvents false, engine.io's ws Receiver hands over the messages of one read one per turn", async () => {
+      // engine.io's own copy of ws (the one the server's sockets use), its Receiver class.
+      const fromEngine = createRequire(createRequire(import.meta.url).resolve("engine.io"));
+      const { Receiver } = fromEngine("ws") as { Receiver: new (o: object) => NodeJS.WritableStream & { _allowSynchronousEvents: boolean; on(e: "message", f: () => void): void } };
+      const frame = (text: string) => Buffer.concat([Buffer.from([0x81, text.length]), Buffer.from(text)]);
+      const read = Buffer.concat([frame("one"), frame("two"), frame("three")]);
+      for (const sync of [true, false]) {
+        const r = new Receiver({ isServer: false, allowSynchronousEvents: true });
+        r._allowSynchronousEvents = sync;
+        let got = 0;
+        r.on("message", () => got++);
+        r.write(read);
+        const inTheRead = got;
+        await new Promise((resolve) => setImmediate(resolve));
+        const afterOneTurn = got;
+        await until(() => got === 3, "all three messages");
+        if (sync) assert.equal(inTheRead, 3, "ws no longer hands over a read's messages synchronously by default");
+        else assert.deepEqual([inTheRead, afterOneTurn], [0, 1], "ws's Receiver no longer reads _allowSynchronousEvents per message");
+      }
     });
 
     test("socket.conn.request is the upgrade IncomingMessage, with engine.io's parsed _query on it", async () => {
