@@ -114,6 +114,11 @@ export class MessageLimit {
     return n > this.holdAt ? "hold" : "over";
   }
 
+  /** Whether the user is over the budget now (a socket they open now starts slowed down). */
+  isOver(counter: MessageCounter, now = Date.now()): boolean {
+    return counter.excess > 0 && now - counter.windowStart < 2000;
+  }
+
   /** Milliseconds until the counter's second ends (how long a held-back socket waits). */
   untilNextSecond(counter: MessageCounter, now = Date.now()): number {
     return Math.max(1, counter.windowStart + 1000 - now);

@@ -16,7 +16,7 @@ import { presenceOf, type PresenceSources } from "./presence";
 import type { UserBudgets } from "./user-budget";
 import type { Admission } from "./handshake";
 import type { Refused } from "./observed";
-import { holdBack, slowDown } from "./hold-back";
+import { cutOff, holdBack, slowDown } from "./hold-back";
 
 /** The answer to every event over the user's budget: made once, no validation, no handler. */
 const RATE_LIMITED = Object.freeze(toAckError(new DialtoneError("rate_limited")));
@@ -140,7 +140,7 @@ export function handleEvents(nsp: SignalingNamespace, o: HandlerOptions): void {
       // one per turn; twice over: the socket is not read again until the
       // second ends (./hold-back.ts); far over it: the sender goes (what it
       // queued is dropped with it).
-      if (verdict === "abuse") return void this.disconnect(true);
+      if (verdict === "abuse") return cutOff(this);
       ack?.(RATE_LIMITED);
       slowDown(this);
       if (verdict === "hold") holdBack(this, o.limits.userMessages.untilNextSecond(counter));
@@ -168,6 +168,8 @@ export function handleEvents(nsp: SignalingNamespace, o: HandlerOptions): void {
     if (!admission.admit(socket)) return;
     const { userId } = socket.data;
     socket.data.messages = budgets.attach(userId);
+    // A user flooding now (an abuser's replacement socket) is read one message per turn from the start.
+    if (o.limits.userMessages.isOver(socket.data.messages)) slowDown(socket);
     // Its contacts are read now (with the other connects of the moment, server/contacts/directory.ts):
     // the presence batch and the client's presence:list that follow find them.
     void directory.preload([userId]).catch(() => undefined);

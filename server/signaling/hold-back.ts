@@ -17,7 +17,7 @@
 // websocket transport (`conn.transport.socket`, internal item 4).
 import type { SignalingSocket } from "../calls/namespace";
 
-type Ws = { pause(): void; resume(): void; _receiver?: { _allowSynchronousEvents?: boolean } | null };
+type Ws = { pause(): void; resume(): void; terminate(): void; _receiver?: { _allowSynchronousEvents?: boolean } | null };
 type Conn = { transport?: { socket?: Partial<Ws> } };
 
 const held = new WeakSet<SignalingSocket>();
@@ -42,4 +42,16 @@ export function holdBack(socket: SignalingSocket, ms: number): void {
     held.delete(socket);
     ws.resume?.();
   }, ms).unref();
+}
+
+/**
+ * Disconnect an abuser. A held-back socket cannot complete ws's closing
+ * handshake (the peer's close frame is not read while paused, and ws would
+ * wait 30 s with the kernel's buffers full): a second after the disconnect
+ * packet and the close frame went out, its TCP connection is destroyed.
+ */
+export function cutOff(socket: SignalingSocket): void {
+  const ws = held.has(socket) ? wsOf(socket) : undefined;
+  socket.disconnect(true);
+  if (typeof ws?.terminate === "function") setTimeout(() => ws.terminate?.(), 1_000).unref();
 }

@@ -52,3 +52,14 @@ test("the allowance (what the user's sockets on other nodes left) is the budget"
   const c = { ...fresh(), allowance: 10 };
   assert.deepEqual(tally(run(limit, c, 30, 10_000)), { ok: 10, over: 20 });
 });
+
+test("isOver: while the user is over the budget, and for the second after", () => {
+  const limit = new MessageLimit(100);
+  const c = fresh();
+  run(limit, c, 100, 10_000);
+  assert.equal(limit.isOver(c, 10_500), false);
+  limit.take(c, 10_600);
+  assert.equal(limit.isOver(c, 10_700), true);
+  assert.equal(limit.isOver(c, 11_900), true);
+  assert.equal(limit.isOver(c, 12_100), false);
+});
