@@ -27,6 +27,11 @@ export function notifyContactsChanged(userIds: string[]): void {
   slot.__dialtoneNsp?.to(userIds.map(userRoom)).emit("contacts:changed");
 }
 
+/** Tell the user's own open tabs (every device, every node) their new display name. */
+export function notifyRenamed(userId: string, name: string): void {
+  slot.__dialtoneNsp?.to(userRoom(userId)).emit("account:renamed", { name });
+}
+
 /**
  * Every write to Contact or Block calls this (server/contacts/service.ts): the
  * signaling's contact directory (server/contacts/directory.ts) keeps who may

@@ -432,6 +432,8 @@ export class CallClient {
       for (const pending of this.presenceListing) pending[userId] = presence;
       this.set({ presence: { ...this.snap.presence, [userId]: presence } });
     });
+    // Renamed in another tab or on another device (this tab's own rename comes through rename()).
+    s.on("account:renamed", ({ name }) => this.rename(name));
     s.on("contacts:changed", () => {
       this.set({ contactsVersion: this.snap.contactsVersion + 1 });
       void this.listPresence(s).catch(() => undefined);

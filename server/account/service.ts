@@ -10,7 +10,7 @@ import { hashPassword, verifyPassword } from "../auth/password";
 import { changeEmailSchema, changeNameSchema, changePasswordSchema, deleteAccountSchema, sessionIdSchema } from "../auth/schemas";
 import { deleteSessions, SESSION_MAX_AGE_S } from "../auth/sessions";
 import { describeUserAgent } from "../auth/user-agent";
-import { accountDeleted, contactsChanged, notifyContactsChanged, sessionsEnded, userRenamed } from "../realtime";
+import { accountDeleted, contactsChanged, notifyContactsChanged, notifyRenamed, sessionsEnded, userRenamed } from "../realtime";
 
 export type SessionView = {
   id: string;
@@ -115,8 +115,9 @@ async function peopleWhoSee(db: Db, userId: string): Promise<string[]> {
  * credential). Contacts see it at once: the signaling's contact directory
  * forgets this user and everyone who may ring them, on every node (rings carry
  * names from it), the session cache forgets the user's sessions on every node
- * (the header reads the name from it), and the open tabs of everyone who lists
- * them refetch. History rows read the name from the user row. Returns the name.
+ * (the header reads the name from it), the open tabs of everyone who lists
+ * them refetch, and the user's own open tabs are told the new name
+ * (`account:renamed`). History rows read the name from the user row. Returns the name.
  */
 export async function changeName(db: Db, userId: string, input: unknown): Promise<string> {
   const { name } = changeNameSchema.parse(input);
@@ -126,6 +127,7 @@ export async function changeName(db: Db, userId: string, input: unknown): Promis
   userRenamed(userId);
   contactsChanged([userId, ...others]);
   notifyContactsChanged(others);
+  notifyRenamed(userId, name);
   return name;
 }
 

@@ -151,6 +151,8 @@ export type ServerToClientEvents = {
   "presence:update": (p: { userId: string; presence: Presence }) => void;
   /** Your contact list or requests changed: refetch. */
   "contacts:changed": () => void;
+  /** Your display name changed (in another tab or device): show this one. */
+  "account:renamed": (p: { name: string }) => void;
   /** This browser's session was signed out, revoked or its account deleted: the server closes the connection right after; sign in again. */
   "session:ended": () => void;
 };

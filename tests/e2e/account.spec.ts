@@ -128,13 +128,17 @@ test("a new password signs out every other browser (socket closed within 5 s); t
   await signInViaApi(fresh.context, bea.email, "a-new-password-42");
 });
 
-test("a new name shows in the header and in a contact's open list at once; a new email signs in, the old one no longer does", async ({ users }) => {
+test("a new name shows in the header, in the user's other tab and in a contact's open list at once; a new email signs in, the old one no longer does", async ({ users }) => {
   const fay = await users.create("Fay");
   const gus = await users.create("Gus");
   await makeContacts(fay, gus);
   await gus.page.goto("/");
   await expect(contactItem(gus.page, "Fay")).toBeVisible();
   await fay.page.goto("/");
+  // Fay's second tab, open on her contacts.
+  const fayTab2 = await fay.context.newPage();
+  await fayTab2.goto("/");
+  await expect(fayTab2.getByRole("button", { name: "Account menu for Fay", exact: true })).toBeVisible();
   await openAccount(fay.page);
 
   const nameForm = fay.page.getByRole("form", { name: "Your name" });
@@ -150,6 +154,9 @@ test("a new name shows in the header and in a contact's open list at once; a new
   await expect(fay.page.getByRole("button", { name: "Account menu for Fay Lin", exact: true })).toBeVisible();
   // Gus's list refetches on contacts:changed: no reload.
   await expect(contactItem(gus.page, "Fay Lin")).toBeVisible();
+  // Her other tab follows (account:renamed): no reload either.
+  await expect(fayTab2.getByRole("button", { name: "Account menu for Fay Lin", exact: true })).toBeVisible();
+  await fayTab2.close();
   // A reload reads it from the server too.
   await fay.page.reload();
   await expect(fay.page.getByRole("button", { name: "Account menu for Fay Lin", exact: true })).toBeVisible();

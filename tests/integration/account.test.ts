@@ -114,7 +114,7 @@ describe("account: sessions, name, email, password, deletion", () => {
     assert.equal(hereTab.connected, true);
   });
 
-  test("a new display name (the sign-up's rules, trimmed): contacts see it at once in their list, a new ring both ways and their history; the session check (the header) reads it; people with a request or a block see it too", async () => {
+  test("a new display name (the sign-up's rules, trimmed): contacts see it at once in their list, a new ring both ways and their history; the session check (the header) reads it; the user's own other tabs are told; people with a request or a block see it too", async () => {
     const ann = await h.createUser("Ann");
     const bob = await h.createUser("Bob");
     const pia = await h.createUser("Pia");
@@ -142,8 +142,12 @@ describe("account: sessions, name, email, password, deletion", () => {
     assert.equal((await h.db.user.findUniqueOrThrow({ where: { id: ann.id } })).name, "Ann");
 
     const told = [bTab, pTab, gTab].map((s) => waitFor(s, "contacts:changed"));
+    // Ann's own other tab (another device) is told her new name.
+    const renamed = waitFor(aTab, "account:renamed");
     assert.equal(await changeName(h.db, ann.id, { name: "  Ann Rivera  " }), "Ann Rivera");
     await Promise.all(told);
+    assert.deepEqual(await renamed, { name: "Ann Rivera" });
+    for (const other of [bTab, pTab, gTab]) assert.equal(received(other, "account:renamed").length, 0, "only Ann's own sockets hear her rename");
     assert.deepEqual((await listContacts(h.db, bob.id)).contacts.map((c) => c.name), ["Ann Rivera"]);
     assert.deepEqual((await listContacts(h.db, pia.id)).outgoing.map((c) => c.name), ["Ann Rivera"]);
     assert.deepEqual((await listContacts(h.db, gil.id)).blocked.map((c) => c.name), ["Ann Rivera"]);

@@ -25,6 +25,7 @@ const SERVER_EVENTS_MAP: Record<keyof ServerToClientEvents, true> = {
   "signal:candidate": true,
   "presence:update": true,
   "contacts:changed": true,
+  "account:renamed": true,
   "session:ended": true,
 };
 const SERVER_EVENTS = Object.keys(SERVER_EVENTS_MAP);
