@@ -6,9 +6,9 @@
 // ANSWER_GUARD_MS of the ring appearing does nothing. Enter / Space on a
 // focused button answers as usual after that; Escape declines.
 import * as AlertDialog from "@radix-ui/react-alert-dialog";
-import { Mic, Phone, PhoneOff, Video } from "lucide-react";
+import { LoaderCircle, Mic, Phone, PhoneOff, Video } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { useRef, type KeyboardEvent, type MouseEvent } from "react";
+import { useRef, useState, type KeyboardEvent, type MouseEvent } from "react";
 import type { CallInfo } from "@/server/protocol/events";
 import { Avatar } from "@/app/ui/avatar";
 import { useCallClient } from "./call-provider";
@@ -20,7 +20,12 @@ export function IncomingCallDialog({ call }: { call: CallInfo }) {
   const t = useTranslations("call");
   // Actions only: the state comes as props from the call layer (use-store-in-transition.ts).
   const client = useCallClient();
-  const accept = (callId: string, o?: { audioOnly?: boolean }) => client.accept(callId, o);
+  /** Accept was pressed (with or without video): the dialog says so until the call screen takes over. */
+  const [answering, setAnswering] = useState<"video" | "audio" | null>(null);
+  const accept = (callId: string, o?: { audioOnly?: boolean }) => {
+    setAnswering(o?.audioOnly ? "audio" : "video");
+    return client.accept(callId, o).finally(() => setAnswering(null));
+  };
   const decline = (callId: string) => client.decline(callId);
   const shownAt = useRef(0);
   /** The text field the person was typing in when the ring came (keys meant for it go back to it). */
@@ -83,7 +88,8 @@ export function IncomingCallDialog({ call }: { call: CallInfo }) {
             <button
               type="button"
               onClick={guarded(() => void decline(call.id))}
-              className="inline-flex min-h-12 items-center justify-center gap-2 rounded-full bg-danger px-4 font-semibold text-white hover:bg-danger-hover focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-focus"
+              disabled={answering !== null}
+              className="inline-flex min-h-12 items-center justify-center gap-2 rounded-full bg-danger px-4 font-semibold text-white hover:bg-danger-hover disabled:opacity-40 disabled:hover:bg-danger focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-focus"
             >
               <PhoneOff aria-hidden size={18} />
               {t("decline")}
@@ -91,20 +97,30 @@ export function IncomingCallDialog({ call }: { call: CallInfo }) {
             <button
               type="button"
               onClick={guarded(() => void accept(call.id))}
-              className="inline-flex min-h-12 items-center justify-center gap-2 rounded-full bg-success px-4 font-semibold text-white hover:bg-success-hover focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-focus"
+              aria-disabled={answering !== null}
+              aria-busy={answering === "video"}
+              className={`inline-flex min-h-12 items-center justify-center gap-2 rounded-full bg-success px-4 font-semibold text-white hover:bg-success-hover ${answering === "audio" ? "opacity-40" : ""} focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-focus`}
             >
-              {isVideo ? <Video aria-hidden size={18} /> : <Phone aria-hidden size={18} />}
-              {t("accept")}
+              {answering === "video" ? (
+                <LoaderCircle aria-hidden size={18} className="shrink-0 motion-safe:animate-spin" />
+              ) : isVideo ? (
+                <Video aria-hidden size={18} />
+              ) : (
+                <Phone aria-hidden size={18} />
+              )}
+              {answering === "video" ? t("connecting") : t("accept")}
             </button>
           </div>
           {isVideo && (
             <button
               type="button"
               onClick={guarded(() => void accept(call.id, { audioOnly: true }))}
-              className="mt-3 inline-flex min-h-tap w-full items-center justify-center gap-2 rounded-full px-4 text-sm font-semibold text-brand-text ring-1 ring-inset ring-border hover:bg-surface-2 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-focus"
+              aria-disabled={answering !== null}
+              aria-busy={answering === "audio"}
+              className={`mt-3 inline-flex min-h-tap w-full items-center justify-center gap-2 rounded-full px-4 text-sm font-semibold text-brand-text ring-1 ring-inset ring-border hover:bg-surface-2 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-focus ${answering === "video" ? "opacity-40" : ""}`}
             >
-              <Mic aria-hidden size={16} />
-              {t("acceptAudioOnly")}
+              {answering === "audio" ? <LoaderCircle aria-hidden size={16} className="shrink-0 motion-safe:animate-spin" /> : <Mic aria-hidden size={16} />}
+              {answering === "audio" ? t("connecting") : t("acceptAudioOnly")}
             </button>
           )}
         </AlertDialog.Content>

@@ -30,6 +30,17 @@ for (const viewport of Object.keys(VIEWPORTS) as Viewport[]) {
       const bob = await users.create("Bob", { locale: LANGUAGES[language] });
       await makeContacts(alice, bob);
       await refuseCamera(bob.context);
+      // Bob's Accept reaches the server 2 s late, so that the ring dialog's "Connecting…" can be seen.
+      let holdAccept = true;
+      await bob.page.routeWebSocket(/\/socket\.io\//, (ws) => {
+        const server = ws.connectToServer();
+        ws.onMessage((message) => {
+          if (holdAccept && typeof message === "string" && message.includes('"call:accept"')) {
+            holdAccept = false;
+            setTimeout(() => server.send(message), 2_000);
+          } else server.send(message);
+        });
+      });
       for (const u of [alice, bob]) {
         await u.page.setViewportSize(VIEWPORTS[viewport]);
         await u.page.goto("/");
@@ -44,6 +55,9 @@ for (const viewport of Object.keys(VIEWPORTS) as Viewport[]) {
       await shot(bob.page, "call-incoming");
 
       await ring.getByRole("button", { name: m.call.accept, exact: true }).click();
+      // The ring dialog says it is connecting until the call screen takes over.
+      await expect(ring.getByRole("button", { name: m.call.connecting, exact: true })).toBeVisible();
+      await shot(bob.page, "call-accepting");
       const aliceCall = alice.page.getByRole("region", { name: fill(m.call.callWith!, "Bob"), exact: true });
       const bobCall = bob.page.getByRole("region", { name: fill(m.call.callWith!, "Alice Liddell"), exact: true });
       await expect(aliceCall.getByText(m.call.status.connected!, { exact: true })).toBeVisible({ timeout: 15_000 });
