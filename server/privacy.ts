@@ -39,10 +39,28 @@ export function candidateType(candidate: string): string | null {
   return /\styp\s+(\w+)/.exec(candidate)?.[1] ?? null;
 }
 
-/** Every `a=candidate` line of an SDP is of type relay (an SDP without candidates passes). */
+/**
+ * Every `a=candidate` line of an SDP is of type relay (an SDP without
+ * candidates passes). Lines end at "\n" (a "\r" before it stays in the line,
+ * where candidateType ignores it). Only the candidate lines are cut out: every
+ * offer and answer is checked, and splitting a whole ~3 KB SDP into its ~60
+ * lines was most of this check's cost.
+ */
 export function sdpRelayOnly(sdp: string): boolean {
-  for (const line of sdp.split(/\r?\n/)) if (line.startsWith("a=candidate:") && candidateType(line) !== "relay") return false;
+  const MARK = "a=candidate:";
+  let at = sdp.startsWith(MARK) ? 0 : lineStartOf(sdp, MARK, 0);
+  while (at !== -1) {
+    const end = sdp.indexOf("\n", at);
+    if (candidateType(end === -1 ? sdp.slice(at) : sdp.slice(at, end)) !== "relay") return false;
+    at = end === -1 ? -1 : lineStartOf(sdp, MARK, end);
+  }
   return true;
+}
+
+/** Where the next line that starts with `prefix` starts, searching from `from`; -1 when none does. */
+function lineStartOf(text: string, prefix: string, from: number): number {
+  const i = text.indexOf(`\n${prefix}`, from);
+  return i === -1 ? -1 : i + 1;
 }
 
 /**

@@ -21,6 +21,12 @@ describe("candidate types", () => {
     assert.equal(sdpRelayOnly(SDP(RELAY)), true);
     assert.equal(sdpRelayOnly(SDP()), true);
     assert.equal(sdpRelayOnly(SDP(HOST)), false);
+    // Any line of it, however the lines end; a candidate line without a type is not a relay one.
+    assert.equal(sdpRelayOnly(`a=${HOST}\r\n${SDP(RELAY)}`), false);
+    assert.equal(sdpRelayOnly(`${SDP(RELAY)}a=${RELAY}\na=${SRFLX}`), false);
+    assert.equal(sdpRelayOnly(`${SDP(RELAY)}a=${RELAY}\n`), true);
+    assert.equal(sdpRelayOnly(`${SDP()}a=candidate:1 1 udp 1 10.0.0.1 9 typ\r\nrelay`), false);
+    assert.equal(sdpRelayOnly(`${SDP()} a=${HOST}`), true, "not a candidate line: it does not start the line");
   });
 });
 
