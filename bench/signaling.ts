@@ -18,7 +18,7 @@
 // Defaults: N = 1,000 (12 s of rings) and 10,000 (20 s), 3 repeats each, 25 rings/s;
 // --quick: N = 1,000 only, 6 s. BENCH_PHASES=1 prints where setup time went (p50 of each step);
 // BENCH_CPU_PROF=<dir> writes a CPU profile of each
-// server's measured phase; BENCH_IDLE_MS sets the idle time before RSS is read (2 s);
+// server's measured phase (with BENCH_CPU_PROF_PHASE=connect: of its connect phase instead); BENCH_IDLE_MS sets the idle time before RSS is read (2 s);
 // BENCH_MEM_DEBUG=1 prints where each server's memory is (bench/proc.ts); BENCH_HEAP_SNAPSHOT=<dir>
 // lets `kill -USR2` write a heap snapshot of the Dialtone node (bench/signaling-node.ts).
 // --only runs one of the two servers (quicker iterations; no ratios then).
@@ -53,6 +53,8 @@ const withSocketIo = has("--socketio") || only === "socketio";
 const pin = !has("--no-pin");
 const SOURCE_ADDRESSES = 16; // 127.0.1.1 … 127.0.16.1
 const CONNECT_CONCURRENCY = 200;
+/** BENCH_CPU_PROF_PHASE=connect: the CPU profile (BENCH_CPU_PROF) covers connecting the users, not the rings. */
+const PROFILE_CONNECT = process.env.BENCH_CPU_PROF_PHASE === "connect";
 const TIMEOUT_MS = 5_000;
 const ICE = 10;
 const RINGS_PER_USER_PER_MINUTE = 15; // Dialtone allows 20 invites a minute per user: stay under it
@@ -389,6 +391,7 @@ async function runOnce(impl: Impl, s: Seed, n: number, repeat: number, seconds: 
   try {
     await sleep(300);
     const before = await server.stats(true);
+    if (PROFILE_CONNECT) server.profile("start");
     const t0 = performance.now();
     for (let i = 0; i < n; i++) {
       const u = s.users[i]!;
@@ -401,6 +404,7 @@ async function runOnce(impl: Impl, s: Seed, n: number, repeat: number, seconds: 
       await c.connect().catch((err: Error) => fail(`connect: ${err.message}`));
     });
     const connectSeconds = (performance.now() - t0) / 1000;
+    if (PROFILE_CONNECT) server.profile("stop", `${impl}-${n}-${repeat}-connect`);
     await sleep(Number(process.env.BENCH_IDLE_MS) || 2_000); // presence broadcasts and the like settle
     const after = await server.stats(true);
 
@@ -459,7 +463,7 @@ async function runOnce(impl: Impl, s: Seed, n: number, repeat: number, seconds: 
     const samples = { ring: [] as number[], setup: [] as number[] };
     sentMessages = 0;
     skipped = 0;
-    server.profile("start");
+    if (!PROFILE_CONNECT) server.profile("start");
     const cpu0: ServerStats = await server.stats();
     const m0 = machineCpu();
     const c0 = process.cpuUsage();
@@ -469,7 +473,7 @@ async function runOnce(impl: Impl, s: Seed, n: number, repeat: number, seconds: 
     const c1 = process.cpuUsage(c0);
     const m1 = machineCpu();
     const cpu1 = await server.stats();
-    server.profile("stop", `${impl}-${n}-${repeat}`);
+    if (!PROFILE_CONNECT) server.profile("stop", `${impl}-${n}-${repeat}`);
     const serverUs = cpu1.cpuUs - cpu0.cpuUs;
     const clientUs = c1.user + c1.system;
     const ringSummary = summarise(samples.ring);

@@ -10,6 +10,8 @@
 // set of queries per presence batch), and an entry is a few short strings:
 // every connected user has one.
 import type { Db } from "../db/client";
+import { Prisma } from "../db/generated/sqlite/client";
+import { sqliteReaderOf } from "../db/sqlite-reader";
 
 /** Users read in one set of queries, at most (their ids are bound three times). */
 const MAX_BATCH = 500;
@@ -141,20 +143,10 @@ export class ContactDirectory {
   }
 
   private async read(userIds: string[]): Promise<Map<string, DirectoryEntry>> {
-    const { db } = this;
     const out = new Map<string, DirectoryEntry>();
-    const users = await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true } });
+    const { users, rows, blocks } = await readRows(this.db, userIds);
     if (users.length === 0) return out;
     const ids = users.map((u) => u.id);
-    const person = { select: { id: true, name: true } } as const;
-    const rows = await db.contact.findMany({
-      where: { status: "accepted", OR: [{ requesterId: { in: ids } }, { addresseeId: { in: ids } }] },
-      select: { requester: person, addressee: person },
-    });
-    const blocks = await db.block.findMany({
-      where: { OR: [{ blockerId: { in: ids } }, { blockedId: { in: ids } }] },
-      select: { blockerId: true, blockedId: true },
-    });
     const blocked = new Set(blocks.map((b) => `${b.blockerId} ${b.blockedId}`));
     const isBlocked = (a: string, b: string) => blocked.has(`${a} ${b}`) || blocked.has(`${b} ${a}`);
     const contacts = new Map<string, { id: string; name: string }[]>(ids.map((id) => [id, []]));
@@ -176,6 +168,58 @@ export class ContactDirectory {
     }
     return out;
   }
+}
+
+type Person = { id: string; name: string };
+type Rows = { users: Person[]; rows: { requester: Person; addressee: Person }[]; blocks: { blockerId: string; blockedId: string }[] };
+
+/**
+ * These users, their accepted contacts (both people of each row) and the
+ * blocks either way. On SQLite, on the shared client's own reader
+ * (server/db/sqlite-reader.ts): the ids go in as one JSON array, so each
+ * statement has one text whatever the batch's size and is prepared once;
+ * through Prisma each batch size was a statement of its own, prepared afresh,
+ * and the reads were ~a quarter of a 10,000-user connect burst's CPU (B1
+ * connect profile, docs/performance.md 2026-12-07 late). A transaction client
+ * and PostgreSQL take Prisma's path. Same rows either way.
+ */
+async function readRows(db: Db, userIds: string[]): Promise<Rows> {
+  const sqlite = sqliteReaderOf(db);
+  if (sqlite) {
+    const asked = JSON.stringify(userIds);
+    const users = sqlite
+      .rows<[string, string]>(Prisma.sql`SELECT "id", "name" FROM "User" WHERE "id" IN (SELECT value FROM json_each(${asked}))`)
+      .map(([id, name]) => ({ id, name }));
+    if (users.length === 0) return { users, rows: [], blocks: [] };
+    const ids = JSON.stringify(users.map((u) => u.id));
+    const rows = sqlite
+      .rows<[string, string, string, string]>(
+        Prisma.sql`SELECT r."id", r."name", a."id", a."name" FROM "Contact" c
+          JOIN "User" r ON r."id" = c."requesterId" JOIN "User" a ON a."id" = c."addresseeId"
+          WHERE c."status" = 'accepted' AND (c."requesterId" IN (SELECT value FROM json_each(${ids})) OR c."addresseeId" IN (SELECT value FROM json_each(${ids})))`,
+      )
+      .map(([rId, rName, aId, aName]) => ({ requester: { id: rId, name: rName }, addressee: { id: aId, name: aName } }));
+    const blocks = sqlite
+      .rows<[string, string]>(
+        Prisma.sql`SELECT "blockerId", "blockedId" FROM "Block"
+          WHERE "blockerId" IN (SELECT value FROM json_each(${ids})) OR "blockedId" IN (SELECT value FROM json_each(${ids}))`,
+      )
+      .map(([blockerId, blockedId]) => ({ blockerId, blockedId }));
+    return { users, rows, blocks };
+  }
+  const users = await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true } });
+  if (users.length === 0) return { users, rows: [], blocks: [] };
+  const ids = users.map((u) => u.id);
+  const person = { select: { id: true, name: true } } as const;
+  const rows = await db.contact.findMany({
+    where: { status: "accepted", OR: [{ requesterId: { in: ids } }, { addresseeId: { in: ids } }] },
+    select: { requester: person, addressee: person },
+  });
+  const blocks = await db.block.findMany({
+    where: { OR: [{ blockerId: { in: ids } }, { blockedId: { in: ids } }] },
+    select: { blockerId: true, blockedId: true },
+  });
+  return { users, rows, blocks };
 }
 
 function idsOf(entry: DirectoryEntry): string[] {

@@ -5,7 +5,8 @@
 // don't hide are not affected.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { candidateType, sdpRelayOnly, setHideIp } from "../../server/privacy";
+import type { Db } from "../../server/db/client";
+import { candidateType, relayOnlyCheck, sdpRelayOnly, setHideIp } from "../../server/privacy";
 import { emitAck, establish, expectError, expectOk, flush, received, ring, startHarness, type ClientSocket, type Harness, type TestUser } from "./harness";
 
 const HOST = "candidate:1 1 udp 2122260223 192.168.1.7 50000 typ host generation 0";
@@ -20,6 +21,51 @@ describe("candidate types", () => {
     assert.equal(sdpRelayOnly(SDP(RELAY)), true);
     assert.equal(sdpRelayOnly(SDP()), true);
     assert.equal(sdpRelayOnly(SDP(HOST)), false);
+    // Any line of it, however the lines end; a candidate line without a type is not a relay one.
+    assert.equal(sdpRelayOnly(`a=${HOST}\r\n${SDP(RELAY)}`), false);
+    assert.equal(sdpRelayOnly(`${SDP(RELAY)}a=${RELAY}\na=${SRFLX}`), false);
+    assert.equal(sdpRelayOnly(`${SDP(RELAY)}a=${RELAY}\n`), true);
+    assert.equal(sdpRelayOnly(`${SDP()}a=candidate:1 1 udp 1 10.0.0.1 9 typ\r\nrelay`), false);
+    assert.equal(sdpRelayOnly(`${SDP()} a=${HOST}`), true, "not a candidate line: it does not start the line");
+  });
+});
+
+describe("the server's check", () => {
+  // A client with no reader of its own takes Prisma's path: count its reads.
+  const fakeDb = (hides: boolean, failFirst = false) => {
+    let reads = 0;
+    const db = {
+      user: {
+        findUnique: async () => {
+          reads++;
+          if (failFirst && reads === 1) throw new Error("database gone");
+          return { hideIp: hides };
+        },
+      },
+    } as unknown as Db;
+    return { db, reads: () => reads };
+  };
+
+  test("reads the setting once for a burst of candidates, and refuses every one of them", async () => {
+    const { db, reads } = fakeDb(true);
+    const check = relayOnlyCheck(db);
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => check.candidate("u1", HOST)));
+    assert.equal(reads(), 1, "one read for ten candidates that arrived together");
+    for (const r of results) assert.equal(r.status === "rejected" && (r.reason as { code?: string }).code, "relay_only");
+    await check.candidate("u1", RELAY);
+    await assert.rejects(check.sdp("u1", SDP(HOST)), (e: { code?: string }) => e.code === "relay_only");
+    assert.equal(reads(), 1, "still within the TTL: no new read");
+  });
+
+  test("reads again after the TTL, and does not keep a failed read", async () => {
+    const { db, reads } = fakeDb(false, true);
+    const check = relayOnlyCheck(db, 20);
+    await assert.rejects(check.candidate("u1", HOST), /database gone/);
+    await check.candidate("u1", HOST);
+    assert.equal(reads(), 2, "the failed read was not cached");
+    await new Promise((r) => setTimeout(r, 30));
+    await check.candidate("u1", HOST);
+    assert.equal(reads(), 3, "read again once the TTL had passed");
   });
 });
 
