@@ -117,17 +117,14 @@ export function callSection(page: Page, otherName: string) {
 }
 
 /**
- * Opens `/` in every page first (all at once: each page is its own tab), then waits
- * until each page lists its contact as Online (a user is online once their page is
- * open, so all pages load before checking).
+ * Opens `/` in every page first, then waits until each page lists its contact as
+ * Online (a user is online once their page is open, so all pages load before checking).
  */
 export async function openContactsAndSeeOnline(...views: [page: Page, contact: string][]): Promise<void> {
-  await Promise.all(
-    views.map(async ([page]) => {
-      await page.goto("/");
-      await expect(page.getByRole("heading", { name: "Contacts", exact: true })).toBeVisible();
-    }),
-  );
+  for (const [page] of views) {
+    await page.goto("/");
+    await expect(page.getByRole("heading", { name: "Contacts", exact: true })).toBeVisible();
+  }
   for (const [page, contact] of views) await expect(contactItem(page, contact)).toContainText("Online");
 }
 
