@@ -205,6 +205,11 @@ test("deleting the account: confirmed with the password; the other side's histor
   await expect
     .poll(async () => ((await (await eve.context.request.get("/api/history")).json()) as { entries: unknown[] }).entries.length, { timeout: 15_000 })
     .toBe(1);
+  // Dee closes the outcome ("Declined") rather than wait for it to close itself (6 s): it covers the page.
+  const outcome = dee.page.getByRole("dialog", { name: "Outgoing call", exact: true });
+  await expect(outcome).toContainText("Declined");
+  await outcome.getByRole("button", { name: "Close", exact: true }).click();
+  await expect(outcome).toBeHidden();
 
   await openAccount(dee.page);
   await dee.page.getByRole("button", { name: "Delete account…", exact: true }).click();
