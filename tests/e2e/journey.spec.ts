@@ -126,7 +126,10 @@ test("sign up, add a contact, video call with media both ways, history, sign out
 
   // --- Bob's history: the call's quality details match what getStats said during the call ------
   const quality = bob.page.getByRole("button", { name: "Call quality with Alice: Good connection. Show details", exact: true });
-  const lasted = durationsIn(await bob.page.getByRole("table").getByRole("row").filter({ has: quality }).innerText())[0]!;
+  // The row's "Duration m:ss" (its text also has the time of day, h:mm, which durationsIn would read too).
+  const rowText = await bob.page.getByRole("table").getByRole("row").filter({ has: quality }).innerText();
+  const lasted = durationsIn(/Duration\s+(\d+:\d\d)/.exec(rowText)?.[1] ?? "")[0]!;
+  expect(lasted, `the call's duration in "${rowText}"`).toBeGreaterThanOrEqual(2);
   await quality.click();
   const details = bob.page.getByRole("dialog", { name: "Call quality", exact: true });
   const table = details.getByTestId("quality-details");
