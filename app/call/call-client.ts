@@ -634,9 +634,11 @@ export class CallClient {
         if (state === "connected") once();
       });
       void live.offerSent.then(() => setTimeout(once, CONNECTED_FIRST_MS));
-      setTimeout(() => off(), CONNECTED_FIRST_MS + OFFER_FIRST_MS);
-      // A callee whose answer is not out in time shows its screen anyway.
-      if (next?.role === "callee") setTimeout(once, OFFER_FIRST_MS + CONNECTED_FIRST_MS);
+      setTimeout(() => {
+        off();
+        // A callee whose answer is not out in time shows its screen anyway.
+        if (next?.role === "callee") once();
+      }, OFFER_FIRST_MS + CONNECTED_FIRST_MS);
     } else if (next) render();
     else this.set({ active: null, peerAway: false });
     remember(ACTIVE_KEY, next?.call.id ?? null);

@@ -211,6 +211,15 @@ describe("library internals (docs/internals.md)", () => {
   });
 
   describe("engine.io + ws: the TCP socket batched-writes.ts corks, the receiver hold-back.ts slows, the request signaling drops", () => {
+    /** A node with one client connected: the server side's engine.io connection. */
+    async function connectedConn(): Promise<unknown> {
+      const n = await startNode(RecoveryAdapter);
+      nodes.push(n);
+      sockets.push(await client(n.url));
+      await until(() => n.nsp.sockets.size === 1, "the socket");
+      return [...n.nsp.sockets.values()][0]!.conn;
+    }
+
     test("flush (conn, packets) then drain, synchronously, on a conn whose transport.socket._socket is the net.Socket", async () => {
       const n = await startNode(RecoveryAdapter);
       nodes.push(n);
@@ -230,12 +239,7 @@ describe("library internals (docs/internals.md)", () => {
     });
 
     test("hold-back.ts: the websocket transport's socket (ws) has pause/resume and a receiver whose _allowSynchronousEvents is true", async () => {
-      const n = await startNode(RecoveryAdapter);
-      nodes.push(n);
-      const c = await client(n.url);
-      sockets.push(c);
-      await until(() => n.nsp.sockets.size === 1, "the socket");
-      const conn = [...n.nsp.sockets.values()][0]!.conn as unknown as { transport?: { socket?: Record<string, unknown> } };
+      const conn = (await connectedConn()) as { transport?: { socket?: Record<string, unknown> } };
       const ws = conn.transport?.socket;
       assert.equal(typeof ws?.pause, "function", "ws WebSocket#pause is gone");
       assert.equal(typeof ws?.resume, "function", "ws WebSocket#resume is gone");
@@ -265,12 +269,7 @@ describe("library internals (docs/internals.md)", () => {
     });
 
     test("socket.conn.request is the upgrade IncomingMessage, with engine.io's parsed _query on it", async () => {
-      const n = await startNode(RecoveryAdapter);
-      nodes.push(n);
-      const c = await client(n.url);
-      sockets.push(c);
-      await until(() => n.nsp.sockets.size === 1, "the socket");
-      const conn = [...n.nsp.sockets.values()][0]!.conn as unknown as { request?: unknown };
+      const conn = (await connectedConn()) as { request?: unknown };
       assert.ok(conn.request instanceof IncomingMessage, "engine.io Socket#request is gone");
       const q = (conn.request as IncomingMessage & { _query?: unknown })._query;
       assert.equal(typeof q, "object", "engine.io no longer keeps the parsed query as request._query");
